@@ -1,0 +1,131 @@
+"""The ``starcoach`` command: ``analyze`` an answer, speech tools, and (no arguments) the app.
+
+Kept light to import: the rubric (numpy) loads only when a command needs it, and speech
+libraries only when audio is involved, so ``starcoach analyze answer.json`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+LEVELS = ("junior", "mid", "senior", "principal")
+EXIT_OK, EXIT_USAGE, EXIT_NO_MODEL = 0, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+        self.exit(EXIT_USAGE, f"starcoach: error: {message}\n")
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    sys.stderr.write(f"starcoach: error: {message}\n")
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="starcoach", description="Rehearse spoken STAR answers offline.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    an = sub.add_parser("analyze", help="analyse an answer (audio, .txt or .json words)")
+    an.add_argument("input", type=Path, help="audio file, .txt transcript or .json timed words")
+    which = an.add_mutually_exclusive_group()
+    which.add_argument("--question", help="question id from a pack (default ownership-failure)")
+    which.add_argument("--principle", help="Leadership Principle in kebab case, e.g. ownership")
+    an.add_argument("--level", default="mid", choices=LEVELS)
+    an.add_argument("--lens", help="focus lens id, e.g. outcome-first, dive-deep")
+    an.add_argument("--model", help="speech model name or folder (audio input only)")
+    an.add_argument("--json", action="store_true", help="print the JSON report")
+    an.set_defaults(func=cmd_analyze)
+    try:
+        from starcoach.speech import cli as speech_cli
+    except ImportError:  # speech tools not built into this install
+        speech_cli = None
+    if speech_cli is not None and hasattr(speech_cli, "register"):
+        speech_cli.register(sub)
+    return parser
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from starcoach.rubric.analyze import analyze
+    from starcoach.rubric.inputs import InputError, is_audio, read_answer
+    from starcoach.rubric.packs import PRINCIPLES, PackError
+
+    path: Path = args.input
+    if args.principle is not None and args.principle not in PRINCIPLES:
+        return _fail(f"unknown principle {args.principle!r} (expected one of "
+                     f"{', '.join(PRINCIPLES)})")
+    duration = None
+    try:
+        if is_audio(path):
+            words, duration = _transcribe(path, args.model)
+            timing = "audio"
+        else:
+            words, timing = read_answer(path)
+    except InputError as exc:
+        return _fail(str(exc))
+    except _ModelMissing as exc:
+        return _fail(str(exc), EXIT_NO_MODEL)
+    if not words:
+        return _fail(f"{path}: no speech was recognised; nothing to analyse")
+    try:
+        report = analyze(words, question=args.question, principle=args.principle,
+                         level=args.level, lens=args.lens, timing=timing, duration_s=duration)
+    except KeyError as exc:
+        return _fail(str(exc.args[0]) if exc.args else str(exc))
+    except PackError as exc:
+        return _fail(str(exc))
+    if args.json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    else:
+        from starcoach.rubric.render import render_text
+
+        sys.stdout.write(render_text(report))
+    return EXIT_OK
+
+
+class _ModelMissing(Exception):
+    pass
+
+
+def _transcribe(path: Path, model: str | None):
+    """Audio → words through ``speech``; its errors become one-line CLI errors."""
+    from starcoach.rubric.inputs import InputError
+
+    try:
+        from starcoach.speech.cli import transcribe_for_analyze
+        from starcoach.speech.errors import AudioError, ModelUnavailable
+    except ImportError:
+        raise InputError(f"{path}: audio input needs the speech module, which is not "
+                         "available in this install") from None
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        return transcribe_for_analyze(str(path), model)
+    except ModelUnavailable as exc:
+        raise _ModelMissing(str(exc)) from None
+    except AudioError as exc:
+        raise InputError(str(exc)) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return launch_app()
+    return int(args.func(args))
+
+
+def launch_app() -> int:
+    try:
+        from starcoach.desktop.app import run  # type: ignore[import-not-found]
+    except ImportError:
+        sys.stdout.write("The StarCoach desktop app is not built yet. Try:\n"
+                         "  starcoach analyze ANSWER.txt|ANSWER.json [--json]\n")
+        return EXIT_OK
+    return int(run())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

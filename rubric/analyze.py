@@ -1,0 +1,162 @@
+"""``analyze``: timed words in, ``Report`` out — the one entry point to the rubric."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+
+from starcoach.rubric import lexicon as lx
+from starcoach.rubric.model import SECTION_LABELS, Finding, Report, Section, Timing, Word
+from starcoach.rubric.packs import Catalogue, Resolved, default_catalogue, resolve
+from starcoach.rubric.rules import DETECTORS, Context
+from starcoach.rubric.rules.delivery import filler_positions
+from starcoach.rubric.scoring import score
+from starcoach.rubric.segment import SegmenterModel, segment
+from starcoach.rubric.text import tokenize
+
+RUBRIC_VERSION = "1"
+_ORDER = {label: i for i, label in enumerate(SECTION_LABELS)}
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _apply_marks(labels: list[str], marks: Sequence[tuple[int, str]]) -> list[str]:
+    """Manual marks ("the Action starts here") override the automatic split after them."""
+    out = list(labels)
+    marks = sorted(marks)
+    for k, (start, label) in enumerate(marks):
+        if label not in _ORDER:
+            raise ValueError(f"unknown section {label!r} in marks")
+        stop = marks[k + 1][0] if k + 1 < len(marks) else len(out)
+        for i in range(max(0, start), min(stop, len(out))):
+            out[i] = label
+    if marks:
+        first, label = marks[0]
+        cap = _ORDER[label]
+        for i in range(0, min(first, len(out))):
+            lab = "result" if out[i] == "headline" else out[i]
+            if _ORDER[lab] > cap and out[i] != "headline":
+                out[i] = label
+    return out
+
+
+def build_sections(words: list[Word], labels: list[str],
+                   targets: dict[str, float]) -> tuple[list[Section], list[bool]]:
+    runs: list[list] = []
+    for i, lab in enumerate(labels):
+        if runs and runs[-1][0] == lab:
+            runs[-1][2] = i
+        else:
+            runs.append([lab, i, i])
+    sections = []
+    headline = [False] * len(words)
+    for k, (lab, first, last) in enumerate(runs):
+        if lab == "headline":
+            for i in range(first, last + 1):
+                headline[i] = True
+            lab = "result"
+        start = words[first].start
+        end = words[runs[k + 1][1]].start if k + 1 < len(runs) else words[last].end
+        sections.append(Section(lab, first, last, start, end, targets.get(lab)))
+    return sections, headline
+
+
+def _metrics(ctx: Context, words: list[Word], duration_s: float) -> dict:
+    norms = ctx.norms
+    speaking = max(1e-6, (words[-1].end - words[0].start) if words else 0.0)
+    fillers = filler_positions(ctx)
+    i_count = sum(1 for w in norms if w in ("i", "i'm", "i've", "i'd", "i'll", "me", "my",
+                                            "myself"))
+    we_count = sum(1 for w in norms if w in lx.WE_WORDS)
+    n_words = sum(1 for t in ctx.tokens if not t.is_filler_gap)
+    total = sum(s.duration_s for s in ctx.sections) or 1.0
+    shares: dict[str, float] = {}
+    for s in ctx.sections:
+        shares[s.label] = shares.get(s.label, 0.0) + s.duration_s / total
+    return {
+        "words": n_words,
+        "wpm": round(n_words / speaking * 60, 1) if words else 0.0,
+        "filler_count": len(fillers),
+        "fillers_per_min": round(len(fillers) / max(duration_s, 1.0) * 60, 2),
+        "i_count": i_count,
+        "we_count": we_count,
+        "i_share": round(i_count / max(1, i_count + we_count), 2),
+        "section_share": {k: round(v, 3) for k, v in shares.items()},
+    }
+
+
+def analyze(
+    words: Sequence[Word],
+    *,
+    question: str | None = None,
+    principle: str | None = None,
+    level: str = "mid",
+    lens: str | None = None,
+    timing: Timing = "words",
+    duration_s: float | None = None,
+    marks: Sequence[tuple[int, str]] = (),
+    catalogue: Catalogue | None = None,
+    model: SegmenterModel | None = None,
+) -> Report:
+    """Segment, time and judge one answer.
+
+    ``question`` picks a pack question (and its principle); otherwise ``principle``
+    (kebab case) applies that principle's general rubric. ``marks`` are manual
+    ``(word_index, section)`` boundaries that override the automatic split.
+    Raises ``KeyError`` for an unknown question/principle/level/lens.
+    """
+    cat = catalogue or default_catalogue()
+    if question is None and principle is None:
+        question = "ownership-failure" if "ownership-failure" in cat.questions else None
+    rub: Resolved = resolve(cat, question, principle, level, lens)
+    words = list(words)
+    tokens = tokenize(words)
+    labels = segment(tokens, words, model) if words else []
+    if marks:
+        labels = _apply_marks(labels, marks)
+    sections, headline = build_sections(words, labels, rub.targets)
+    flat = ["result" if lab == "headline" else lab for lab in labels]
+    if duration_s is None:
+        duration_s = words[-1].end if words else 0.0
+    duration_s = max(duration_s, words[-1].end if words else 0.0)
+    spoken = (words[-1].end - words[0].start) if words else 0.0
+    findings: list[Finding] = []
+    base = Context(words, tokens, flat, headline, sections, rub.principle, level,
+                   rub.lens.id if rub.lens else None, rub.targets, rub.expected_sections,
+                   {}, spoken)
+    for rule_id, severity in rub.severities.items():
+        if severity == "off" or not words:
+            continue
+        spec = rub.rules[rule_id]
+        base.params = spec.params
+        for hit in DETECTORS[rule_id](base):
+            sev = severity
+            if "severity" in hit.fields and severity == spec.severity:
+                sev = str(hit.fields["severity"])
+            fields = _Fields(hit.fields)
+            fields.update(level=level, principle=rub.principle, lens=base.lens or "")
+            fields.setdefault("section", hit.section or flat[hit.first])
+            template = rub.suggestions.get(rule_id, spec.suggestion)
+            findings.append(Finding(
+                rule=rule_id, severity=sev,  # type: ignore[arg-type]
+                section=hit.section or flat[hit.first],
+                message=string.Formatter().vformat(spec.message, (), fields),
+                suggestion=string.Formatter().vformat(template, (), fields),
+                word_span=(hit.first, hit.last),
+                start_s=words[hit.first].start, end_s=words[hit.last].end,
+                heard=str(fields.get("heard", "")),
+            ))
+    findings.sort(key=lambda f: (f.word_span[0], f.rule))
+
+    report = Report(
+        question=rub.question.id if rub.question else None,
+        principle=rub.principle, level=level, lens=base.lens, timing=timing,
+        duration_s=duration_s, words=words, sections=sections, findings=findings,
+        rubric_version=f"{RUBRIC_VERSION}.{cat.rubric_version}",
+    )
+    report.metrics = _metrics(base, words, spoken)
+    report.scores = score(findings, rub.rules, rub.principle)
+    return report

@@ -1,0 +1,140 @@
+"""The data model shared by speech, rubric and desktop: timed words, sections, findings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SECTION_LABELS: tuple[str, ...] = ("situation", "task", "action", "result", "reflection")
+Severity = Literal["major", "minor", "info"]
+Timing = Literal["audio", "words", "estimated"]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One spoken word with its start and end in seconds from the start of the answer.
+
+    ``kind`` is ``"word"`` for recognised words and ``"filler"`` for a voiced stretch the
+    recogniser left out (speech reports these so fillers can be counted).
+    """
+
+    text: str
+    start: float
+    end: float
+    kind: str = "word"
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "text": self.text,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+        }
+        if self.kind != "word":
+            data["kind"] = self.kind
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A contiguous run of words with one STAR label, timed against its target."""
+
+    label: str
+    first_word: int
+    last_word: int
+    start_s: float
+    end_s: float
+    target_s: float | None
+
+    @property
+    def duration_s(self) -> float:
+        return max(0.0, self.end_s - self.start_s)
+
+    @property
+    def over_target(self) -> bool:
+        return self.target_s is not None and self.duration_s > self.target_s
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "start_s": round(self.start_s, 2),
+            "end_s": round(self.end_s, 2),
+            "duration_s": round(self.duration_s, 2),
+            "target_s": self.target_s,
+            "over_target": self.over_target,
+            "first_word": self.first_word,
+            "last_word": self.last_word,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rubric finding anchored to an inclusive span of words."""
+
+    rule: str
+    severity: Severity
+    section: str | None
+    message: str
+    suggestion: str
+    word_span: tuple[int, int]
+    start_s: float
+    end_s: float
+    heard: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "section": self.section,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "heard": self.heard,
+            "start_s": round(self.start_s, 2),
+            "end_s": round(self.end_s, 2),
+            "word_span": list(self.word_span),
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything ``analyze`` says about one answer; ``to_json`` is the CLI contract."""
+
+    question: str | None
+    principle: str
+    level: str
+    lens: str | None
+    timing: Timing
+    duration_s: float
+    words: list[Word]
+    sections: list[Section]
+    findings: list[Finding]
+    metrics: dict[str, Any] = field(default_factory=dict)
+    scores: dict[str, Any] = field(default_factory=dict)
+    rubric_version: str = ""
+
+    def section_of_word(self, index: int) -> str | None:
+        for section in self.sections:
+            if section.first_word <= index <= section.last_word:
+                return section.label
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": 1,
+            "question": self.question,
+            "principle": self.principle,
+            "level": self.level,
+            "lens": self.lens,
+            "timing": self.timing,
+            "duration_s": round(self.duration_s, 2),
+            "rubric_version": self.rubric_version,
+            "words": [w.to_json() for w in self.words],
+            "sections": [s.to_json() for s in self.sections],
+            "findings": [f.to_json() for f in self.findings],
+            "metrics": self.metrics,
+            "scores": self.scores,
+        }
+
+
+def as_plain(obj: Any) -> Any:
+    """Dataclass → dict helper for tests and debugging."""
+    return asdict(obj)

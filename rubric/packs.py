@@ -1,0 +1,387 @@
+"""Question packs: questions, targets, rule wording, principles, levels, lenses, follow-ups.
+
+Packs are TOML data files. They are validated on load, and any problem is reported as
+``PackError("<file>: <field>: <problem>")`` so a person editing one knows where to look.
+A pack can only *configure* detectors that exist in code (by rule id); it never runs code.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from starcoach.rubric.model import SECTION_LABELS
+
+SEVERITIES = ("major", "minor", "info", "off")
+LEVELS = ("junior", "mid", "senior", "principal")
+CATEGORIES = ("structure", "ownership", "impact", "reflection", "delivery")
+PRINCIPLES = (
+    "ownership", "customer-obsession", "dive-deep", "deliver-results", "earn-trust",
+    "have-backbone", "bias-for-action", "invent-and-simplify",
+    "insist-on-the-highest-standards", "frugality", "learn-and-be-curious",
+    "hire-and-develop-the-best", "think-big", "are-right-a-lot",
+    "strive-to-be-earths-best-employer", "success-and-scale-bring-broad-responsibility",
+)
+TEMPLATE_FIELDS = frozenset(
+    {"heard", "section", "duration", "target", "count", "share", "per_min", "level",
+     "principle", "lens", "over"}
+)
+TARGET_KEYS = (*SECTION_LABELS, "answer", "answer_limit")
+
+
+class PackError(ValueError):
+    """A pack file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    id: str
+    category: str
+    severity: str
+    title: str
+    message: str
+    why: str
+    suggestion: str
+    applies_to: tuple[str, ...] = ()  # principles; empty = every principle
+    params: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Lens:
+    id: str
+    name: str
+    summary: str
+    emphasise: tuple[str, ...]
+    leave_out: tuple[str, ...]
+    rules: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    id: str
+    probe: str
+    check: str
+    weak: str
+    why_weak: str
+    strong: str
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    principle: str
+    text: str
+    pack: str
+    lenses: tuple[str, ...]
+    targets: dict[str, float]
+    expected_sections: tuple[str, ...]
+    suggestions: dict[str, str]
+    rules: dict[str, str]
+    followups: tuple[FollowUp, ...]
+    notes: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """Everything the packs say, merged: what ``analyze`` configures itself from."""
+
+    rules: dict[str, RuleSpec]
+    targets: dict[str, float]
+    expected_sections: tuple[str, ...]
+    levels: dict[str, dict[str, str]]
+    principles: dict[str, dict[str, Any]]
+    lenses: dict[str, Lens]
+    questions: dict[str, Question]
+    rubric_version: str
+
+
+class _Reader:
+    """Typed access to a TOML table that names the file and dotted field on error."""
+
+    def __init__(self, path: str, data: dict[str, Any], prefix: str = "") -> None:
+        self.path, self.data, self.prefix = path, data, prefix
+
+    def fail(self, key: str, problem: str) -> PackError:
+        return PackError(f"{self.path}: {self.prefix}{key}: {problem}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise self.fail(key, "is required")
+            return default
+        value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise self.fail(key, f"must be a {name}, got {type(value).__name__}")
+        return value
+
+    def table(self, key: str, default: Any = ...) -> _Reader:
+        value = self.get(key, dict, {} if default is not ... else default)
+        return _Reader(self.path, value, f"{self.prefix}{key}.")
+
+    def text(self, key: str, default: Any = ...) -> str:
+        value = self.get(key, str, default)
+        if value is not None and not value.strip() and default is ...:
+            raise self.fail(key, "must not be empty")
+        return value
+
+    def str_list(self, key: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        value = self.get(key, list, [])
+        for item in value:
+            if not isinstance(item, str):
+                raise self.fail(key, "must be a list of strings")
+            if allowed is not None and item not in allowed:
+                raise self.fail(key, f"unknown value {item!r} (expected one of "
+                                     f"{', '.join(allowed)})")
+        return tuple(value)
+
+    def keys(self) -> list[str]:
+        return list(self.data)
+
+
+def _check_template(r: _Reader, key: str, value: str) -> str:
+    for _, name, _, _ in string.Formatter().parse(value):
+        if name is not None and name not in TEMPLATE_FIELDS:
+            raise r.fail(key, f"unknown placeholder {{{name}}} (allowed: "
+                              f"{', '.join(sorted(TEMPLATE_FIELDS))})")
+    return value
+
+
+def _severity_map(r: _Reader, key: str, known_rules: set[str]) -> dict[str, str]:
+    table = r.get(key, dict, {})
+    out = {}
+    for rule, sev in table.items():
+        if rule not in known_rules:
+            raise r.fail(f"{key}.{rule}", "unknown rule id")
+        if sev not in SEVERITIES:
+            raise r.fail(f"{key}.{rule}", f"severity must be one of {', '.join(SEVERITIES)}")
+        out[rule] = sev
+    return out
+
+
+def _targets(r: _Reader, key: str) -> dict[str, float]:
+    t = r.table(key)
+    out = {}
+    for name in t.keys():
+        if name not in TARGET_KEYS:
+            raise t.fail(name, f"unknown target (expected one of {', '.join(TARGET_KEYS)})")
+        value = t.get(name, float)
+        if not 0 < value <= 1800:
+            raise t.fail(name, "must be between 0 and 1800 seconds")
+        out[name] = value
+    return out
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise PackError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def packs_dir() -> Path:
+    return Path(str(resources.files("starcoach.assets") / "packs"))
+
+
+def load_catalogue(extra: list[Path] | None = None) -> Catalogue:
+    """The core rubric (``core.toml``) plus every other bundled pack and ``extra`` files."""
+    directory = packs_dir()
+    core_path = directory / "core.toml"
+    cat = _read_core(core_path)
+    paths = sorted(p for p in directory.glob("*.toml") if p.name != "core.toml")
+    for path in [*paths, *(extra or [])]:
+        _read_question_pack(Path(path), cat)
+    return cat
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def _read_core(path: Path) -> Catalogue:
+    r = _Reader(str(path), _load_toml(path))
+    meta = r.table("pack")
+    version = str(meta.get("version", int))
+    rules: dict[str, RuleSpec] = {}
+    rules_t = r.table("rules")
+    for rid in rules_t.keys():
+        t = rules_t.table(rid)
+        category = t.text("category")
+        if category not in CATEGORIES:
+            raise t.fail("category", f"must be one of {', '.join(CATEGORIES)}")
+        severity = t.text("severity")
+        if severity not in SEVERITIES:
+            raise t.fail("severity", f"must be one of {', '.join(SEVERITIES)}")
+        params = t.table("params", {})
+        rules[rid] = RuleSpec(
+            id=rid, category=category, severity=severity,
+            title=t.text("title"),
+            message=_check_template(t, "message", t.text("message")),
+            why=t.text("why"),
+            suggestion=_check_template(t, "suggestion", t.text("suggestion")),
+            applies_to=t.str_list("applies_to", PRINCIPLES),
+            params={k: params.get(k, float) for k in params.keys()},
+        )
+    known = set(rules)
+    levels_t = r.table("levels")
+    levels = {}
+    for lv in LEVELS:
+        lt = levels_t.table(lv)
+        levels[lv] = _severity_map(lt, "rules", known)
+    principles = {}
+    pt = r.table("principles")
+    for name in pt.keys():
+        if name not in PRINCIPLES and name != "general":
+            raise pt.fail(name, "unknown Leadership Principle")
+        t = pt.table(name)
+        principles[name] = {
+            "name": t.text("name"),
+            "summary": t.text("summary"),
+            "signals": t.str_list("signals"),
+            "rules": _severity_map(t, "rules", known),
+        }
+    missing = [p for p in PRINCIPLES if p not in principles]
+    if missing:
+        raise r.fail("principles", f"missing {', '.join(missing)}")
+    lenses = {}
+    lt = r.table("lenses")
+    for lid in lt.keys():
+        t = lt.table(lid)
+        lenses[lid] = Lens(
+            id=lid, name=t.text("name"), summary=t.text("summary"),
+            emphasise=t.str_list("emphasise"), leave_out=t.str_list("leave_out"),
+            rules=_severity_map(t, "rules", known),
+        )
+    return Catalogue(
+        rules=rules,
+        targets=_targets(r, "targets"),
+        expected_sections=r.str_list("expected_sections", SECTION_LABELS),
+        levels=levels, principles=principles, lenses=lenses, questions={},
+        rubric_version=version,
+    )
+
+
+def _read_question_pack(path: Path, cat: Catalogue) -> None:
+    r = _Reader(str(path), _load_toml(path))
+    pack_id = r.table("pack").text("id")
+    qs = r.get("questions", list)
+    for n, raw in enumerate(qs):
+        if not isinstance(raw, dict):
+            raise r.fail(f"questions[{n}]", "must be a table")
+        q = _Reader(str(path), raw, f"questions[{n}].")
+        qid = q.text("id")
+        if qid in cat.questions:
+            raise q.fail("id", f"duplicate question id {qid!r}")
+        principle = q.text("principle")
+        if principle not in cat.principles:
+            raise q.fail("principle", f"unknown principle {principle!r}")
+        lenses = q.str_list("lenses", tuple(cat.lenses))
+        suggestions = {}
+        for rid, text in q.get("suggestions", dict, {}).items():
+            if rid not in cat.rules:
+                raise q.fail(f"suggestions.{rid}", "unknown rule id")
+            if not isinstance(text, str):
+                raise q.fail(f"suggestions.{rid}", "must be a string")
+            suggestions[rid] = _check_template(q, f"suggestions.{rid}", text)
+        followups = []
+        for k, fraw in enumerate(q.get("followups", list, [])):
+            if not isinstance(fraw, dict):
+                raise q.fail(f"followups[{k}]", "must be a table")
+            f = _Reader(str(path), fraw, f"{q.prefix}followups[{k}].")
+            check = f.text("check")
+            if check not in cat.rules:
+                raise f.fail("check", f"unknown rule id {check!r}")
+            followups.append(FollowUp(
+                id=f.text("id"), probe=f.text("probe"), check=check,
+                weak=f.text("weak"), why_weak=f.text("why_weak"), strong=f.text("strong"),
+                section=f.get("section", str, None),
+            ))
+        targets = dict(cat.targets)
+        targets.update(_targets(q, "targets"))
+        expected = q.str_list("expected_sections", SECTION_LABELS) or cat.expected_sections
+        cat.questions[qid] = Question(
+            id=qid, principle=principle, text=q.text("text"), pack=pack_id,
+            lenses=lenses, targets=targets, expected_sections=expected,
+            suggestions=suggestions, rules=_severity_map(q, "rules", set(cat.rules)),
+            followups=tuple(followups), notes=q.get("notes", dict, {}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The rubric for one analysis: which rules at which severity, targets, wording."""
+
+    question: Question | None
+    principle: str
+    level: str
+    lens: Lens | None
+    targets: dict[str, float]
+    expected_sections: tuple[str, ...]
+    severities: dict[str, str]
+    rules: dict[str, RuleSpec]
+    suggestions: dict[str, str]
+
+
+def resolve(cat: Catalogue, question_id: str | None, principle: str | None,
+            level: str, lens_id: str | None) -> Resolved:
+    """Layer the rubric: rule defaults → principle → level → lens → question.
+
+    Raises ``KeyError`` with a readable message for an unknown question, principle,
+    level or lens.
+    """
+    question = None
+    if question_id is not None:
+        if question_id not in cat.questions:
+            raise KeyError(f"unknown question {question_id!r} (known: "
+                           f"{', '.join(sorted(cat.questions))})")
+        question = cat.questions[question_id]
+        principle = question.principle
+    principle = principle or "general"
+    if principle not in cat.principles:
+        raise KeyError(f"unknown principle {principle!r} (expected one of "
+                       f"{', '.join(PRINCIPLES)})")
+    if level not in cat.levels:
+        raise KeyError(f"unknown level {level!r} (expected one of {', '.join(LEVELS)})")
+    lens = None
+    if lens_id is not None:
+        if lens_id not in cat.lenses:
+            raise KeyError(f"unknown lens {lens_id!r} (known: {', '.join(sorted(cat.lenses))})")
+        if question is not None and question.lenses and lens_id not in question.lenses:
+            raise KeyError(f"lens {lens_id!r} does not apply to question {question.id!r}")
+        lens = cat.lenses[lens_id]
+    sev: dict[str, str] = {}
+    for rid, spec in cat.rules.items():
+        applies = not spec.applies_to or principle in spec.applies_to
+        sev[rid] = spec.severity if applies else "off"
+    layers = [cat.principles[principle]["rules"], cat.levels[level]]
+    if lens is not None:
+        layers.append(lens.rules)
+    if question is not None:
+        layers.append(question.rules)
+    for layer in layers:
+        for rid, s in layer.items():
+            spec = cat.rules[rid]
+            if spec.applies_to and principle not in spec.applies_to:
+                continue  # a story-kind rule never leaks into other principles
+            sev[rid] = s
+    return Resolved(
+        question=question, principle=principle, level=level, lens=lens,
+        targets=question.targets if question else dict(cat.targets),
+        expected_sections=question.expected_sections if question else cat.expected_sections,
+        severities=sev, rules=cat.rules,
+        suggestions=question.suggestions if question else {},
+    )

@@ -1,0 +1,106 @@
+"""Delivery: filler density and hedging that undercuts the speaker's own claims."""
+
+from __future__ import annotations
+
+from starcoach.rubric import lexicon as lx
+from starcoach.rubric.rules.base import Context, Hit, detector
+
+
+def filler_positions(ctx: Context) -> list[tuple[int, int]]:
+    """Spans of filler words: um/uh, "you know", "I mean", filler "like", voiced gaps."""
+    norms = ctx.norms
+    out: list[tuple[int, int]] = []
+    n = len(norms)
+    i = 0
+    while i < n:
+        w = norms[i]
+        if ctx.tokens[i].is_filler_gap or w in lx.FILLERS_SINGLE:
+            out.append((i, i))
+        elif i + 1 < n and (w, norms[i + 1]) in (("you", "know"), ("i", "mean")):
+            nxt = norms[i + 2] if i + 2 < n else ""
+            if not (w == "you" and nxt in ("what", "how", "that", "the", "if", "where", "why")):
+                out.append((i, i + 1))
+                i += 2
+                continue
+        elif w == "like":
+            prev = norms[i - 1] if i else ""
+            if prev not in lx.LIKE_CONTENT_PREV and (ctx.tokens[i - 1].comma if i else True
+                                                    or prev in lx.FILLERS_SINGLE
+                                                    or prev in ("and", "so", "was", "it's",
+                                                                "were", "but", "just", "um",
+                                                                "uh", "of", "had", "is")):
+                out.append((i, i))
+            elif prev in ("and", "so", "but", "um", "uh", "was", "were", "it's", "is"):
+                out.append((i, i))
+        elif w in ("basically", "literally"):
+            out.append((i, i))
+        i += 1
+    return out
+
+
+@detector("filler_words")
+def filler_words(ctx: Context) -> list[Hit]:
+    spans = filler_positions(ctx)
+    minutes = max(ctx.duration_s, 1.0) / 60.0
+    per_min = len(spans) / minutes
+    per_word = len(spans) / max(1, len(ctx.words))
+    if len(spans) < 3 or (per_min < ctx.params.get("per_min", 6.0)
+                          and per_word < ctx.params.get("per_word", 0.04)):
+        return []
+    # Anchor on the densest 25-word stretch so the highlight shows the problem.
+    best, best_count = spans[0], 0
+    for a, _ in spans:
+        count = sum(1 for b, _ in spans if a <= b < a + 25)
+        if count > best_count:
+            best, best_count = (a, min(len(ctx.words) - 1, a + 24)), count
+    inside = [s for s in spans if best[0] <= s[0] <= best[1]]
+    first, last = inside[0][0], inside[-1][1]
+    return [Hit(first, last, section=ctx.labels[first], fields={
+        "count": len(spans), "per_min": f"{per_min:.1f}",
+        "heard": ctx.span_text(first, last),
+    })]
+
+
+_STRONG_HEDGES = (
+    ("i", "guess"), ("i", "suppose"), ("kind", "of"), ("sort", "of"), ("kinda",),
+    ("sorta",), ("not", "sure"), ("i", "want", "to", "say"), ("more", "or", "less"),
+    ("somewhat",), ("might", "have"), ("i", "feel", "like"), ("i", "would", "say"),
+    ("i'd", "say"), ("to", "some", "extent"), ("in", "a", "way"), ("i", "believe"),
+    ("i", "hope"), ("hopefully",), ("maybe", "i", "think"), ("i", "think", "maybe"),
+    ("probably",), ("maybe",), ("perhaps",), ("possibly",), ("a", "little", "bit"),
+)
+_NOT_HEDGE_AFTER = frozenset("a an the".split())  # "kind of a" is still a hedge; "sort of" noun
+
+
+@detector("hedging")
+def hedging(ctx: Context) -> list[Hit]:
+    norms = ctx.norms
+    n = len(norms)
+    hits: list[Hit] = []
+    i = 0
+    while i < n:
+        matched = None
+        for seq in _STRONG_HEDGES:
+            if tuple(norms[i:i + len(seq)]) == seq:
+                matched = seq
+                break
+        if matched is None:
+            i += 1
+            continue
+        end = i + len(matched) - 1
+        if matched in (("kind", "of"), ("sort", "of")) and i > 0 and norms[i - 1] in (
+                "what", "the", "that", "this", "a", "any", "some", "which", "every", "all"):
+            i = end + 1
+            continue  # "what kind of", "the sort of": a noun, not a hedge
+        if matched in (("maybe",), ("perhaps",), ("probably",), ("possibly",), ("i", "hope"),
+                       ("hopefully",), ("i", "believe"), ("i", "would", "say"), ("i'd", "say"),
+                       ("a", "little", "bit"), ("in", "a", "way")) and \
+                ctx.labels[i] == "reflection":
+            i = end + 1
+            continue  # weighing options in a lesson is not undercutting a claim
+        start = max(0, i)
+        clause_end = ctx.clause_end(end, 6)
+        hits.append(Hit(start, clause_end, section=ctx.labels[i],
+                        fields={"heard": ctx.span_text(start, clause_end)}))
+        i = clause_end + 1
+    return hits if len(hits) >= ctx.params.get("min_count", 1) else []

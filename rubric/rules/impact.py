@@ -1,0 +1,153 @@
+"""Impact signals in the Result: a measured change, what it meant, and what else it changed."""
+
+from __future__ import annotations
+
+from starcoach.rubric import lexicon as lx
+from starcoach.rubric.rules.base import Context, Hit, detector, window_has
+
+_DELTA_WORDS = frozenset(
+    "halved doubled tripled quadrupled eliminated zero twice half".split()
+)
+
+
+def _result_indices(ctx: Context, with_reflection: bool = False) -> list[int]:
+    labels = ("result", "reflection") if with_reflection else ("result",)
+    idx = ctx.indices(*labels)
+    return idx
+
+
+def _anchor(ctx: Context) -> tuple[int, int, str | None]:
+    """Where impact should have been said: the (last) Result, else the answer's end."""
+    res = [s for s in ctx.sections if s.label == "result"]
+    if res:
+        s = res[-1]
+        return s.first_word, ctx.clause_end(s.first_word, 12), "result"
+    last = len(ctx.words) - 1
+    return max(0, last - 8), last, ctx.labels[last] if ctx.labels else None
+
+
+def metric_delta_at(ctx: Context, indices: list[int]) -> int | None:
+    """First index of a quantified change ("from 9 to 2", "cut 30%", "down to zero")."""
+    norms = ctx.norms
+    pool = set(indices)
+    for i in indices:
+        w = norms[i]
+        if w in _DELTA_WORDS and window_has(norms, i - 4, i + 5, lx.CHANGE_WORDS | _DELTA_WORDS
+                                            | lx.UNIT_WORDS) is not None:
+            return i
+        if not lx.is_number(w) or w in ("one", "point"):
+            continue
+        near = [j for j in range(i - 6, i + 7) if j in pool and j != i]
+        if any(norms[j] in lx.CHANGE_WORDS for j in near):
+            return i
+        if any(norms[j] in ("x", "times", "fold", "percent", "%") for j in near) and any(
+                norms[j] in ("faster", "slower", "more", "less", "fewer", "higher", "lower",
+                             "better", "cheaper") for j in near):
+            return i
+        if w.endswith("x") and w[:-1].replace(".", "").isdigit():
+            return i
+    return None
+
+
+@detector("no_metric_delta")
+def no_metric_delta(ctx: Context) -> list[Hit]:
+    idx = _result_indices(ctx, with_reflection=True)
+    if not ctx.has("result"):
+        action = ctx.section("action")
+        idx = [i for i in range(len(ctx.words)) if action is None or i > action.first_word]
+    if metric_delta_at(ctx, idx) is not None:
+        return []
+    first, last, section = _anchor(ctx)
+    return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
+
+
+@detector("no_business_impact")
+def no_business_impact(ctx: Context) -> list[Hit]:
+    norms = ctx.norms
+    for i in _result_indices(ctx):
+        w = norms[i]
+        if w in lx.BUSINESS_WORDS or w in lx.CUSTOMER_WORDS or w.startswith(("$", "€", "£")):
+            return []
+    first, last, section = _anchor(ctx)
+    return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
+
+
+_SECOND_ORDER_BIGRAMS = {
+    ("since", "then"), ("ever", "since"), ("other", "teams"), ("other", "team"),
+    ("rolled", "out"), ("hasn't", "happened"), ("never", "happened"), ("not", "recurred"),
+    ("across", "the"), ("the", "whole"), ("went", "on"), ("now", "uses"), ("now", "use"),
+    ("picked", "up"), ("became", "the"), ("part", "of"), ("asked", "me"),
+    ("the", "same"), ("added", "a"), ("started", "using"), ("started", "running"),
+    ("asked", "for"), ("now", "runs"), ("now", "ships"), ("now", "asks"), ("to", "every"),
+    ("for", "every"), ("on", "every"), ("every", "new"), ("switched", "it"),
+    ("as", "well"), ("turned", "into"), ("turned", "that"), ("took", "the"),
+}
+_HABITUAL_AFTER_NOW = frozenset("that is was it's".split())
+
+
+@detector("no_second_order_effect")
+def no_second_order_effect(ctx: Context) -> list[Hit]:
+    norms = ctx.norms
+    idx = _result_indices(ctx, with_reflection=True)
+    for i in idx:
+        w = norms[i]
+        if w in lx.SECOND_ORDER_WORDS and w not in ("since", "again", "across", "rolled"):
+            return []
+        if i + 1 < len(norms) and (w, norms[i + 1]) in _SECOND_ORDER_BIGRAMS:
+            return []
+        if w == "again" and window_has(norms, i - 5, i, lx.NEGATION | frozenset({"never"})):
+            return []
+        if w == "now" and i + 1 < len(norms) and norms[i + 1] not in _HABITUAL_AFTER_NOW:
+            return []  # "logistics now reruns it", "they now invite an engineer"
+    first, last, section = _anchor(ctx)
+    return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
+
+
+_VAGUE_SUBJECTS = frozenset(
+    "team everyone everybody people they manager managers stakeholders it things "
+    "everything that this boss lead director client clients customers folks "
+    "leadership all".split()
+)
+_COPULA = frozenset("was were seemed felt got went turned is are looked became ended".split())
+_VAGUE_IDIOMS = (
+    ("worked", "out"), ("went", "well"), ("went", "smoothly"), ("paid", "off"),
+    ("it", "worked"), ("good", "feedback"), ("positive", "feedback"), ("great", "feedback"),
+    ("a", "success"), ("a", "win"), ("a", "hit"), ("much", "better"), ("way", "better"),
+    ("a", "lot", "better"), ("really", "happy"), ("super", "happy"), ("loved", "it"),
+    ("got", "better"), ("got", "fixed"), ("were", "happy"), ("was", "happy"),
+)
+
+
+@detector("vague_outcome")
+def vague_outcome(ctx: Context) -> list[Hit]:
+    norms = ctx.norms
+    idx = ctx.indices("result")
+    pool = set(idx)
+    hits: list[Hit] = []
+    taken_until = -1
+    for i in idx:
+        if i <= taken_until:
+            continue
+        matched = None
+        for seq in _VAGUE_IDIOMS:
+            if tuple(norms[i:i + len(seq)]) == seq and all(
+                    i + k in pool for k in range(len(seq))):
+                matched = i + len(seq) - 1
+                break
+        if matched is None and norms[i] in _COPULA:
+            adj = window_has(norms, i + 1, i + 4, lx.VAGUE_POSITIVE)
+            subj = window_has(norms, i - 3, i, _VAGUE_SUBJECTS)
+            if adj is not None and subj is not None:
+                matched = adj
+        if matched is None:
+            continue
+        start = ctx.clause_start(i, 6)
+        end = ctx.clause_end(matched, 6)
+        if any(lx.is_number(norms[j]) and norms[j] != "one" for j in range(start, end + 1)):
+            continue
+        if ctx.negated(i, 2):
+            continue
+        hits.append(Hit(start, end, section="result",
+                        fields={"heard": ctx.span_text(start, end)}))
+        taken_until = end
+    return hits

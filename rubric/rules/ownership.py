@@ -1,0 +1,366 @@
+"""Ownership signals: whose work it was, who started it, and who drove it through."""
+
+from __future__ import annotations
+
+from starcoach.rubric import lexicon as lx
+from starcoach.rubric.rules.base import Context, Hit, detector, window_has
+
+_SUBORDINATORS = frozenset(
+    "so that until before when if where because since while whether once unless "
+    "after as which how what".split()
+)
+_JOINT_VERBS = frozenset(
+    "agreed met paired aligned discussed sat talked brainstormed whiteboarded both "
+    "all each collectively jointly celebrated".split()
+)
+_STATIVE_AFTER_WE = frozenset(
+    "were are was had have 're 've been being".split()
+)
+
+
+def _we_clauses(ctx: Context, labels: tuple[str, ...]) -> list[Hit]:
+    norms = ctx.norms
+    hits: list[Hit] = []
+    last_end = -1
+    for i in ctx.indices(*labels):
+        if norms[i] not in lx.WE_SUBJECT or norms[i] == "we'd" or i <= last_end:
+            continue
+        prev = norms[i - 1] if i > 0 else ""
+        prev2 = norms[i - 2] if i > 1 else ""
+        if prev in _SUBORDINATORS or (prev2 == "so" and prev == "that"):
+            continue
+        nxt = norms[i + 1] if i + 1 < len(norms) else ""
+        nxt2 = norms[i + 2] if i + 2 < len(norms) else ""
+        if nxt in _JOINT_VERBS or nxt2 in _JOINT_VERBS and nxt in ("all", "both", "then"):
+            continue
+        if nxt in _STATIVE_AFTER_WE and nxt2 not in ("able", "to", "going", "trying"):
+            continue  # "we were a team of six": description, not the speaker's action
+        end = ctx.clause_end(i, limit=8)
+        hits.append(Hit(i, end, fields={"heard": ctx.span_text(i, end)},
+                        section=ctx.labels[i]))
+        last_end = end
+    return hits
+
+
+@detector("we_language")
+def we_language(ctx: Context) -> list[Hit]:
+    hits = _we_clauses(ctx, ("action",))
+    if not hits:
+        return []
+    action = ctx.indices("action")
+    i_count = sum(1 for i in action if ctx.norms[i] in ("i", "i'd", "i've", "i'll", "i'm"))
+    severity = "major" if len(hits) >= 2 or len(hits) >= i_count else "minor"
+    for h in hits:
+        h.fields.update(count=len(hits), severity=severity)
+    return hits
+
+
+_STRONG_DIRECTIVES = lx.DIRECTIVE_VERBS - {"said", "says", "needed", "want", "wanted", "had"}
+_MODALS = frozenset("should need needed have has had must could can gotta needs".split())
+_ME = frozenset({"me", "i", "us", "my", "myself", "we"})
+_PASSIVE_ASSIGN = frozenset(
+    "assigned asked told tasked given handed put pulled volunteered voluntold nominated "
+    "picked chosen brought".split()
+)
+_LANDED = frozenset("landed fell came ended dropped dumped".split())
+_PLATE = frozenset("plate desk lap queue way".split())
+_PUT_ON = frozenset("put dumped dropped threw pushed".split())
+
+
+def _directive_after(ctx: Context, i: int) -> int | None:
+    """A directive verb aimed at the speaker ("asked me", "told me") after an authority
+    word, in the same sentence, within 14 words."""
+    norms = ctx.norms
+    for j in range(i + 1, min(len(ctx.tokens), i + 15)):
+        if norms[j] in _STRONG_DIRECTIVES and window_has(norms, j + 1, j + 5, _ME) is not None:
+            return j
+        if ctx.tokens[j].sent_end or norms[j] in lx.I_WORDS - {"me", "my"}:
+            return None
+    return None
+
+
+@detector("manager_directed")
+def manager_directed(ctx: Context) -> list[Hit]:
+    norms = ctx.norms
+    scope = ctx.indices("situation", "task", "action", "headline")
+    if not scope:
+        return []
+    limit = ctx.section("action")
+    stop = limit.first_word + max(25, (limit.last_word - limit.first_word) // 3) if limit else len(norms)
+    hits: list[Hit] = []
+    for i in scope:
+        if i > stop:
+            break
+        w = norms[i]
+        if w in lx.AUTHORITY_WORDS:
+            prev = norms[i - 1] if i else ""
+            if prev in ("their", "his", "her", "other", "team's", "a", "an"):
+                continue
+            prev2 = norms[i - 2] if i > 1 else ""
+            if prev in ("i", "asked", "told", "to", "with", "for", "from", "by") or \
+                    prev2 in ("to", "for", "with", "from", "by") or ctx.negated(i, 3):
+                continue
+            verb = _directive_after(ctx, i)
+            if verb is not None and window_has(norms, verb + 1, verb + 5, _ME) is not None:
+                if norms[verb] in ("asked", "told") and window_has(
+                        norms, verb + 1, verb + 3, frozenset({"if", "whether"})) is not None:
+                    continue
+                end = ctx.clause_end(verb, limit=8)
+                hits.append(Hit(i, end, fields={"heard": ctx.span_text(i, end)},
+                                section=ctx.labels[i]))
+                continue
+            said = window_has(norms, i + 1, i + 4, frozenset({"said", "says", "was", "wanted"}))
+            if said is not None and window_has(norms, said + 1, said + 6, _MODALS) is not None:
+                end = ctx.clause_end(said, limit=8)
+                hits.append(Hit(i, end, fields={"heard": ctx.span_text(i, end)},
+                                section=ctx.labels[i]))
+        elif w in ("was", "got", "been", "get") and i > 0 and norms[i - 1] in (
+                "i", "i'd", "i've", "me", "it", "this", "that", "which", "and"):
+            nxt = norms[i + 1] if i + 1 < len(norms) else ""
+            if nxt in _PASSIVE_ASSIGN and not ctx.negated(i, 3):
+                if norms[i - 1] not in ("i", "i'd", "i've") and window_has(
+                        norms, i + 2, i + 5, frozenset({"me"})) is None:
+                    continue  # "it was given" about something else; "it was given to me" counts
+                end = ctx.clause_end(i, limit=8)
+                hits.append(Hit(max(0, i - 1), end,
+                                fields={"heard": ctx.span_text(max(0, i - 1), end)},
+                                section=ctx.labels[i]))
+        elif w in _LANDED and not ctx.negated(i, 3):
+            plate = window_has(norms, i + 1, i + 5, _PLATE)
+            if plate is not None and window_has(norms, i + 1, plate, frozenset({"my", "me"})):
+                end = ctx.clause_end(i, limit=6)
+                hits.append(Hit(max(0, i - 1), end,
+                                fields={"heard": ctx.span_text(max(0, i - 1), end)},
+                                section=ctx.labels[i]))
+    return _dedupe(hits)
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    out: list[Hit] = []
+    for h in sorted(hits, key=lambda h: h.first):
+        if out and h.first <= out[-1].last:
+            continue
+        out.append(h)
+    return out
+
+
+_ESCALATE_OBJECTS = frozenset(
+    "message ticket jira slack email note dm thread channel page alert bug issue "
+    "heads-up heads report request case incident".split()
+)
+_OTHER_SUBJECT = frozenset(
+    "they their team folks guys people vendor on-call oncall ops infra sre support "
+    "owners owner engineers engineer devops security dba dbas he she".split()
+)
+_FIX_AFTER_OTHER = frozenset(
+    "handled fixed took sorted resolved patched picked dealt solved addressed repaired "
+    "rolled deployed shipped corrected cleaned figured got".split()
+)
+_DRIVE_VERBS = frozenset(
+    "wrote built brought tested verified coded implemented patched drafted prototyped "
+    "reproduced paired monitored validated debugged".split()
+)
+
+
+@detector("escalation_handoff")
+def escalation_handoff(ctx: Context) -> list[Hit]:
+    norms = ctx.norms
+    scope = ctx.indices("task", "action", "result", "headline")
+    hits: list[Hit] = []
+    taken_until = -1
+    for i in scope:
+        if i <= taken_until:
+            continue
+        w = norms[i]
+        if w not in lx.ESCALATE_VERBS or ctx.negated(i, 3):
+            continue
+        actor = window_has(norms, i - 3, i, frozenset({"i", "i'd", "just", "so", "and"}))
+        if actor is None:
+            continue
+        if w in ("sent", "send", "told", "tell", "passed", "posted", "opened", "created",
+                 "open", "create", "file", "log", "logged", "raise", "raised", "submitted",
+                 "forwarded") and window_has(norms, i + 1, i + 5, _ESCALATE_OBJECTS | frozenset(
+                     {"them", "their", "it"})) is None:
+            continue
+        # Then somebody else fixed it, within the next stretch, and the speaker did not.
+        other = None
+        for j in range(i + 1, min(len(norms), i + 30)):
+            if norms[j] in _OTHER_SUBJECT:
+                fix = window_has(norms, j + 1, j + 5, _FIX_AFTER_OTHER)
+                if fix is not None and not ctx.negated(fix, 3):
+                    other = fix
+                    break
+        if other is None:
+            continue
+        drive = window_has(norms, i + 1, other, _DRIVE_VERBS)
+        if drive is not None and norms[drive - 1] in ("i", "i'd", "and"):
+            continue
+        start = ctx.clause_start(i)
+        end = ctx.clause_end(other, limit=6)
+        hits.append(Hit(start, end, fields={"heard": ctx.span_text(start, end)},
+                        section=ctx.labels[i]))
+        taken_until = end
+    return hits
+
+
+_HANDOFF_OBJECTS = frozenset(
+    "fix pr patch doc docs document runbook code change changes design proposal "
+    "spec plan it over off findings analysis script notes details summary "
+    "branch diff".split()
+)
+_WAITING = frozenset("waited wait waiting hoped hoping".split())
+_ON_THEM = (("on", "them"), ("up", "to", "them"), ("their", "court"), ("their", "call"),
+            ("their", "hands"), ("with", "them"), ("heard", "back"), ("hear", "back"),
+            ("hearing", "back"), ("their", "problem"), ("their", "side"), ("on", "their"))
+
+
+def _contains_seq(norms: list[str], start: int, end: int, seq: tuple[str, ...]) -> int | None:
+    for j in range(max(0, start), min(len(norms), end) - len(seq) + 1):
+        if tuple(norms[j:j + len(seq)]) == seq:
+            return j
+    return None
+
+
+@detector("passive_handoff")
+def passive_handoff(ctx: Context) -> list[Hit]:
+    norms = ctx.norms
+    scope = ctx.indices("task", "action", "result")
+    hits: list[Hit] = []
+    taken_until = -1
+    for i in scope:
+        if i <= taken_until:
+            continue
+        w = norms[i]
+        if w in lx.HANDOFF_VERBS and not ctx.negated(i, 3):
+            if window_has(norms, i - 3, i, frozenset({"i", "just", "then", "and", "so"})) is None:
+                continue
+            if window_has(norms, i + 1, i + 6, _HANDOFF_OBJECTS | lx.THEY_WORDS) is None:
+                continue
+            hit_at = None
+            wait = window_has(norms, i + 1, i + 20, _WAITING)
+            if wait is not None and not ctx.negated(wait, 2):
+                hit_at = wait
+            else:
+                for seq in _ON_THEM:
+                    j = _contains_seq(norms, i + 1, i + 20, seq)
+                    if j is not None and not (seq[0] == "with" and norms[j - 1] in (
+                            "worked", "paired", "sat", "met", "talked", "synced")):
+                        if seq[1] == "back" and not ctx.negated(j, 3) and norms[j - 1] != "never":
+                            continue
+                        hit_at = j + len(seq) - 1
+                        break
+            if hit_at is None:
+                continue
+            start = ctx.clause_start(i)
+            end = ctx.clause_end(hit_at, limit=6)
+            hits.append(Hit(start, end, fields={"heard": ctx.span_text(start, end)},
+                            section=ctx.labels[i]))
+            taken_until = end
+        elif w in _WAITING and i > 0 and norms[i - 1] in ("i", "just", "and", "then"):
+            if window_has(norms, i + 1, i + 6, lx.THEY_WORDS) is None or ctx.negated(i, 2):
+                continue
+            start = ctx.clause_start(i)
+            end = ctx.clause_end(i, limit=8)
+            hits.append(Hit(start, end, fields={"heard": ctx.span_text(start, end)},
+                            section=ctx.labels[i]))
+            taken_until = end
+    return hits
+
+
+_SCOPE_NOUNS = frozenset(
+    "team team's job area code service system responsibility remit scope lane problem "
+    "project ticket tickets backlog roadmap mine plate sprint module domain "
+    "repo repository queue charter owner ownership".split()
+)
+_SCOPE_VERBS = frozenset("asked assigned told owned own owns tasked responsible expected "
+                         "requested".split())
+_OTHER_TEAM = frozenset("another other different neighbouring neighboring sister adjacent "
+                        "partner separate".split())
+
+
+def scope_boundary_span(ctx: Context) -> tuple[int, int] | None:
+    """Where the speaker says the problem lay outside their remit (None if they never do)."""
+    norms = ctx.norms
+    n = len(norms)
+    scope = ctx.indices("situation", "task", "action", "headline")
+    for i in scope:
+        w = norms[i]
+        if w in lx.NEGATION or w.endswith("n't"):
+            if window_has(norms, i + 1, i + 6, _SCOPE_VERBS | _SCOPE_NOUNS) is not None:
+                return ctx.clause_start(i), ctx.clause_end(i, 10)
+        if w in ("outside", "beyond", "technically") and window_has(
+                norms, i + 1, i + 4, frozenset({"my", "our", "scope", "remit", "lane",
+                                                "belonged", "owned", "their"})) is not None:
+            return ctx.clause_start(i), ctx.clause_end(i, 10)
+        if w in _OTHER_TEAM and i + 1 < n and norms[i + 1].startswith("team"):
+            ctx_win = window_has(norms, i - 6, i + 8, frozenset(
+                {"owned", "belonged", "owns", "belongs", "their", "technically", "service",
+                 "system", "code", "job", "responsibility", "ownership", "'s"}))
+            if ctx_win is not None or norms[i + 1] == "team's":
+                return ctx.clause_start(i), ctx.clause_end(i, 10)
+        if w in ("belonged", "belongs", "owned") and window_has(
+                norms, i + 1, i + 4, frozenset({"to", "by"})) is not None and window_has(
+                norms, i + 1, i + 6, frozenset({"another", "other", "their", "a", "the",
+                                                "different"})) is not None:
+            return ctx.clause_start(i), ctx.clause_end(i, 10)
+        if w in ("unowned", "ownerless", "orphaned") or (w == "nobody" and i + 1 < n and
+                                                          norms[i + 1] in ("owned", "owns")):
+            return ctx.clause_start(i), ctx.clause_end(i, 10)
+        if w in ("my", "our") and i + 2 < n and norms[i + 1] == "own" and norms[i + 2] in (
+                "initiative", "time"):
+            return ctx.clause_start(i), ctx.clause_end(i, 10)
+    return None
+
+
+@detector("missing_scope_boundary")
+def missing_scope_boundary(ctx: Context) -> list[Hit]:
+    if scope_boundary_span(ctx) is not None or not ctx.words:
+        return []
+    anchor = ctx.section("action") or ctx.section("task") or ctx.section("situation")
+    first = anchor.first_word if anchor else 0
+    end = ctx.clause_end(first, limit=10)
+    return [Hit(first, end, fields={"heard": ctx.span_text(first, end)},
+                section=ctx.labels[first])]
+
+
+_MOTIVE_VERBS = frozenset("thought felt feel feeling seemed figured bugged annoyed "
+                          "bothered guessed had".split())
+_VAGUE_MOTIVE_TAIL = frozenset(
+    "someone somebody right good nice fun interesting cool bothered bugged annoyed "
+    "curious feeling instinct gut off weird wrong sense".split()
+)
+
+
+@detector("vague_motivation")
+def vague_motivation(ctx: Context) -> list[Hit]:
+    norms = ctx.norms
+    early = ctx.indices("situation", "task", "action", "headline")
+    action = ctx.section("action")
+    cutoff = action.first_word + (action.last_word - action.first_word) // 2 if action else (
+        early[-1] if early else -1)
+    early = [i for i in early if i <= cutoff]
+    hits: list[Hit] = []
+    for i in early:
+        if norms[i] in _MOTIVE_VERBS and i > 0 and norms[i - 1] in ("i", "just", "it", "and",
+                                                                    "honestly", "really"):
+            end = ctx.clause_end(i, limit=10)
+            seg = norms[i + 1:end + 1]
+            around = norms[i:min(len(norms), end + 9)]
+            if any(w in _VAGUE_MOTIVE_TAIL for w in seg) and not any(
+                    w in lx.REASON_WORDS or w in lx.BUSINESS_WORDS or w in lx.CUSTOMER_WORDS
+                    or lx.is_number(w) for w in around):
+                start = ctx.clause_start(i)
+                hits.append(Hit(start, end, fields={"heard": ctx.span_text(start, end)},
+                                section=ctx.labels[i]))
+    if hits:
+        return hits
+    reasons = sum(1 for i in early if norms[i] in lx.REASON_WORDS
+                  or norms[i] in lx.CUSTOMER_WORDS or norms[i] in lx.BUSINESS_WORDS)
+    if reasons >= ctx.params.get("min_reasons", 1):
+        return []
+    anchor = ctx.section("task") or ctx.section("action") or ctx.section("situation")
+    if anchor is None:
+        return []
+    end = ctx.clause_end(anchor.first_word, limit=10)
+    return [Hit(anchor.first_word, end, section=anchor.label,
+                fields={"heard": ctx.span_text(anchor.first_word, end)})]

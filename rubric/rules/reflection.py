@@ -1,0 +1,66 @@
+"""Reflection signals: a lesson specific to this story, and at senior+ a systemic cause."""
+
+from __future__ import annotations
+
+from starcoach.rubric import lexicon as lx
+from starcoach.rubric.rules.base import Context, Hit, detector
+
+_STOP = frozenset(
+    "the a an and or but so to of in on at for with that this it is was were be been i me my "
+    "we our you your they them their he she his her what which who when where how then "
+    "there here just really very about like um uh yeah also more most much some any "
+    "would could should will can did do does have had has not no if because thing things "
+    "something lot always never every time way really actually learned learnt think "
+    "know going get got make made take took next looking back".split()
+)
+_PLATITUDES = frozenset(
+    "communication communicate communicating teamwork collaboration collaborate "
+    "important importance key matters matter essential crucial patience patient "
+    "flexible flexibility adaptable proactive persistence persistent perseverance "
+    "listen listening trust people attitude positive hard work mindset growth "
+    "humble humility empathy transparency transparent balance focus focused "
+    "journey valuable lot".split()
+)
+
+
+def _content(words: list[str]) -> list[str]:
+    return [w for w in words if len(w) > 3 and w not in _STOP and not lx.is_number(w)]
+
+
+@detector("generic_reflection")
+def generic_reflection(ctx: Context) -> list[Hit]:
+    refl = ctx.indices("reflection")
+    if len(refl) < 3:
+        return []
+    norms = ctx.norms
+    story = set(_content([norms[i] for i in range(len(norms)) if ctx.labels[i] != "reflection"]))
+    mine = _content([norms[i] for i in refl])
+    if not mine:
+        return []
+    overlap = sum(1 for w in mine if w in story) / len(mine)
+    platitude = [i for i in refl if norms[i] in _PLATITUDES]
+    specific_bits = sum(1 for i in refl if lx.is_number(norms[i]) or norms[i] in lx.SYSTEMIC_WORDS)
+    generic = platitude and overlap < ctx.params.get("max_overlap", 0.34) and specific_bits < 2
+    if not generic:
+        return []
+    i = platitude[0]
+    start, end = ctx.clause_start(i), ctx.clause_end(i, 10)
+    return [Hit(start, end, section="reflection", fields={"heard": ctx.span_text(start, end)})]
+
+
+@detector("no_systemic_insight")
+def no_systemic_insight(ctx: Context) -> list[Hit]:
+    refl = ctx.indices("reflection")
+    norms = ctx.norms
+    if any(norms[i] in lx.SYSTEMIC_WORDS for i in refl):
+        return []
+    sec = ctx.section("reflection")
+    if sec is None:
+        last = len(ctx.words) - 1
+        if last < 0:
+            return []
+        return [Hit(max(0, last - 5), last, section=ctx.labels[last],
+                    fields={"heard": ctx.span_text(max(0, last - 5), last)})]
+    end = ctx.clause_end(sec.first_word, 12)
+    return [Hit(sec.first_word, end, section="reflection",
+                fields={"heard": ctx.span_text(sec.first_word, end)})]

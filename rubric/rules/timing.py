@@ -1,0 +1,83 @@
+"""Structure and timing: sections over target, missing sections, Action share."""
+
+from __future__ import annotations
+
+from starcoach.rubric.rules.base import Context, Hit, detector
+
+
+@detector("situation_over_time")
+def situation_over_time(ctx: Context) -> list[Hit]:
+    sit = ctx.section("situation")
+    target = ctx.targets.get("situation")
+    if sit is None or target is None or sit.duration_s <= target:
+        return []
+    # Anchor on the words spoken after the target passed: what ran over.
+    over_at = sit.first_word
+    for i in range(sit.first_word, sit.last_word + 1):
+        if ctx.words[i].start - sit.start_s > target:
+            over_at = i
+            break
+    return [Hit(over_at, sit.last_word, section="situation", fields={
+        "duration": f"{sit.duration_s:.0f}", "target": f"{target:.0f}",
+        "over": f"{sit.duration_s - target:.0f}",
+        "heard": ctx.span_text(sit.first_word, min(sit.last_word, sit.first_word + 7)),
+    })]
+
+
+_MAJOR_MISSING = ("action", "result")
+
+
+@detector("section_missing")
+def section_missing(ctx: Context) -> list[Hit]:
+    hits = []
+    n = len(ctx.words)
+    present = {s.label for s in ctx.sections}
+    for label in ctx.expected_sections:
+        if label in present:
+            continue
+        # Anchor where the section should have been: the end of the last earlier section.
+        order = ("situation", "task", "action", "result", "reflection")
+        before = [s for s in ctx.sections if order.index(s.label) < order.index(label)]
+        anchor = before[-1].last_word if before else 0
+        first = max(0, min(anchor, n - 1))
+        hits.append(Hit(first, first, section=None, fields={
+            "section": label, "heard": ctx.span_text(first, first),
+            "severity": "major" if label in _MAJOR_MISSING else "minor",
+        }))
+    return hits
+
+
+@detector("answer_over_time")
+def answer_over_time(ctx: Context) -> list[Hit]:
+    target = ctx.targets.get("answer")
+    limit = ctx.targets.get("answer_limit", target)
+    if target is None or not ctx.words:
+        return []
+    grace = ctx.params.get("grace_s", 30.0)
+    if ctx.duration_s <= target + grace:
+        return []
+    start = ctx.words[0].start
+    over_at = next((i for i, w in enumerate(ctx.words) if w.start - start > target),
+                   len(ctx.words) - 1)
+    severity = "major" if limit is not None and ctx.duration_s > limit else "minor"
+    return [Hit(over_at, len(ctx.words) - 1, fields={
+        "duration": f"{ctx.duration_s:.0f}", "target": f"{target:.0f}",
+        "over": f"{ctx.duration_s - target:.0f}", "severity": severity,
+        "heard": ctx.span_text(over_at, min(len(ctx.words) - 1, over_at + 7)),
+    })]
+
+
+@detector("action_underweighted")
+def action_underweighted(ctx: Context) -> list[Hit]:
+    action = ctx.section("action")
+    if action is None or not ctx.words:
+        return []
+    total = sum(s.duration_s for s in ctx.sections) or 1.0
+    act = sum(s.duration_s for s in ctx.sections if s.label == "action")
+    share = act / total
+    if share >= ctx.params.get("min_share", 0.3):
+        return []
+    return [Hit(action.first_word, action.last_word, section="action", fields={
+        "share": f"{share * 100:.0f}", "duration": f"{act:.0f}",
+        "heard": ctx.span_text(action.first_word, min(action.last_word, action.first_word + 7)),
+    })]

@@ -1,0 +1,151 @@
+"""Rule findings: corpus-level F1 floors and each detector on phrasings of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from starcoach.rubric.analyze import analyze
+from starcoach.rubric.corpus import load_corpus
+from starcoach.rubric.evaluate import CATALOGUE_IDS, evaluate
+from starcoach.rubric.packs import default_catalogue
+
+from .conftest import timed
+
+HELDOUT_F1_FLOOR = 0.80
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    return [a for a in load_corpus() if a.heldout]
+
+
+def test_every_catalogue_rule_has_wording_and_a_detector():
+    from starcoach.rubric.rules import DETECTORS
+
+    cat = default_catalogue()
+    for rule in CATALOGUE_IDS:
+        assert rule in cat.rules and rule in DETECTORS
+        assert cat.rules[rule].message and cat.rules[rule].suggestion
+
+
+def test_heldout_rule_f1(heldout):
+    _, _, f1 = evaluate(heldout).prf()
+    assert f1 >= HELDOUT_F1_FLOOR
+
+
+SIT = ("Last spring I was a backend engineer on the booking team at a travel site, and I "
+       "noticed that about two percent of hotel confirmations were never emailed to guests. ")
+TASK = ("The mailer belonged to another team and nobody had asked me to look, but guests "
+        "were calling support and some were cancelling, so I decided to find the cause. ")
+ACTION = ("I pulled a week of mailer logs, I traced the missing emails to a template that "
+          "crashed on accented names, and I reproduced it locally with a guest called "
+          "Zoë. Then I read the template code, found the encoder it used, and wrote a fix "
+          "with tests for forty names in eight alphabets. I ran the fix against a copy of "
+          "last month's bookings to check nothing else changed, and I wrote up the cause "
+          "with the evidence. I walked the owning team through it and agreed a release "
+          "window with them, and I watched the delivery dashboard with their on-call "
+          "during the release. ")
+RESULT = ("After the release missing confirmations went from two percent to zero, support "
+          "calls about confirmations fell by three hundred a month, which saved about "
+          "twelve thousand dollars, and the mailer team now runs my name test on every "
+          "template. ")
+REFL = ("Looking back, the bug lived for a year because no team owned the template "
+        "library and nobody watched delivery rates, so I proposed a shared delivery SLO "
+        "between the two teams. ")
+STRONG = SIT + TASK + ACTION + RESULT + REFL
+
+
+def rules_of(text: str, **kw) -> set[str]:
+    kw.setdefault("principle", "ownership")
+    return {f.rule for f in analyze(timed(text), **kw).findings}
+
+
+def test_strong_answer_is_clean():
+    found = rules_of(STRONG, level="senior")
+    assert found == set(), found
+
+
+@pytest.mark.parametrize(("rule", "before", "after"), [
+    ("we_language", "I pulled a week of mailer logs, I traced",
+     "We pulled a week of mailer logs, we traced"),
+    ("manager_directed", "nobody had asked me to look",
+     "my team lead pinged me and asked me to take a look"),
+    ("escalation_handoff", "I walked the owning team through it and agreed a release window "
+     "with them", "I opened a ticket for the owning team and they took care of it"),
+    ("passive_handoff", "I walked the owning team through it and agreed a release window "
+     "with them", "I handed my patch to the owning team and waited for them to ship it"),
+    ("vague_outcome", "support calls about confirmations fell",
+     "everybody on the team was really happy and support calls about confirmations fell"),
+    ("hedging", "I reproduced it locally", "I kind of reproduced it locally I guess"),
+    ("missing_scope_boundary", "The mailer belonged to another team and nobody had asked me "
+     "to look, but guests", "Guests"),
+])
+def test_each_rule_fires_on_its_fault(rule, before, after):
+    assert before in STRONG
+    assert rule not in rules_of(STRONG)
+    found = rules_of(STRONG.replace(before, after))
+    assert rule in found, found
+
+
+def test_result_rules_on_a_vague_result():
+    vague = STRONG.replace(RESULT, "After the release things got a lot better and the "
+                                   "team was happy with it. ")
+    found = rules_of(vague)
+    assert {"no_metric_delta", "no_business_impact", "vague_outcome"} <= found
+
+
+def test_generic_reflection():
+    generic = STRONG.replace(REFL, "What I learned is that communication is really key and "
+                                   "teamwork matters in every situation. ")
+    assert "generic_reflection" in rules_of(generic)
+
+
+def test_fillers_are_counted_and_dense_ones_flagged():
+    um = " ".join(f"{w} um," if i % 6 == 0 else w for i, w in enumerate(ACTION.split()))
+    rep = analyze(timed(SIT + TASK + um + RESULT + REFL), principle="ownership")
+    assert "filler_words" in {f.rule for f in rep.findings}
+    assert rep.metrics["filler_count"] >= 8
+    clean = analyze(timed(STRONG), principle="ownership")
+    assert clean.metrics["filler_count"] == 0
+
+
+def test_findings_anchor_on_the_words_that_caused_them():
+    text = STRONG.replace("I pulled a week of mailer logs", "we figured it out together")
+    rep = analyze(timed(text), principle="ownership")
+    f = next(f for f in rep.findings if f.rule == "we_language")
+    spoken = " ".join(w.text for w in rep.words[f.word_span[0]:f.word_span[1] + 1])
+    assert spoken.startswith("we figured it out")
+    assert rep.words[f.word_span[0]].start == f.start_s
+
+
+def test_situation_over_time_uses_the_pack_target():
+    long_sit = SIT + (
+        "To give you some background, the booking platform was about forty services, the "
+        "mailer sat behind two queues and a scheduler, and confirmations were rendered from "
+        "templates that the marketing group edited in their own tool. The templates were "
+        "stored in a shared bucket and were cached for an hour by each of the render "
+        "workers, and there were six render workers in three regions, each with its own "
+        "retry policy, and a separate dead letter queue that nobody really looked at. On "
+        "top of that the mail provider had its own rate limits per region, which meant "
+        "that at peak times messages were delayed by several minutes, and the support "
+        "team had its own dashboard that only showed delivered emails and not failed ones. ")
+    rep = analyze(timed(long_sit + " " + TASK + ACTION + RESULT + REFL), principle="ownership")
+    sit = rep.sections[0]
+    assert sit.label == "situation" and sit.duration_s > 45
+    f = next(f for f in rep.findings if f.rule == "situation_over_time")
+    assert f.section == "situation" and "45" in f.message
+
+
+def test_missing_reflection_is_reported():
+    rep = analyze(timed(SIT + TASK + ACTION + RESULT), principle="ownership")
+    missing = [f for f in rep.findings if f.rule == "section_missing"]
+    assert any("reflection" in f.message for f in missing)
+
+
+def test_escalation_suggestion_carries_the_strong_counterpart():
+    text = STRONG.replace("I walked the owning team through it and agreed a release window "
+                          "with them", "I sent them a slack message and they handled it")
+    rep = analyze(timed(text), question="ownership-failure")
+    f = next(f for f in rep.findings if f.rule == "escalation_handoff")
+    assert "tested fix" in f.suggestion and "production" in f.suggestion
+    assert rep.scores["verdict"] == "No Hire"
