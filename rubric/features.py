@@ -18,11 +18,13 @@ from starcoach.rubric.text import Token, Unit
 
 HASH_DIM = 4096
 POS_BINS = 10
+POSITION_SCALE = 0.3  # how loudly position speaks against content (tuned by training)
 _DENSE_NAMES = (
     "bias", "first_unit", "last_unit", "len", "i", "we", "they", "past", "future",
     "number", "money", "change", "customer", "reflection", "goal", "situation",
-    "negation", "question_words", "present",
+    "negation", "question_words", "present", "i_did", "stative", "we_did",
 )
+_STATIVE = frozenset("was were had is are been has have there's it's that's".split())
 DENSE_DIM = len(_DENSE_NAMES) + POS_BINS + 3
 NEIGHBOUR_DIM = 9  # a few dense rates of the previous and next unit
 FEATURE_DIM = HASH_DIM + DENSE_DIM + 2 * NEIGHBOUR_DIM
@@ -44,7 +46,17 @@ def _dense(norms: list[str], rel_pos: float, is_first: bool, is_last: bool) -> n
     n = max(1, len(norms))
     d = np.zeros(DENSE_DIM, dtype=np.float32)
     counts = dict.fromkeys(_DENSE_NAMES, 0.0)
-    for w in norms:
+    for j, w in enumerate(norms):
+        if w in ("i", "we") and j + 1 < len(norms):
+            nxt = norms[j + 1]
+            nxt2 = norms[j + 2] if j + 2 < len(norms) else ""
+            did = (lx.is_past(nxt) and nxt not in _STATIVE) or (
+                nxt in ("then", "also", "just", "actually", "basically", "finally", "first")
+                and lx.is_past(nxt2))
+            if did:
+                counts["i_did" if w == "i" else "we_did"] += 1
+        if w in _STATIVE:
+            counts["stative"] += 1
         if w in lx.I_WORDS:
             counts["i"] += 1
         if w in lx.WE_WORDS:
@@ -83,7 +95,7 @@ def _dense(norms: list[str], rel_pos: float, is_first: bool, is_last: bool) -> n
     d[3] = min(n, 40) / 20.0
     base = len(_DENSE_NAMES)
     b = min(POS_BINS - 1, int(rel_pos * POS_BINS))
-    d[base + b] = 1.0
+    d[base + b] = POSITION_SCALE
     d[base + POS_BINS] = rel_pos
     d[base + POS_BINS + 1] = rel_pos * rel_pos
     d[base + POS_BINS + 2] = (1 - rel_pos) ** 3
@@ -91,7 +103,8 @@ def _dense(norms: list[str], rel_pos: float, is_first: bool, is_last: bool) -> n
 
 
 _NEIGHBOUR_IDX = [_DENSE_NAMES.index(k) for k in (
-    "i", "we", "past", "future", "number", "change", "reflection", "goal", "situation")]
+    "i_did", "stative", "past", "future", "number", "change", "reflection", "goal",
+    "situation")]
 
 
 def unit_features(tokens: list[Token], units: list[Unit]) -> np.ndarray:

@@ -157,14 +157,14 @@ def cross_validate(answers: list[CorpusAnswer], l2: float, folds: int = 4):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=model_path(), help="where to write the weights")
-    ap.add_argument("--l2", type=float, default=3e-3)
+    ap.add_argument("--l2", type=float, default=1e-4)
     ap.add_argument("--no-cv", action="store_true", help="skip the knob search")
     args = ap.parse_args(argv)
     corpus = load_corpus()
     train_set = [a for a in corpus if not a.heldout]
     held = [a for a in corpus if a.heldout]
     print(f"corpus: {len(corpus)} answers, {len(train_set)} train, {len(held)} held out")
-    best = (0.5, 1.0, 1.0)
+    best = (0.5, 2.0, 1.0)
     if not args.no_cv:
         cv = cross_validate(train_set, args.l2)
         best = max(cv, key=cv.get)

@@ -108,7 +108,10 @@ _VAGUE_SUBJECTS = frozenset(
     "everything that this boss lead director client clients customers folks "
     "leadership all".split()
 )
-_COPULA = frozenset("was were seemed felt got went turned is are looked became ended".split())
+_COPULA = frozenset("was were seemed felt got went turned is are looked became ended "
+                    "worked works goes".split())
+_VAGUE_STATE = lx.VAGUE_POSITIVE | frozenset("smoothly okay ok excited fine well out "
+                                             "smoother".split())
 _VAGUE_IDIOMS = (
     ("worked", "out"), ("went", "well"), ("went", "smoothly"), ("paid", "off"),
     ("it", "worked"), ("good", "feedback"), ("positive", "feedback"), ("great", "feedback"),
@@ -135,7 +138,10 @@ def vague_outcome(ctx: Context) -> list[Hit]:
                 matched = i + len(seq) - 1
                 break
         if matched is None and norms[i] in _COPULA:
-            adj = window_has(norms, i + 1, i + 4, lx.VAGUE_POSITIVE)
+            adj = window_has(norms, i + 1, i + 4, _VAGUE_STATE)
+            if adj is not None and norms[adj] == "out" and norms[i] not in (
+                    "worked", "works", "turned"):
+                adj = None
             subj = window_has(norms, i - 3, i, _VAGUE_SUBJECTS)
             if adj is not None and subj is not None:
                 matched = adj

@@ -154,8 +154,10 @@ _OTHER_SUBJECT = frozenset(
 )
 _FIX_AFTER_OTHER = frozenset(
     "handled fixed took sorted resolved patched picked dealt solved addressed repaired "
-    "rolled deployed shipped corrected cleaned figured got".split()
+    "rolled deployed shipped corrected cleaned figured got deals deal handles handle fixes "
+    "takes pushed worked sorts resolves".split()
 )
+_ESCALATE_NOUNS = frozenset("ticket jira case bug".split())
 _DRIVE_VERBS = frozenset(
     "wrote built brought tested verified coded implemented patched drafted prototyped "
     "reproduced paired monitored validated debugged".split()
@@ -172,15 +174,18 @@ def escalation_handoff(ctx: Context) -> list[Hit]:
         if i <= taken_until:
             continue
         w = norms[i]
-        if w not in lx.ESCALATE_VERBS or ctx.negated(i, 3):
+        is_noun = w in _ESCALATE_NOUNS
+        if (w not in lx.ESCALATE_VERBS and not is_noun) or ctx.negated(i, 3):
             continue
-        actor = window_has(norms, i - 3, i, frozenset({"i", "i'd", "just", "so", "and"}))
+        actor = window_has(norms, i - (6 if is_noun else 3), i,
+                           frozenset({"i", "i'd", "just", "so", "and"}))
         if actor is None:
             continue
         if w in ("sent", "send", "told", "tell", "passed", "posted", "opened", "created",
                  "open", "create", "file", "log", "logged", "raise", "raised", "submitted",
-                 "forwarded") and window_has(norms, i + 1, i + 5, _ESCALATE_OBJECTS | frozenset(
-                     {"them", "their", "it"})) is None:
+                 "forwarded") and window_has(norms, i + 1, i + 9, _ESCALATE_OBJECTS | frozenset(
+                     {"them", "their", "it", "team", "manager", "desk", "support", "vendor",
+                      "lead"})) is None:
             continue
         # Then somebody else fixed it, within the next stretch, and the speaker did not.
         other = None
@@ -206,12 +211,17 @@ def escalation_handoff(ctx: Context) -> list[Hit]:
 _HANDOFF_OBJECTS = frozenset(
     "fix pr patch doc docs document runbook code change changes design proposal "
     "spec plan it over off findings analysis script notes details summary "
-    "branch diff".split()
+    "branch diff file files numbers results data report routing request email "
+    "everything all".split()
 )
+_WAITED_ON = lx.THEY_WORDS | frozenset({"her", "him", "his", "team", "them"})
 _WAITING = frozenset("waited wait waiting hoped hoping".split())
 _ON_THEM = (("on", "them"), ("up", "to", "them"), ("their", "court"), ("their", "call"),
-            ("their", "hands"), ("with", "them"), ("heard", "back"), ("hear", "back"),
-            ("hearing", "back"), ("their", "problem"), ("their", "side"), ("on", "their"))
+            ("their", "hands"), ("with", "them"), ("with", "her"), ("with", "him"),
+            ("heard", "back"), ("hear", "back"), ("hearing", "back"), ("hearing", "much"),
+            ("their", "problem"), ("their", "side"), ("on", "their"), ("up", "to", "her"),
+            ("up", "to", "him"), ("left", "it"))
+_BEFORE_HEAR_BACK = frozenset("once until till wait waiting to never".split())
 
 
 def _contains_seq(norms: list[str], start: int, end: int, seq: tuple[str, ...]) -> int | None:
@@ -232,7 +242,7 @@ def passive_handoff(ctx: Context) -> list[Hit]:
             continue
         w = norms[i]
         if w in lx.HANDOFF_VERBS and not ctx.negated(i, 3):
-            if window_has(norms, i - 3, i, frozenset({"i", "just", "then", "and", "so"})) is None:
+            if window_has(norms, i - 8, i, frozenset({"i", "just", "then", "so"})) is None:
                 continue
             if window_has(norms, i + 1, i + 6, _HANDOFF_OBJECTS | lx.THEY_WORDS) is None:
                 continue
@@ -245,7 +255,8 @@ def passive_handoff(ctx: Context) -> list[Hit]:
                     j = _contains_seq(norms, i + 1, i + 20, seq)
                     if j is not None and not (seq[0] == "with" and norms[j - 1] in (
                             "worked", "paired", "sat", "met", "talked", "synced")):
-                        if seq[1] == "back" and not ctx.negated(j, 3) and norms[j - 1] != "never":
+                        if seq[1] in ("back", "much") and not ctx.negated(j, 3) and \
+                                window_has(norms, j - 3, j, _BEFORE_HEAR_BACK) is None:
                             continue
                         hit_at = j + len(seq) - 1
                         break
@@ -257,7 +268,7 @@ def passive_handoff(ctx: Context) -> list[Hit]:
                             section=ctx.labels[i]))
             taken_until = end
         elif w in _WAITING and i > 0 and norms[i - 1] in ("i", "just", "and", "then"):
-            if window_has(norms, i + 1, i + 6, lx.THEY_WORDS) is None or ctx.negated(i, 2):
+            if window_has(norms, i + 1, i + 6, _WAITED_ON) is None or ctx.negated(i, 2):
                 continue
             start = ctx.clause_start(i)
             end = ctx.clause_end(i, limit=8)

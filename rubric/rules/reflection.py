@@ -17,14 +17,45 @@ _PLATITUDES = frozenset(
     "communication communicate communicating teamwork collaboration collaborate "
     "important importance key matters matter essential crucial patience patient "
     "flexible flexibility adaptable proactive persistence persistent perseverance "
-    "listen listening trust people attitude positive hard work mindset growth "
-    "humble humility empathy transparency transparent balance focus focused "
-    "journey valuable lot".split()
+    "listen listening attitude positive mindset growth humble humility empathy "
+    "transparency transparent journey valuable lot always gotta should "
+    "happy productive compromise add everything anything".split()
 )
+# Markers of a concrete practice the speaker now follows ("now I check…", "whenever I…").
+_PRACTICE = frozenset("now whenever nowadays since".split())
 
 
 def _content(words: list[str]) -> list[str]:
     return [w for w in words if len(w) > 3 and w not in _STOP and not lx.is_number(w)]
+
+
+_GENERIC_YOU = (("you", "have", "to"), ("you", "should"), ("you", "gotta"), ("you", "always"),
+                ("you", "just"), ("you", "need", "to"), ("you", "can't"), ("you", "never"),
+                ("you", "got", "to"), ("at", "the", "end", "of", "the", "day"),
+                ("in", "the", "end"), ("is", "everything"), ("is", "key"))
+
+
+def reflection_generality(ctx: Context, refl: list[int]) -> tuple[float, int | None]:
+    """How generic the lesson sounds (platitudes, advice to "you") minus how specific it is
+    (words from this story, numbers, a practice the speaker now follows); and where the
+    most generic words are."""
+    norms = ctx.norms
+    story = set(_content([norms[i] for i in range(len(norms)) if ctx.labels[i] != "reflection"]))
+    mine = _content([norms[i] for i in refl])
+    overlap = sum(1 for w in mine if w in story) / len(mine) if mine else 0.0
+    first_generic = None
+    generic = 0.0
+    for i in refl:
+        if norms[i] in _PLATITUDES:
+            generic += 1
+            first_generic = i if first_generic is None else first_generic
+        for seq in _GENERIC_YOU:
+            if tuple(norms[i:i + len(seq)]) == seq:
+                generic += 2
+                first_generic = i if first_generic is None else first_generic
+    specific = (4 * overlap + sum(1 for i in refl if lx.is_number(norms[i]))
+                + 2 * sum(1 for i in refl if norms[i] in _PRACTICE))
+    return generic - specific, first_generic
 
 
 @detector("generic_reflection")
@@ -32,19 +63,10 @@ def generic_reflection(ctx: Context) -> list[Hit]:
     refl = ctx.indices("reflection")
     if len(refl) < 3:
         return []
-    norms = ctx.norms
-    story = set(_content([norms[i] for i in range(len(norms)) if ctx.labels[i] != "reflection"]))
-    mine = _content([norms[i] for i in refl])
-    if not mine:
+    score, at = reflection_generality(ctx, refl)
+    if at is None or score < ctx.params.get("min_generality", 0.0):
         return []
-    overlap = sum(1 for w in mine if w in story) / len(mine)
-    platitude = [i for i in refl if norms[i] in _PLATITUDES]
-    specific_bits = sum(1 for i in refl if lx.is_number(norms[i]) or norms[i] in lx.SYSTEMIC_WORDS)
-    generic = platitude and overlap < ctx.params.get("max_overlap", 0.34) and specific_bits < 2
-    if not generic:
-        return []
-    i = platitude[0]
-    start, end = ctx.clause_start(i), ctx.clause_end(i, 10)
+    start, end = ctx.clause_start(at), ctx.clause_end(at, 10)
     return [Hit(start, end, section="reflection", fields={"heard": ctx.span_text(start, end)})]
 
 
