@@ -12,12 +12,12 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-
 from starcoach.rubric import lexicon as lx
 from starcoach.rubric.text import Token, Unit
 
 HASH_DIM = 4096
 POS_BINS = 10
+CONTEXT_WORDS = True  # opening words of the neighbouring units
 POSITION_SCALE = 0.3  # how loudly position speaks against content (tuned by training)
 _DENSE_NAMES = (
     "bias", "first_unit", "last_unit", "len", "i", "we", "they", "past", "future",
@@ -129,6 +129,17 @@ def unit_features(tokens: list[Token], units: list[Unit]) -> np.ndarray:
                     row[_h("bp:" + w + " " + norms[1])] += 1.5
         scale = 1.0 / np.sqrt(max(1, len(norms)))
         row[:HASH_DIM] *= scale
+        if CONTEXT_WORDS:
+            if r > 0:
+                prev = [t.norm for t in tokens[units[r - 1].first:units[r - 1].last + 1]
+                        if t.norm]
+                for w in prev[:2]:
+                    row[_h("pv:" + w)] += 0.5
+            if r + 1 < m:
+                nxt = [t.norm for t in tokens[units[r + 1].first:units[r + 1].last + 1]
+                       if t.norm]
+                for w in nxt[:2]:
+                    row[_h("nx:" + w)] += 0.5
         row[HASH_DIM:HASH_DIM + DENSE_DIM] = dense
     for r in range(m):
         off = HASH_DIM + DENSE_DIM
@@ -163,13 +174,13 @@ def boundary_features(tokens: list[Token], units: list[Unit], words) -> np.ndarr
             prev = units[r - 1]
             pnorms = [t.norm for t in tokens[prev.first:prev.last + 1] if t.norm]
             for j, w in enumerate(norms[:4]):
-                row[_h("f%d:" % j + w) % BOUNDARY_HASH] += 1.0
+                row[_h(f"f{j}:" + w) % BOUNDARY_HASH] += 1.0
             if len(norms) > 1:
                 row[_h("fb:" + norms[0] + " " + norms[1]) % BOUNDARY_HASH] += 1.0
             if len(norms) > 2:
                 row[_h("ft:" + " ".join(norms[:3])) % BOUNDARY_HASH] += 1.0
             for j, w in enumerate(pnorms[-2:]):
-                row[_h("l%d:" % j + w) % BOUNDARY_HASH] += 1.0
+                row[_h(f"l{j}:" + w) % BOUNDARY_HASH] += 1.0
             for w in norms:
                 row[_h("fw:" + w) % BOUNDARY_HASH] += 0.3
             d = BOUNDARY_HASH

@@ -118,13 +118,13 @@ class _Reader:
         value = self.data[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
             raise self.fail(key, f"must be a {name}, got {type(value).__name__}")
         return value
 
     def table(self, key: str, default: Any = ...) -> _Reader:
-        value = self.get(key, dict, {} if default is not ... else default)
+        value = self.get(key, dict, default)
         return _Reader(self.path, value, f"{self.prefix}{key}.")
 
     def text(self, key: str, default: Any = ...) -> str:
@@ -145,6 +145,9 @@ class _Reader:
 
     def keys(self) -> list[str]:
         return list(self.data)
+
+    def __iter__(self):
+        return iter(list(self.data))
 
 
 def _check_template(r: _Reader, key: str, value: str) -> str:
@@ -167,10 +170,10 @@ def _severity_map(r: _Reader, key: str, known_rules: set[str]) -> dict[str, str]
     return out
 
 
-def _targets(r: _Reader, key: str) -> dict[str, float]:
-    t = r.table(key)
+def _targets(r: _Reader, key: str, required: bool = False) -> dict[str, float]:
+    t = r.table(key) if required else r.table(key, {})
     out = {}
-    for name in t.keys():
+    for name in t:
         if name not in TARGET_KEYS:
             raise t.fail(name, f"unknown target (expected one of {', '.join(TARGET_KEYS)})")
         value = t.get(name, float)
@@ -218,7 +221,7 @@ def _read_core(path: Path) -> Catalogue:
     version = str(meta.get("version", int))
     rules: dict[str, RuleSpec] = {}
     rules_t = r.table("rules")
-    for rid in rules_t.keys():
+    for rid in rules_t:
         t = rules_t.table(rid)
         category = t.text("category")
         if category not in CATEGORIES:
@@ -234,7 +237,7 @@ def _read_core(path: Path) -> Catalogue:
             why=t.text("why"),
             suggestion=_check_template(t, "suggestion", t.text("suggestion")),
             applies_to=t.str_list("applies_to", PRINCIPLES),
-            params={k: params.get(k, float) for k in params.keys()},
+            params={k: params.get(k, float) for k in params},
         )
     known = set(rules)
     levels_t = r.table("levels")
@@ -244,7 +247,7 @@ def _read_core(path: Path) -> Catalogue:
         levels[lv] = _severity_map(lt, "rules", known)
     principles = {}
     pt = r.table("principles")
-    for name in pt.keys():
+    for name in pt:
         if name not in PRINCIPLES and name != "general":
             raise pt.fail(name, "unknown Leadership Principle")
         t = pt.table(name)
@@ -259,7 +262,7 @@ def _read_core(path: Path) -> Catalogue:
         raise r.fail("principles", f"missing {', '.join(missing)}")
     lenses = {}
     lt = r.table("lenses")
-    for lid in lt.keys():
+    for lid in lt:
         t = lt.table(lid)
         lenses[lid] = Lens(
             id=lid, name=t.text("name"), summary=t.text("summary"),
@@ -268,7 +271,7 @@ def _read_core(path: Path) -> Catalogue:
         )
     return Catalogue(
         rules=rules,
-        targets=_targets(r, "targets"),
+        targets=_targets(r, "targets", required=True),
         expected_sections=r.str_list("expected_sections", SECTION_LABELS),
         levels=levels, principles=principles, lenses=lenses, questions={},
         rubric_version=version,

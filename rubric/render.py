@@ -10,7 +10,7 @@ _MARK = {"major": "!!", "minor": "! ", "info": "i "}
 
 
 def _clock(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
+    m, s = divmod(round(seconds), 60)
     return f"{m}:{s:02d}"
 
 

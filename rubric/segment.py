@@ -16,7 +16,6 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-
 from starcoach.rubric.features import (
     BOUNDARY_DIM,
     FEATURE_DIM,

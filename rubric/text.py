@@ -20,8 +20,8 @@ _COMMA_END = re.compile(r"[,;:—–-]+[\"')\]]*$")
 # These only propose *candidate* unit boundaries; labels come from the learned model.
 _CLAUSE_OPENERS = frozenset(
     "so then and but after because once when which while looking if first second third "
-    "finally next later eventually afterwards meanwhile overall honestly basically "
-    "anyway um uh".split()
+    "finally next later eventually afterwards meanwhile overall honestly basically anyway um "
+    "uh".split()
 )
 
 SPEAKING_RATE_WPM = 150.0
@@ -141,11 +141,8 @@ def split_units(tokens: list[Token], words: list[Word], max_len: int = 22,
         end_here = i == n - 1 or hard[i]
         if not end_here:
             length = i - start + 1
-            if length >= min_len and soft[i] >= 1.5:
-                end_here = True
-            elif length >= 9 and soft[i] >= 1.0:
-                end_here = True
-            elif length >= max_len:
+            if ((length >= min_len and soft[i] >= 1.5) or (length >= 9 and soft[i] >= 1.0)
+                    or length >= max_len):
                 end_here = True
         if end_here:
             units.append(Unit(start, i))

@@ -10,12 +10,12 @@ write it, so the model does not lean on full stops that Whisper may not produce.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from pathlib import Path
 
 import numpy as np
-
 from starcoach.rubric.corpus import CorpusAnswer, load_corpus
 from starcoach.rubric.features import FEATURE_DIM, boundary_features, unit_features
 from starcoach.rubric.model import Word
@@ -30,6 +30,8 @@ from starcoach.rubric.segment import (
 from starcoach.rubric.text import normalise, split_units, tokenize
 
 _STATE_INDEX = {s: i for i, s in enumerate(STATES)}
+# Each answer is seen as written and as an unpunctuated transcript.
+AUGMENT: tuple[bool, ...] = (False, True)
 
 
 def asr_style(words: list[Word]) -> list[Word]:
@@ -90,7 +92,7 @@ def fit_transitions(seqs: list[np.ndarray]):
     trans = np.ones((N_STATES, N_STATES))
     for s in seqs:
         start[s[0]] += 1
-        for a, c in zip(s[:-1], s[1:], strict=True):
+        for a, c in itertools.pairwise(s):
             trans[a, c] += 1
     mask = np.array([[allowed_transition(i, j) for j in range(N_STATES)]
                      for i in range(N_STATES)])
@@ -104,7 +106,7 @@ def train(answers: list[CorpusAnswer], l2: float, size_power: float = 0.5,
           trans_weight: float = 1.0, boundary_weight: float = 1.0) -> SegmenterModel:
     Xs, ys, ws, seqs, Bs, bys = [], [], [], [], [], []
     for ans in answers:
-        for strip in (False, True):
+        for strip in AUGMENT:
             X, y, units, B = prepare(ans, strip)
             Xs.append(X)
             ys.append(y)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from starcoach.rubric import lexicon as lx
 from starcoach.rubric.rules.base import Context, Hit, detector
 
+# "and like", "it was like", "so like": positions where "like" is a filler, not a verb.
+_LIKE_FILLER_PREV = frozenset("and so but um uh was were it's is".split())
+
 
 def filler_positions(ctx: Context) -> list[tuple[int, int]]:
     """Spans of filler words: um/uh, "you know", "I mean", filler "like", voiced gaps."""
@@ -24,13 +27,8 @@ def filler_positions(ctx: Context) -> list[tuple[int, int]]:
                 continue
         elif w == "like":
             prev = norms[i - 1] if i else ""
-            if prev not in lx.LIKE_CONTENT_PREV and (ctx.tokens[i - 1].comma if i else True
-                                                    or prev in lx.FILLERS_SINGLE
-                                                    or prev in ("and", "so", "was", "it's",
-                                                                "were", "but", "just", "um",
-                                                                "uh", "of", "had", "is")):
-                out.append((i, i))
-            elif prev in ("and", "so", "but", "um", "uh", "was", "were", "it's", "is"):
+            after_pause = i == 0 or ctx.tokens[i - 1].comma or prev in lx.FILLERS_SINGLE
+            if (prev not in lx.LIKE_CONTENT_PREV and after_pause) or prev in _LIKE_FILLER_PREV:
                 out.append((i, i))
         elif w in ("basically", "literally"):
             out.append((i, i))

@@ -5,9 +5,7 @@ from __future__ import annotations
 from starcoach.rubric import lexicon as lx
 from starcoach.rubric.rules.base import Context, Hit, detector, window_has
 
-_DELTA_WORDS = frozenset(
-    "halved doubled tripled quadrupled eliminated zero twice half".split()
-)
+_DELTA_WORDS = frozenset("halved doubled tripled quadrupled eliminated zero twice half".split())
 
 
 def _result_indices(ctx: Context, with_reflection: bool = False) -> list[int]:
@@ -104,14 +102,14 @@ def no_second_order_effect(ctx: Context) -> list[Hit]:
 
 
 _VAGUE_SUBJECTS = frozenset(
-    "team everyone everybody people they manager managers stakeholders it things "
-    "everything that this boss lead director client clients customers folks "
-    "leadership all".split()
+    "team everyone everybody people they manager managers stakeholders it things everything "
+    "that this boss lead director client clients customers folks leadership all".split()
 )
-_COPULA = frozenset("was were seemed felt got went turned is are looked became ended "
-                    "worked works goes".split())
-_VAGUE_STATE = lx.VAGUE_POSITIVE | frozenset("smoothly okay ok excited fine well out "
-                                             "smoother".split())
+_COPULA = frozenset(
+    "was were seemed felt got went turned is are looked became ended worked works goes".split()
+)
+_VAGUE_STATE = lx.VAGUE_POSITIVE | frozenset(
+    "smoothly okay ok excited fine well out smoother".split())
 _VAGUE_IDIOMS = (
     ("worked", "out"), ("went", "well"), ("went", "smoothly"), ("paid", "off"),
     ("it", "worked"), ("good", "feedback"), ("positive", "feedback"), ("great", "feedback"),

@@ -6,16 +6,14 @@ from starcoach.rubric import lexicon as lx
 from starcoach.rubric.rules.base import Context, Hit, detector, window_has
 
 _SUBORDINATORS = frozenset(
-    "so that until before when if where because since while whether once unless "
-    "after as which how what".split()
+    "so that until before when if where because since while whether once unless after as "
+    "which how what".split()
 )
 _JOINT_VERBS = frozenset(
-    "agreed met paired aligned discussed sat talked brainstormed whiteboarded both "
-    "all each collectively jointly celebrated".split()
+    "agreed met paired aligned discussed sat talked brainstormed whiteboarded both all each "
+    "collectively jointly celebrated".split()
 )
-_STATIVE_AFTER_WE = frozenset(
-    "were are was had have 're 've been being".split()
-)
+_STATIVE_AFTER_WE = frozenset("were are was had have 're 've been being".split())
 
 
 def _we_clauses(ctx: Context, labels: tuple[str, ...]) -> list[Hit]:
@@ -31,7 +29,7 @@ def _we_clauses(ctx: Context, labels: tuple[str, ...]) -> list[Hit]:
             continue
         nxt = norms[i + 1] if i + 1 < len(norms) else ""
         nxt2 = norms[i + 2] if i + 2 < len(norms) else ""
-        if nxt in _JOINT_VERBS or nxt2 in _JOINT_VERBS and nxt in ("all", "both", "then"):
+        if nxt in _JOINT_VERBS or (nxt2 in _JOINT_VERBS and nxt in ("all", "both", "then")):
             continue
         if nxt in _STATIVE_AFTER_WE and nxt2 not in ("able", "to", "going", "trying"):
             continue  # "we were a team of six": description, not the speaker's action
@@ -86,7 +84,10 @@ def manager_directed(ctx: Context) -> list[Hit]:
     if not scope:
         return []
     limit = ctx.section("action")
-    stop = limit.first_word + max(25, (limit.last_word - limit.first_word) // 3) if limit else len(norms)
+    if limit is not None:
+        stop = limit.first_word + max(25, (limit.last_word - limit.first_word) // 3)
+    else:
+        stop = len(norms)
     hits: list[Hit] = []
     for i in scope:
         if i > stop:
@@ -145,17 +146,18 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 
 _ESCALATE_OBJECTS = frozenset(
-    "message ticket jira slack email note dm thread channel page alert bug issue "
-    "heads-up heads report request case incident".split()
+    "message ticket jira slack email note dm thread channel page alert bug issue heads-up "
+    "heads report request case incident".split()
 )
 _OTHER_SUBJECT = frozenset(
-    "they their team folks guys people vendor on-call oncall ops infra sre support "
-    "owners owner engineers engineer devops security dba dbas he she".split()
+    "they their team folks guys people vendor on-call oncall ops infra sre support owners "
+    "owner engineers engineer devops security dba dbas he she".split()
 )
 _FIX_AFTER_OTHER = frozenset(
-    "handled fixed took sorted resolved patched picked dealt solved addressed repaired "
-    "rolled deployed shipped corrected cleaned figured got deals deal handles handle fixes "
-    "takes pushed worked sorts resolves".split()
+    "handled fixed took sorted resolved patched picked dealt solved addressed repaired rolled "
+    "deployed shipped corrected cleaned figured got deals deal handles handle fixes takes "
+    "pushed worked sorts resolves prioritised prioritized scheduled queued managed ran "
+    "owned".split()
 )
 _ESCALATE_NOUNS = frozenset("ticket jira case bug".split())
 _DRIVE_VERBS = frozenset(
@@ -183,9 +185,9 @@ def escalation_handoff(ctx: Context) -> list[Hit]:
             continue
         if w in ("sent", "send", "told", "tell", "passed", "posted", "opened", "created",
                  "open", "create", "file", "log", "logged", "raise", "raised", "submitted",
-                 "forwarded") and window_has(norms, i + 1, i + 9, _ESCALATE_OBJECTS | frozenset(
-                     {"them", "their", "it", "team", "manager", "desk", "support", "vendor",
-                      "lead"})) is None:
+                 "forwarded") and window_has(norms, i + 1, i + 9, _ESCALATE_OBJECTS
+                                             | lx.AUTHORITY_WORDS | _OTHER_SUBJECT | frozenset(
+                     {"them", "their", "it", "desk", "vendor", "account"})) is None:
             continue
         # Then somebody else fixed it, within the next stretch, and the speaker did not.
         other = None
@@ -209,10 +211,9 @@ def escalation_handoff(ctx: Context) -> list[Hit]:
 
 
 _HANDOFF_OBJECTS = frozenset(
-    "fix pr patch doc docs document runbook code change changes design proposal "
-    "spec plan it over off findings analysis script notes details summary "
-    "branch diff file files numbers results data report routing request email "
-    "everything all".split()
+    "fix pr patch doc docs document runbook code change changes design proposal spec plan it "
+    "over off findings analysis script notes details summary branch diff file files numbers "
+    "results data report routing request email everything all".split()
 )
 _WAITED_ON = lx.THEY_WORDS | frozenset({"her", "him", "his", "team", "them"})
 _WAITING = frozenset("waited wait waiting hoped hoping".split())
@@ -244,7 +245,8 @@ def passive_handoff(ctx: Context) -> list[Hit]:
         if w in lx.HANDOFF_VERBS and not ctx.negated(i, 3):
             if window_has(norms, i - 8, i, frozenset({"i", "just", "then", "so"})) is None:
                 continue
-            if window_has(norms, i + 1, i + 6, _HANDOFF_OBJECTS | lx.THEY_WORDS) is None:
+            if window_has(norms, i + 1, i + 9, _HANDOFF_OBJECTS | _WAITED_ON
+                          | lx.AUTHORITY_WORDS) is None:
                 continue
             hit_at = None
             wait = window_has(norms, i + 1, i + 20, _WAITING)
@@ -279,14 +281,16 @@ def passive_handoff(ctx: Context) -> list[Hit]:
 
 
 _SCOPE_NOUNS = frozenset(
-    "team team's job area code service system responsibility remit scope lane problem "
-    "project ticket tickets backlog roadmap mine plate sprint module domain "
-    "repo repository queue charter owner ownership".split()
+    "team team's job area code service system responsibility remit scope lane problem project "
+    "ticket tickets backlog roadmap mine plate sprint module domain repo repository queue "
+    "charter owner ownership".split()
 )
-_SCOPE_VERBS = frozenset("asked assigned told owned own owns tasked responsible expected "
-                         "requested".split())
-_OTHER_TEAM = frozenset("another other different neighbouring neighboring sister adjacent "
-                        "partner separate".split())
+_SCOPE_VERBS = frozenset(
+    "asked assigned told owned own owns tasked responsible expected requested".split()
+)
+_OTHER_TEAM = frozenset(
+    "another other different neighbouring neighboring sister adjacent partner separate".split()
+)
 
 
 def scope_boundary_span(ctx: Context) -> tuple[int, int] | None:
@@ -296,9 +300,9 @@ def scope_boundary_span(ctx: Context) -> tuple[int, int] | None:
     scope = ctx.indices("situation", "task", "action", "headline")
     for i in scope:
         w = norms[i]
-        if w in lx.NEGATION or w.endswith("n't"):
-            if window_has(norms, i + 1, i + 6, _SCOPE_VERBS | _SCOPE_NOUNS) is not None:
-                return ctx.clause_start(i), ctx.clause_end(i, 10)
+        negation = w in lx.NEGATION or w.endswith("n't")
+        if negation and window_has(norms, i + 1, i + 6, _SCOPE_VERBS | _SCOPE_NOUNS) is not None:
+            return ctx.clause_start(i), ctx.clause_end(i, 10)
         if w in ("outside", "beyond", "technically") and window_has(
                 norms, i + 1, i + 4, frozenset({"my", "our", "scope", "remit", "lane",
                                                 "belonged", "owned", "their"})) is not None:
@@ -334,11 +338,12 @@ def missing_scope_boundary(ctx: Context) -> list[Hit]:
                 section=ctx.labels[first])]
 
 
-_MOTIVE_VERBS = frozenset("thought felt feel feeling seemed figured bugged annoyed "
-                          "bothered guessed had".split())
+_MOTIVE_VERBS = frozenset(
+    "thought felt feel feeling seemed figured bugged annoyed bothered guessed had".split()
+)
 _VAGUE_MOTIVE_TAIL = frozenset(
-    "someone somebody right good nice fun interesting cool bothered bugged annoyed "
-    "curious feeling instinct gut off weird wrong sense".split()
+    "someone somebody right good nice fun interesting cool bothered bugged annoyed curious "
+    "feeling instinct gut off weird wrong sense".split()
 )
 
 

@@ -7,19 +7,18 @@ from starcoach.rubric.rules.base import Context, Hit, detector
 
 _STOP = frozenset(
     "the a an and or but so to of in on at for with that this it is was were be been i me my "
-    "we our you your they them their he she his her what which who when where how then "
-    "there here just really very about like um uh yeah also more most much some any "
-    "would could should will can did do does have had has not no if because thing things "
-    "something lot always never every time way really actually learned learnt think "
-    "know going get got make made take took next looking back".split()
+    "we our you your they them their he she his her what which who when where how then there "
+    "here just really very about like um uh yeah also more most much some any would could "
+    "should will can did do does have had has not no if because thing things something lot "
+    "always never every time way really actually learned learnt think know going get got make "
+    "made take took next looking back".split()
 )
 _PLATITUDES = frozenset(
-    "communication communicate communicating teamwork collaboration collaborate "
-    "important importance key matters matter essential crucial patience patient "
-    "flexible flexibility adaptable proactive persistence persistent perseverance "
-    "listen listening attitude positive mindset growth humble humility empathy "
-    "transparency transparent journey valuable lot always gotta should "
-    "happy productive compromise add everything anything".split()
+    "communication communicate communicating teamwork collaboration collaborate important "
+    "importance key matters matter essential crucial patience patient flexible flexibility "
+    "adaptable proactive persistence persistent perseverance listen listening attitude "
+    "positive mindset growth humble humility empathy transparency transparent journey "
+    "valuable lot always gotta should happy productive compromise add everything anything".split()
 )
 # Markers of a concrete practice the speaker now follows ("now I check…", "whenever I…").
 _PRACTICE = frozenset("now whenever nowadays since".split())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from starcoach.rubric.model import Word
 from starcoach.rubric.text import estimate_words
 

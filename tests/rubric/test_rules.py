@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.corpus import load_corpus
 from starcoach.rubric.evaluate import CATALOGUE_IDS, evaluate

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+import itertools
 
+import pytest
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.corpus import HEADLINE, load_corpus
 from starcoach.rubric.evaluate import evaluate
@@ -47,7 +48,7 @@ def test_labels_never_go_backwards(corpus):
         labels = [s.label for s in rep.sections]
         if len(labels) > 1 and labels[0] == "result" and labels[1] != "result":
             labels = labels[1:]  # an opening headline may precede the situation
-        assert all(order[a] < order[b] for a, b in zip(labels, labels[1:], strict=False)), (
+        assert all(order[a] < order[b] for a, b in itertools.pairwise(labels)), (
             ans.id, labels)
 
 
