@@ -114,7 +114,8 @@ def analyze(
     rub: Resolved = resolve(cat, question, principle, level, lens)
     words = list(words)
     tokens = tokenize(words)
-    labels = segment(tokens, words, model) if words else []
+    seg = segment(tokens, words, model)
+    labels = seg.labels
     if marks:
         labels = _apply_marks(labels, marks)
     sections, headline = build_sections(words, labels, rub.targets)
@@ -126,7 +127,7 @@ def analyze(
     findings: list[Finding] = []
     base = Context(words, tokens, flat, headline, sections, rub.principle, level,
                    rub.lens.id if rub.lens else None, rub.targets, rub.expected_sections,
-                   {}, spoken)
+                   {}, spoken, {} if marks else seg.evidence)
     for rule_id, severity in rub.severities.items():
         if severity == "off" or not words:
             continue

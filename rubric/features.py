@@ -23,6 +23,7 @@ _DENSE_NAMES = (
     "bias", "first_unit", "last_unit", "len", "i", "we", "they", "past", "future",
     "number", "money", "change", "customer", "reflection", "goal", "situation",
     "negation", "question_words", "present", "i_did", "stative", "we_did",
+    "first_x_number", "first_x_change", "first_x_money", "first_x_i_did",
 )
 _STATIVE = frozenset("was were had is are been has have there's it's that's".split())
 DENSE_DIM = len(_DENSE_NAMES) + POS_BINS + 3
@@ -87,6 +88,9 @@ def _dense(norms: list[str], rel_pos: float, is_first: bool, is_last: bool) -> n
             counts["question_words"] += 1
         if w in _PRESENT:
             counts["present"] += 1
+    if is_first:  # an opening result headline: quantities and change in the first clause
+        for name in ("number", "change", "money", "i_did"):
+            counts["first_x_" + name] = counts[name]
     for k, name in enumerate(_DENSE_NAMES):
         d[k] = counts[name] / n * 3.0
     d[0] = 1.0

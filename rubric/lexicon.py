@@ -50,24 +50,23 @@ CUSTOMER_WORDS = frozenset(
 BUSINESS_WORDS = MONEY_WORDS | frozenset(
     "churn retention conversion conversions nps csat sla slas slo compliance audit risk "
     "outage outages incident incidents downtime uptime availability complaints escalations "
-    "tickets engagement adoption throughput productivity hours engineering-hours time-to- "
-    "market deadline launch launched renewal renewals contract contracts fines penalty "
+    "tickets engagement adoption throughput productivity hours engineering-hours time-to-market "
+    "deadline launch launched renewal renewals contract contracts fines penalty "
     "penalties liability safety market share satisfaction trust orders order sales purchases "
     "purchase bookings booking visits enrolments enrollments enrolment enrollment signups "
     "sign-ups subscriptions cancellations refunds returns reviews ratings payouts claims "
     "losses loss waste wasted stock inventory fines fee fees billed billing paid payments "
     "spend overtime headcount hires hiring attrition turnover morale readmissions injuries "
-    "accidents weeks days engineer engineers staff labour labor shifts deliveries late on- "
-    "time renewed renew win won deals pipeline regulator regulators audit audits fraud".split()
+    "accidents weeks days engineer engineers staff labour labor shifts deliveries late on-time "
+    "renewed renew win won deals pipeline regulator regulators audit audits fraud".split()
 )
 SECOND_ORDER_WORDS = frozenset(
     "adopted adopt adopting adoption template templates standard standardized standardised "
-    "default reused reuse reusing playbook playbooks runbook runbooks process processes "
-    "checklist checklists guideline guidelines policy policies org-wide company-wide across "
-    "onboarding documented documentation wiki prevent prevented prevents prevention "
-    "recurrence recurring library framework pattern patterns rolled mandatory rollout since "
-    "training trained mentoring copied replicated spread scaled other teams again rule rules "
-    "required requirement invite invites reruns adopted copied".split()
+    "reused reuse reusing playbook playbooks runbook runbooks process processes checklist "
+    "checklists guideline guidelines policy policies org-wide company-wide onboarding "
+    "documented prevent prevented prevents prevention recurrence recurring copied "
+    "replicated scaled mandatory rule rules required requirement invite invites reruns "
+    "trained mentoring".split()
 )
 SYSTEMIC_WORDS = frozenset(
     "organization organisation organizational organisational org orgs incentive incentives "

@@ -168,22 +168,29 @@ def decode_units(model: SegmenterModel, X: np.ndarray, units: list[Unit],
                    model.log_trans * model.trans_weight, change, stay)
 
 
-def segment_tokens(tokens: list[Token], units: list[Unit], words,
-                   model: SegmenterModel | None = None) -> list[str]:
-    """Label every word with a STAR state name (``headline`` for an opening result)."""
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """Per-word STAR states, and for each section the classifier's strongest belief that
+    some unit belongs to it (lets rules tell "absent" from "merged into a neighbour")."""
+
+    labels: list[str]
+    evidence: dict[str, float]
+
+
+def segment(tokens: list[Token], words, model: SegmenterModel | None = None) -> Segmentation:
+    """Cut into units, classify them and decode the best monotonic STAR labelling."""
+    units = split_units(tokens, words)
     if not units:
-        return []
+        return Segmentation([], {})
     model = model or default_model()
     X = unit_features(tokens, units)
     B = boundary_features(tokens, units, words)
+    probs = model.probabilities(X)
     path = decode_units(model, X, units, B)
     labels = [""] * len(tokens)
-    for u, s in zip(units, path, strict=True):
+    for u, st in zip(units, path, strict=True):
         for i in range(u.first, u.last + 1):
-            labels[i] = STATES[s]
-    return labels
-
-
-def segment(tokens: list[Token], words, model: SegmenterModel | None = None) -> list[str]:
-    """Split into units and label them; see ``segment_tokens``."""
-    return segment_tokens(tokens, split_units(tokens, words), words, model)
+            labels[i] = STATES[st]
+    evidence = {state: float(probs[:, k].max()) for k, state in enumerate(STATES)}
+    evidence["result"] = max(evidence["result"], evidence.pop("headline"))
+    return Segmentation(labels, evidence)

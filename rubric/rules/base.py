@@ -34,6 +34,7 @@ class Context:
     expected_sections: tuple[str, ...]
     params: dict[str, float]
     duration_s: float
+    evidence: dict[str, float] = field(default_factory=dict)  # segmenter belief per section
 
     @property
     def norms(self) -> list[str]:

@@ -59,13 +59,33 @@ def no_metric_delta(ctx: Context) -> list[Hit]:
     return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
 
 
+_ORG_NOUNS = frozenset("team teams cycle cycles department dept group manager managers lead "
+                      "engineer engineers system systems tool tools process".split())
+
+
+def business_translation_at(ctx: Context, indices: list[int]) -> int | None:
+    """First word that translates a result into money, customers, time or risk.
+
+    Money always counts; customer and other business words count when they carry a
+    quantity or a change nearby ("forty fewer complaints", "customers stopped churning"),
+    not when they only name a team ("the billing team", "the fraud cycle")."""
+    norms = ctx.norms
+    for i in indices:
+        w = norms[i]
+        nxt = norms[i + 1] if i + 1 < len(norms) else ""
+        if w.startswith(("$", "€", "£")) or w in lx.MONEY_WORDS:
+            return i
+        if (w in lx.BUSINESS_WORDS or w in lx.CUSTOMER_WORDS) and nxt not in _ORG_NOUNS:
+            near = norms[max(0, i - 6):i + 7]
+            if any(lx.is_number(x) or x in lx.CHANGE_WORDS or x in lx.NEGATION for x in near):
+                return i
+    return None
+
+
 @detector("no_business_impact")
 def no_business_impact(ctx: Context) -> list[Hit]:
-    norms = ctx.norms
-    for i in _result_indices(ctx):
-        w = norms[i]
-        if w in lx.BUSINESS_WORDS or w in lx.CUSTOMER_WORDS or w.startswith(("$", "€", "£")):
-            return []
+    if business_translation_at(ctx, _result_indices(ctx)) is not None:
+        return []
     first, last, section = _anchor(ctx)
     return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
 
@@ -74,7 +94,8 @@ _SECOND_ORDER_BIGRAMS = {
     ("since", "then"), ("ever", "since"), ("other", "teams"), ("other", "team"),
     ("rolled", "out"), ("hasn't", "happened"), ("never", "happened"), ("not", "recurred"),
     ("across", "the"), ("the", "whole"), ("went", "on"), ("now", "uses"), ("now", "use"),
-    ("picked", "up"), ("became", "the"), ("part", "of"), ("asked", "me"),
+    ("picked", "up"), ("became", "the"), ("asked", "me"), ("across", "teams"),
+    ("across", "all"), ("other", "sites"), ("other", "stores"), ("other", "branches"),
     ("the", "same"), ("added", "a"), ("started", "using"), ("started", "running"),
     ("asked", "for"), ("now", "runs"), ("now", "ships"), ("now", "asks"), ("to", "every"),
     ("for", "every"), ("on", "every"), ("every", "new"), ("switched", "it"),
@@ -83,20 +104,31 @@ _SECOND_ORDER_BIGRAMS = {
 _HABITUAL_AFTER_NOW = frozenset("that is was it's".split())
 
 
+def second_order_at(ctx: Context, indices: list[int]) -> int | None:
+    """First sign that the work changed more than the fix: adoption, a new default or
+    process, prevention, a habit others started ("the support team started tagging…")."""
+    norms = ctx.norms
+    n = len(norms)
+    for i in indices:
+        w = norms[i]
+        nxt = norms[i + 1] if i + 1 < n else ""
+        if w in lx.SECOND_ORDER_WORDS and w not in ("since", "again", "across", "rolled"):
+            return i
+        if (w, nxt) in _SECOND_ORDER_BIGRAMS:
+            return i
+        if w == "again" and window_has(norms, i - 5, i, lx.NEGATION | frozenset({"never"})):
+            return i
+        if w == "now" and nxt and nxt not in _HABITUAL_AFTER_NOW:
+            return i  # "logistics now reruns it", "they now invite an engineer"
+        if w in ("started", "began", "start") and nxt.endswith("ing") and len(nxt) > 5:
+            return i  # "my team leader started giving each claim one handler"
+    return None
+
+
 @detector("no_second_order_effect")
 def no_second_order_effect(ctx: Context) -> list[Hit]:
-    norms = ctx.norms
-    idx = _result_indices(ctx, with_reflection=True)
-    for i in idx:
-        w = norms[i]
-        if w in lx.SECOND_ORDER_WORDS and w not in ("since", "again", "across", "rolled"):
-            return []
-        if i + 1 < len(norms) and (w, norms[i + 1]) in _SECOND_ORDER_BIGRAMS:
-            return []
-        if w == "again" and window_has(norms, i - 5, i, lx.NEGATION | frozenset({"never"})):
-            return []
-        if w == "now" and i + 1 < len(norms) and norms[i + 1] not in _HABITUAL_AFTER_NOW:
-            return []  # "logistics now reruns it", "they now invite an engineer"
+    if second_order_at(ctx, _result_indices(ctx, with_reflection=True)) is not None:
+        return []
     first, last, section = _anchor(ctx)
     return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
 
@@ -122,7 +154,8 @@ _VAGUE_IDIOMS = (
 @detector("vague_outcome")
 def vague_outcome(ctx: Context) -> list[Hit]:
     norms = ctx.norms
-    idx = ctx.indices("result")
+    # Reflection too: a closing "and everyone was happy" is often decoded as the lesson.
+    idx = ctx.indices("result", "reflection")
     pool = set(idx)
     hits: list[Hit] = []
     taken_until = -1
@@ -147,11 +180,12 @@ def vague_outcome(ctx: Context) -> list[Hit]:
             continue
         start = ctx.clause_start(i, 6)
         end = ctx.clause_end(matched, 6)
-        if any(lx.is_number(norms[j]) and norms[j] != "one" for j in range(start, end + 1)):
+        # "errors fell 40% and it went well" is measured, not vague: look from the verb on.
+        if any(lx.is_number(norms[j]) and norms[j] != "one" for j in range(i, end + 1)):
             continue
         if ctx.negated(i, 2):
             continue
-        hits.append(Hit(start, end, section="result",
+        hits.append(Hit(start, end, section=ctx.labels[i],
                         fields={"heard": ctx.span_text(start, end)}))
         taken_until = end
     return hits

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from starcoach.rubric import lexicon as lx
 from starcoach.rubric.rules.base import Context, Hit, detector, window_has
 
@@ -339,12 +341,12 @@ def missing_scope_boundary(ctx: Context) -> list[Hit]:
 
 
 _MOTIVE_VERBS = frozenset(
-    "thought felt feel feeling seemed figured bugged annoyed bothered guessed had".split()
-)
+    "thought felt feel feeling seemed figured bugged bugging annoyed bothered guessed had "
+    "sit sat".split())
 _VAGUE_MOTIVE_TAIL = frozenset(
     "someone somebody right good nice fun interesting cool bothered bugged annoyed curious "
-    "feeling instinct gut off weird wrong sense".split()
-)
+    "feeling instinct gut off weird wrong sense".split())
+_MOTIVE_LEAD = frozenset("i just it and honestly really".split())
 
 
 @detector("vague_motivation")
@@ -357,12 +359,14 @@ def vague_motivation(ctx: Context) -> list[Hit]:
     early = [i for i in early if i <= cutoff]
     hits: list[Hit] = []
     for i in early:
-        if norms[i] in _MOTIVE_VERBS and i > 0 and norms[i - 1] in ("i", "just", "it", "and",
-                                                                    "honestly", "really"):
+        prev = norms[i - 1] if i > 0 else ""
+        if norms[i] in _MOTIVE_VERBS and (prev in _MOTIVE_LEAD or prev in lx.NEGATION
+                                          or prev.endswith("n't")):
             end = ctx.clause_end(i, limit=10)
             seg = norms[i + 1:end + 1]
             around = norms[i:min(len(norms), end + 9)]
-            if any(w in _VAGUE_MOTIVE_TAIL for w in seg) and not any(
+            why_not = any(a == "why" and b == "not" for a, b in itertools.pairwise(seg))
+            if (why_not or any(w in _VAGUE_MOTIVE_TAIL for w in seg)) and not any(
                     w in lx.REASON_WORDS or w in lx.BUSINESS_WORDS or w in lx.CUSTOMER_WORDS
                     or lx.is_number(w) for w in around):
                 start = ctx.clause_start(i)

@@ -33,8 +33,9 @@ def section_missing(ctx: Context) -> list[Hit]:
     n = len(ctx.words)
     present = {s.label for s in ctx.sections}
     for label in ctx.expected_sections:
-        if label in present:
-            continue
+        if label in present or ctx.evidence.get(label, 0.0) >= ctx.params.get(
+                "evidence", 0.6):
+            continue  # decoded away, but some clause sounds clearly like this section
         # Anchor where the section should have been: the end of the last earlier section.
         order = ("situation", "task", "action", "result", "reflection")
         before = [s for s in ctx.sections if order.index(s.label) < order.index(label)]
