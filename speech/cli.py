@@ -1,0 +1,212 @@
+"""Terminal commands for speech: ``models``, ``devices``, ``record``; audio for ``analyze``.
+
+Importing this module is cheap: faster-whisper, PortAudio and PyAV load inside the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from starcoach.speech.errors import (
+    AudioError,
+    DeviceError,
+    DownloadCancelled,
+    DownloadError,
+    ModelUnavailable,
+    SpeechError,
+)
+
+if TYPE_CHECKING:
+    from starcoach.rubric.model import Word
+
+__all__ = ["AudioError", "ModelUnavailable", "register", "transcribe_for_analyze"]
+
+
+def transcribe_for_analyze(path: str, model: str | None) -> tuple[list[Word], float]:
+    """Timed words (fillers included) and duration in seconds of the audio file ``path``.
+
+    Raises :class:`AudioError` (unreadable audio, exit 2) before loading any model, and
+    :class:`ModelUnavailable` (exit 3) when no local model matches ``model``.
+    """
+    from starcoach.speech.audio import decode_audio
+    from starcoach.speech.transcribe import TranscribeOptions, Transcriber
+
+    audio = decode_audio(path)
+    options = TranscribeOptions()
+    cap = os.environ.get("STARCOACH_MAX_NEW_TOKENS")  # benchmarks with random-weight models
+    if cap and cap.isdigit():
+        options = TranscribeOptions(max_new_tokens=int(cap))
+    transcript = Transcriber(model, options).transcribe(audio)
+    return transcript.words, transcript.duration
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``models``, ``devices`` and ``record`` to the ``starcoach`` command line."""
+    p = subparsers.add_parser("models", help="list or download speech models")
+    sub = p.add_subparsers(dest="models_command", metavar="{list,download}")
+    sub.add_parser("list", help="installed and known models with sizes (the default)")
+    d = sub.add_parser("download", help="fetch a model (needs internet once)")
+    d.add_argument("name", help="model name, e.g. base.en")
+    p.set_defaults(func=cmd_models)
+
+    p = subparsers.add_parser("devices", help="list microphones")
+    p.set_defaults(func=cmd_devices)
+
+    p = subparsers.add_parser("record", help="record the microphone to an audio file")
+    p.add_argument("out", help="output file (.flac)")
+    p.add_argument("--seconds", type=float, default=None, help="stop after N seconds")
+    p.add_argument("--device", default=None, help="device index or name (see `devices`)")
+    p.set_defaults(func=cmd_record)
+
+
+def _err(message: str) -> None:
+    print(f"starcoach: {message}", file=sys.stderr)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
+
+
+# -- models ------------------------------------------------------------------------------------
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    if getattr(args, "models_command", None) == "download":
+        return _download(args.name)
+    from starcoach.speech.models import DEFAULT_MODEL, list_models, models_dir
+
+    print(f"{'model':<18} {'size':>8}  {'status':<13} note")
+    for row in list_models():
+        status = "installed" if row.installed else "not installed"
+        size = _size(row.size_bytes) if row.installed else f"~{_size(row.size_bytes)}"
+        note = row.note if row.known else f"custom ({row.path})"
+        if row.name == DEFAULT_MODEL:
+            note = "default" + (f", {row.note}" if row.note and row.note != "default" else "")
+        print(f"{row.name:<18} {size:>8}  {status:<13} {note}")
+    print(f"\nmodels folder: {models_dir()}")
+    return 0
+
+
+def _download(name: str) -> int:
+    from starcoach.speech.models import download_model
+
+    cancel = threading.Event()
+    outcome: dict[str, object] = {}
+    tty = sys.stderr.isatty()
+    last = {"pct": -1}
+
+    def progress(done: int, total: int) -> None:
+        pct = int(100 * done / total) if total else 0
+        if not tty and pct // 10 == last["pct"] // 10:
+            return
+        if tty or pct != last["pct"]:
+            bar = "#" * (pct // 4) + "." * (25 - pct // 4)
+            start, end = ("\r", "") if tty else ("", "\n")
+            line = f"{name} [{bar}] {pct:3d}%  {_size(done)} / {_size(total)}"
+            sys.stderr.write(f"{start}{line}{end}")
+            sys.stderr.flush()
+        last["pct"] = pct
+
+    def work() -> None:
+        try:
+            outcome["path"] = download_model(name, progress=progress, cancel=cancel)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="download", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        cancel.set()
+        worker.join()
+        sys.stderr.write("\n")
+        _err("download cancelled; run the same command again to resume")
+        return 130
+    if tty:
+        sys.stderr.write("\n")
+    error = outcome.get("error")
+    if isinstance(error, DownloadCancelled):
+        _err(str(error))
+        return 130
+    if isinstance(error, DownloadError):
+        _err(str(error))
+        return 1
+    if error is not None:
+        raise error  # type: ignore[misc]
+    print(f"installed {name} in {outcome['path']}")
+    return 0
+
+
+# -- devices and recording -----------------------------------------------------------------
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from starcoach.speech.devices import list_input_devices, remembered_device
+
+    try:
+        devices = list_input_devices()
+    except DeviceError as exc:
+        _err(str(exc))
+        return 2
+    if not devices:
+        _err("no microphone found")
+        return 2
+    remembered = remembered_device()
+    for d in devices:
+        marks = ("*" if d.is_default else " ") + ("R" if d.name == remembered else " ")
+        print(
+            f"{marks} {d.index:>3}  {d.name}  ({d.channels} ch, {d.default_rate} Hz, {d.host_api})"
+        )
+    print("\n* system default   R remembered choice")
+    return 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from starcoach.speech.devices import remember_device
+    from starcoach.speech.recorder import Recorder
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".flac":
+        out = out.with_suffix(".flac")
+        _err(f"recording as FLAC: {out}")
+    tty = sys.stderr.isatty()
+
+    def meter(db: float) -> None:
+        if tty:
+            n = max(0, min(30, int((db + 60) / 2)))
+            sys.stderr.write(f"\r[{'=' * n}{' ' * (30 - n)}] {recorder.duration:6.1f} s")
+
+    recorder = Recorder(out, device=args.device, on_level=meter, limit_s=args.seconds)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        try:
+            recorder.start()
+        except SpeechError as exc:
+            _err(str(exc))
+            return 2
+        if args.device is not None and recorder.device is not None:
+            remember_device(recorder.device.name)
+        what = f"{args.seconds:g} s" if args.seconds else "until Ctrl-C"
+        name = recorder.device.name if recorder.device else "input"
+        print(f"recording from {name} to {out} ({what})", file=sys.stderr)
+        while not stop.is_set() and not recorder.wait(0.1):
+            pass
+        result = recorder.stop()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if tty:
+        sys.stderr.write("\n")
+    if result.error is not None:
+        _err(str(result.error))
+        return 1
+    print(f"saved {result.duration:.1f} s to {result.path}")
+    return 0

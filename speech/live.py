@@ -1,0 +1,381 @@
+"""Live transcription while the person speaks, and a transcript in two stages at Stop.
+
+Audio blocks are pushed (from the recorder's ``on_audio``) into a queue; one worker thread
+feeds them to a :class:`~.transcribe.DecodeSession` and, while the person speaks:
+
+- commits each 30 s window as soon as all its audio is in. These are the very windows a
+  batch pass decodes (same seams, prompts, beam search and fallback), so committed words
+  never change and equal the batch pass's;
+- between commits, decodes the newest audio greedily for the display, one piece at a time,
+  each piece starting where the previous one's settled words end (words near the live edge
+  are shown but decoded again with more audio next time). After each display decode the
+  worker stays idle for as long as that decode took, so display decodes never queue up and
+  commits never fall behind.
+
+``stop()`` then gives the answer's transcript in two stages:
+
+1. **first** (returned by ``stop()`` and published as a ``complete`` update): committed words,
+   settled display words, and one greedy decode of only the audio after them — a few seconds
+   when the worker keeps up with the voice, never more than one 30 s window — with fillers
+   found in the uncommitted stretch only. Its work does not grow with the answer's length.
+   A decode in flight at Stop is abandoned at its next model call rather than waited for.
+2. **final** (``LiveResult.final``, a future, also published with ``final=True``): the
+   remaining windows decoded exactly as a batch pass would, fillers detected as batch does;
+   equal to a batch pass over the same audio. It replaces the first one when it arrives.
+
+Nothing pushed before ``stop()`` is dropped: the worker feeds every queued block first.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass
+
+import numpy as np
+from starcoach.rubric.model import Word
+from starcoach.speech.audio import SAMPLE_RATE, StreamResampler
+from starcoach.speech.fillers import detect_fillers, merge_fillers
+from starcoach.speech.transcribe import (
+    HOP,
+    N_FRAMES,
+    DecodeCancelled,
+    Provisional,
+    TimedWord,
+    Transcriber,
+    Transcript,
+    tidy_words,
+)
+
+FRAMES_PER_S = SAMPLE_RATE // HOP  # timeline frames per second (100)
+HOLD_S = 1.0  # display words ending this close to the live edge are decoded again next time
+MAX_HOLD_S = 3.0  # ... but the next display piece never starts further back than this
+FILLER_CONTEXT_S = 10.0  # audio before a stretch that filler detection reads for its noise floor
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """What the GUI shows while recording, and the transcripts after Stop."""
+
+    words: list[Word]  # committed words then provisional ones, in time order
+    committed: int  # how many of ``words`` are committed model words (and fillers among them)
+    heard_s: float  # seconds of audio received when the decode behind this update began
+    complete: bool = False  # covers the whole answer (published after Stop)
+    final: bool = False  # the exact words, equal to a batch pass (implies ``complete``)
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """What ``stop()`` returns: a complete transcript now, the exact one when it is done."""
+
+    first: Transcript  # committed words + a quick greedy decode of the tail: provisional
+    final: Future[Transcript]  # equal to a batch pass over the same audio
+
+
+@dataclass
+class LiveStats:
+    """Work done, for benchmarks and tests (seconds are on the speech timeline)."""
+
+    committed_windows: int = 0  # 30 s windows committed while the person spoke
+    display_decodes: int = 0
+    displayed_s: float = 0.0  # audio received when the latest display update began
+    abandoned_decodes: int = 0  # decodes in flight at Stop, given up at their next model call
+    stop_decodes: int = 0  # decodes between Stop and the first transcript
+    stop_decoded_s: float = 0.0  # audio those decodes read
+    final_windows: int = 0  # windows decoded after the first transcript for the exact words
+
+
+_STOP = object()
+
+
+class LiveTranscriber:
+    """Incremental transcription of one answer on a worker thread.
+
+    ``on_update(update)`` is called from the worker thread after each display decode or
+    commit, then once with the first complete transcript and once with the final one; a GUI
+    should hand it to its own thread. ``input_rate`` is the sample rate of pushed blocks.
+    Display decodes run at most every ``update_every_s`` seconds of new audio, and after
+    each one the worker idles ``display_gap`` times as long as it took.
+    """
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        *,
+        on_update: Callable[[LiveUpdate], None] | None = None,
+        input_rate: int = SAMPLE_RATE,
+        update_every_s: float = 1.0,
+        display_gap: float = 1.0,
+        provisional: bool = True,
+    ) -> None:
+        self.transcriber = transcriber
+        self.on_update = on_update
+        self.update_every_s = update_every_s
+        self.display_gap = display_gap
+        self.provisional_enabled = provisional
+        self.stats = LiveStats()
+        self.latest = LiveUpdate([], 0, 0.0)
+        self._resampler = StreamResampler(input_rate)
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._session = transcriber.session()
+        self._thread: threading.Thread | None = None
+        self._push_lock = threading.Lock()
+        self._stopping = threading.Event()  # stop() called: abandon decodes for the display
+        self._cancelled = threading.Event()  # cancel() called: abandon everything
+        self._first_ready = threading.Event()
+        self._first: Transcript | None = None
+        self._error: BaseException | None = None
+        self._final: Future[Transcript] = Future()
+        # display state: settled provisional words after the last commit, and the live tail
+        self._stable: list[TimedWord] = []
+        self._tail: list[TimedWord] = []
+        self._cut = 0  # timeline frame where the next display piece starts
+        self._display_heard = 0.0  # audio received when the last display decode began
+        self._display_next = 0.0  # monotonic time before which no display decode starts
+        # fillers of the committed stretch, found as windows are committed
+        self._fillers: list[Word] = []
+        self._fillers_to = 0.0  # source seconds
+
+    # -- public API ---------------------------------------------------------------------
+    def start(self) -> LiveTranscriber:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="live-transcriber", daemon=True)
+            self._thread.start()
+        return self
+
+    def push(self, block: np.ndarray) -> None:
+        """Queue audio (any thread). Never blocks and never drops a block."""
+        with self._push_lock:
+            if self._stopping.is_set():
+                raise RuntimeError("audio pushed after stop()")
+            self._queue.put(np.array(block, dtype=np.float32, copy=True).reshape(-1))
+
+    def stop(self, timeout: float | None = None) -> LiveResult:
+        """End of speech. Returns as soon as the first complete transcript is ready (its
+        work is bounded, independent of the answer's length); ``result.final`` resolves
+        to the exact words, equal to a batch pass, shortly after."""
+        self.start()
+        with self._push_lock:
+            if not self._stopping.is_set():
+                self._queue.put(_STOP)
+                self._stopping.set()
+        if not self._first_ready.wait(timeout):
+            raise TimeoutError("live transcription did not finish in time")
+        if self._error is not None:
+            raise self._error
+        assert self._first is not None
+        return LiveResult(self._first, self._final)
+
+    def cancel(self) -> None:
+        """Abandon the answer: the worker stops at its next model call; no final words."""
+        self._cancelled.set()
+        self._final.cancel()
+        with self._push_lock:
+            if not self._stopping.is_set():
+                self._queue.put(_STOP)
+                self._stopping.set()
+
+    # -- worker -------------------------------------------------------------------------
+    def _run(self) -> None:
+        session = self._session
+        try:
+            self._while_speaking()
+            session.feed(self._resampler.flush())
+            session.finish()
+            self._first = self._first_transcript()
+            self._first_ready.set()
+            windows = session.windows_decoded
+            session.run(cancel=self._cancelled.is_set)
+            self.stats.final_windows = session.windows_decoded - windows
+            words = session.final_words()
+            final = Transcript(words, session.timeline.source_duration)
+            self._emit(LiveUpdate(words, len(words), final.duration, True, True))
+            if self._final.set_running_or_notify_cancel():
+                self._final.set_result(final)
+        except DecodeCancelled:
+            if not self._first_ready.is_set():
+                self._error = CancelledError("live transcription was cancelled")
+            self._final.cancel()
+        except BaseException as exc:
+            if not self._first_ready.is_set():
+                self._error = exc
+            if self._final.set_running_or_notify_cancel():
+                self._final.set_exception(exc)
+        finally:
+            self._first_ready.set()
+
+    def _while_speaking(self) -> None:
+        """Commit windows and decode for the display until Stop (returns then)."""
+        session = self._session
+        abandon = self._stopping.is_set
+        while True:
+            if self._take(block=False):
+                return
+            try:
+                if session.pending():
+                    heard = session.timeline.source_duration
+                    session.step(cancel=abandon)
+                    self._committed()
+                    self._publish(heard)
+                    continue
+                wait = self._display_wait()
+                if wait == 0.0:
+                    self._display()
+                    continue
+            except DecodeCancelled:
+                self.stats.abandoned_decodes += 1
+                while not self._take(block=True):
+                    pass
+                return
+            if self._take(block=True, timeout=wait):
+                return
+
+    def _take(self, block: bool, timeout: float | None = None) -> bool:
+        """Feed queued blocks to the session; True once the Stop marker has been reached."""
+        try:
+            item = self._queue.get(block=block, timeout=timeout)
+        except queue.Empty:
+            return False
+        while True:
+            if item is _STOP:
+                return True
+            self._session.feed(self._resampler.push(item))  # type: ignore[arg-type]
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return False
+
+    # -- display ------------------------------------------------------------------------
+    def _display_wait(self) -> float | None:
+        """0 if a display decode is due now, seconds until it is, None until more audio."""
+        if not self.provisional_enabled:
+            return None
+        heard = self._session.timeline.source_duration
+        if heard <= self._display_heard or heard - self._display_heard < self.update_every_s:
+            return None
+        return max(0.0, self._display_next - time.monotonic())
+
+    def _display(self) -> None:
+        session = self._session
+        began = time.monotonic()
+        heard = session.timeline.source_duration
+        start = max(self._cut, session.seek)
+        if start < session.content_frames:
+            piece = session.provisional(
+                start,
+                previous_tokens=session.prompt_tokens(_text(self._stable)),
+                cancel=self._stopping.is_set,
+            )
+            self.stats.display_decodes += 1
+            self._settle(piece)
+        self._display_heard = heard
+        self.stats.displayed_s = heard
+        now = time.monotonic()
+        self._display_next = now + (now - began) * self.display_gap
+        self._publish(heard)
+
+    def _settle(self, piece: Provisional) -> None:
+        """Keep the piece's words that end clear of the live edge; the rest are the tail."""
+        end_s = piece.end / FRAMES_PER_S
+        limit = end_s - HOLD_S
+        n = 0
+        while n < len(piece.words) and piece.words[n].tl_end <= limit:
+            n += 1
+        kept, rest = piece.words[:n], piece.words[n:]
+        cut = limit
+        if rest:
+            cut = max(min(rest[0].tl_start, limit), end_s - MAX_HOLD_S)
+        if kept:
+            cut = max(cut, kept[-1].tl_end)
+        self._stable.extend(kept)
+        self._tail = rest
+        self._cut = max(self._cut, piece.start, int(cut * FRAMES_PER_S))
+
+    def _committed(self) -> None:
+        """A window was committed: drop display words it covers, find its fillers."""
+        session = self._session
+        self.stats.committed_windows += 1
+        seek_s = session.seek / FRAMES_PER_S
+        self._stable = [w for w in self._stable if w.tl_start >= seek_s]
+        self._tail = [w for w in self._tail if w.tl_start >= seek_s]
+        self._cut = max(self._cut, session.seek)
+        if session.options.fillers:
+            upto = session.timeline.to_source_time(seek_s, is_end=True)
+            self._fillers += self._fillers_between(session.words, upto)
+            self._fillers_to = max(self._fillers_to, upto)
+
+    def _publish(self, heard: float) -> None:
+        duration = self._session.timeline.source_duration
+        committed = tidy_words(self._session.words, duration)
+        provisional = [w.word for w in (*self._stable, *self._tail)]
+        words = tidy_words([*committed, *provisional], duration)
+        self._emit(LiveUpdate(words, len(committed), heard))
+
+    def _emit(self, update: LiveUpdate) -> None:
+        self.latest = update
+        if self.on_update is not None:
+            self.on_update(update)
+
+    # -- after Stop ---------------------------------------------------------------------
+    def _first_transcript(self) -> Transcript:
+        """Committed + settled words + one greedy decode of the rest (at most one window)."""
+        session = self._session
+        duration = session.timeline.source_duration
+        start = max(self._cut, session.seek, session.content_frames - N_FRAMES)
+        stable = [w for w in self._stable if w.tl_end <= start / FRAMES_PER_S]
+        piece = session.provisional(
+            start,
+            previous_tokens=session.prompt_tokens(_text(stable)),
+            cancel=self._cancelled.is_set,
+        )
+        if piece.end > piece.start:
+            self.stats.stop_decodes += 1
+            self.stats.stop_decoded_s += (piece.end - piece.start) / FRAMES_PER_S
+        provisional = [w.word for w in (*stable, *piece.words)]
+        words = tidy_words([*session.words, *provisional], duration)
+        if session.options.fillers:
+            tail = self._fillers_between(words, duration)
+            words = merge_fillers(words, [*self._fillers, *tail])
+        committed = _leading(words, len(tidy_words(session.words, duration)))
+        self._emit(LiveUpdate(words, committed, duration, complete=True))
+        return Transcript(words, duration)
+
+    def _fillers_between(self, words: list[Word], upto: float) -> list[Word]:
+        """Fillers starting between the last stretch searched and ``upto`` (source s)."""
+        begin = self._fillers_to
+        if upto <= begin:
+            return []
+        context = max(0.0, begin - FILLER_CONTEXT_S)
+        a, b = round(context * SAMPLE_RATE), round(upto * SAMPLE_RATE)
+        audio = self._session.timeline.source[a:b]
+        local = [
+            Word(w.text, w.start - context, w.end - context, w.kind)
+            for w in words
+            if w.end >= context and w.start <= upto
+        ]
+        found = detect_fillers(audio, local, self._session.options.filler_options)
+        return [
+            Word(f.text, round(f.start + context, 3), round(f.end + context, 3), f.kind)
+            for f in found
+            if begin <= f.start + context < upto
+        ]
+
+
+def _leading(words: list[Word], n_model_words: int) -> int:
+    """How many entries of ``words`` it takes to include its first ``n`` model words."""
+    if n_model_words <= 0:
+        return 0
+    seen = 0
+    for i, w in enumerate(words):
+        if w.kind != "filler":
+            seen += 1
+            if seen == n_model_words:
+                return i + 1
+    return len(words)
+
+
+def _text(words: list[TimedWord]) -> str:
+    return " ".join(w.word.text for w in words)

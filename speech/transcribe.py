@@ -1,0 +1,419 @@
+"""Whisper transcription with word timing: one decoding loop for files and for live audio.
+
+``DecodeSession`` is faster-whisper's sequential 30-second window loop (same encoder,
+prompting, temperature fallback, segment splitting and word alignment, built from
+faster-whisper's own pieces) run over the causal speech timeline of :mod:`.vad`. It can be
+fed all at once (a file) or block by block (a microphone): a window is only decoded once all
+of its audio has arrived, so both ways decode identical windows and give identical words.
+
+After decoding, :mod:`.fillers` adds the voiced gaps no word covers as fillers.
+
+Live use adds two things batch never needs: ``provisional`` decodes any span of the timeline
+greedily without changing the session (for the display and the first report at Stop), and a
+``cancel`` callable lets a decode be abandoned between model calls (encoder, decoder, word
+alignment), leaving the session exactly as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from starcoach.rubric.model import Word
+from starcoach.speech.audio import SAMPLE_RATE, decode_audio
+from starcoach.speech.errors import AudioError
+from starcoach.speech.fillers import FillerOptions, detect_fillers, merge_fillers
+from starcoach.speech.vad import SpeechTimeline, VadOptions
+
+# Short and disfluent on purpose: it nudges Whisper to write "um"/"uh" instead of dropping
+# them; long prompts make Whisper skip sentences.
+FILLER_PROMPT = "Um, so, uh, I, like, you know, handled it."
+
+HOP = 160
+N_FRAMES = 3000  # one 30 s window, in 10 ms frames
+N_SAMPLES = N_FRAMES * HOP
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """Decoding settings. Defaults are faster-whisper's, plus VAD, fillers and the prompt."""
+
+    beam_size: int = 5
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    initial_prompt: str | None = FILLER_PROMPT
+    condition_on_previous_text: bool = True
+    compression_ratio_threshold: float | None = 2.4
+    log_prob_threshold: float | None = -1.0
+    no_speech_threshold: float | None = 0.6
+    max_new_tokens: int | None = None  # per window; benchmarks cap it
+    vad: bool = True
+    vad_options: VadOptions = field(default_factory=VadOptions)
+    fillers: bool = True
+    filler_options: FillerOptions = field(default_factory=FillerOptions)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Timed words (fillers included, in time order) and the audio's duration in seconds."""
+
+    words: list[Word]
+    duration: float
+
+
+class DecodeCancelled(Exception):
+    """A decode was abandoned between model calls because its ``cancel()`` said so."""
+
+
+Cancel = Callable[[], bool] | None
+
+
+@dataclass(frozen=True)
+class TimedWord:
+    """A decoded word in source time, with its span on the speech timeline (seconds)."""
+
+    word: Word
+    tl_start: float
+    tl_end: float
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """Words decoded greedily for ``[start, end)`` (timeline frames), not committed."""
+
+    words: list[TimedWord]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Window:
+    words: list[TimedWord]
+    seek: int
+    tokens_by_segment: list[list[int]]
+    temperature: float
+
+
+class WordRecogniser(Protocol):
+    """Anything that turns 16 kHz mono audio into timed words (the model, or a test double)."""
+
+    def recognise(self, audio: np.ndarray) -> list[Word]: ...
+
+
+@functools.lru_cache(maxsize=4)
+def load_whisper(model_dir: str, cpu_threads: int = 0, compute_type: str = "int8") -> Any:
+    """Load (once per process) a faster-whisper model from a local folder, never the network."""
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(
+        model_dir,
+        device="cpu",
+        compute_type=compute_type,
+        cpu_threads=cpu_threads,
+        local_files_only=True,
+    )
+
+
+class DecodeSession:
+    """Incremental Whisper decoding of one answer; see the module docstring.
+
+    Not thread-safe: one thread feeds and steps it. ``words`` holds the committed words
+    (source time, no fillers); they never change once there.
+    """
+
+    def __init__(self, model: Any, options: TranscribeOptions) -> None:
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+
+        self.model = model
+        self.options = options
+        self.tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
+        )
+        self.fw_options = TranscriptionOptions(
+            beam_size=options.beam_size,
+            best_of=5,
+            patience=1,
+            length_penalty=1,
+            repetition_penalty=1,
+            no_repeat_ngram_size=0,
+            log_prob_threshold=options.log_prob_threshold,
+            no_speech_threshold=options.no_speech_threshold,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+            condition_on_previous_text=options.condition_on_previous_text,
+            prompt_reset_on_temperature=0.5,
+            temperatures=list(options.temperatures),
+            initial_prompt=options.initial_prompt,
+            prefix=None,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(self.tokenizer, [-1]),
+            without_timestamps=False,
+            max_initial_timestamp=1.0,
+            word_timestamps=True,
+            prepend_punctuations="\"'“¿([{-",
+            append_punctuations="\"'.。,，!！?？:：”)]}、",
+            multilingual=False,
+            max_new_tokens=options.max_new_tokens,
+            clip_timestamps=[],
+            hallucination_silence_threshold=None,
+            hotwords=None,
+        )
+        self.timeline = SpeechTimeline(options.vad_options, enabled=options.vad)
+        self.seek = 0  # frames on the speech timeline
+        self.all_tokens: list[int] = []
+        if options.initial_prompt:
+            self.all_tokens.extend(self.tokenizer.encode(" " + options.initial_prompt.strip()))
+        self.prompt_reset_since = 0
+        self.last_speech_timestamp = 0.0
+        self.words: list[Word] = []
+        self.windows_decoded = 0
+
+    # -- input -----------------------------------------------------------------------------
+    def feed(self, samples: np.ndarray) -> None:
+        """Append 16 kHz mono float32 source audio."""
+        self.timeline.feed(samples)
+
+    def finish(self) -> None:
+        """Mark the end of the audio: the last window may now be decoded short."""
+        self.timeline.finish()
+
+    @property
+    def content_frames(self) -> int:
+        return self.timeline.timeline.size // HOP
+
+    def pending(self) -> bool:
+        """Whether a window is ready to decode (a full one, or any rest once finished)."""
+        if self.timeline.finished:
+            return self.seek < self.content_frames
+        return self.seek + N_FRAMES <= self.content_frames
+
+    def step(self, cancel: Cancel = None) -> list[Word]:
+        """Decode the next ready window; returns the words it committed (maybe none).
+
+        If ``cancel()`` turns true between model calls, raises :class:`DecodeCancelled` and
+        the session is unchanged (the window is decoded again by a later ``step``).
+        """
+        if not self.pending():
+            return []
+        segment_size = min(N_FRAMES, self.content_frames - self.seek)
+        window = self._decode_window(
+            self.seek,
+            segment_size,
+            self.all_tokens[self.prompt_reset_since :],
+            self.fw_options,
+            cancel,
+        )
+        for tokens in window.tokens_by_segment:
+            self.all_tokens.extend(tokens)
+        if not self.options.condition_on_previous_text or window.temperature > 0.5:
+            self.prompt_reset_since = len(self.all_tokens)
+        self.seek = window.seek
+        self.windows_decoded += 1
+        words = [w.word for w in window.words]
+        self.words.extend(words)
+        return words
+
+    def run(self, cancel: Cancel = None) -> list[Word]:
+        """Decode every ready window; returns the words committed."""
+        out: list[Word] = []
+        while self.pending():
+            out.extend(self.step(cancel))
+        return out
+
+    def prompt_tokens(self, text: str = "") -> list[int]:
+        """The committed text's prompt tokens, then ``text`` (provisional words) encoded."""
+        tokens = self.all_tokens[self.prompt_reset_since :]
+        if text.strip():
+            tokens = tokens + self.tokenizer.encode(" " + text.strip())
+        return tokens
+
+    def provisional(
+        self,
+        start: int | None = None,
+        frames: int | None = None,
+        *,
+        previous_tokens: list[int] | None = None,
+        beam_size: int = 1,
+        cancel: Cancel = None,
+    ) -> Provisional:
+        """Greedy words for ``frames`` timeline frames from ``start`` (default: everything
+        after the last committed window, at most one window), without committing them.
+
+        For the live display and the first report at Stop; the session does not change.
+        """
+        start = self.seek if start is None else start
+        available = self.content_frames - start
+        frames = min(N_FRAMES, available if frames is None else min(frames, available))
+        if frames <= 0:
+            return Provisional([], start, start)
+        opts = replace(self.fw_options, beam_size=beam_size, temperatures=[0.0])
+        if previous_tokens is None:
+            previous_tokens = self.prompt_tokens()
+        saved = self.last_speech_timestamp
+        try:
+            window = self._decode_window(start, frames, previous_tokens, opts, cancel)
+        finally:
+            self.last_speech_timestamp = saved
+        return Provisional(window.words, start, start + frames)
+
+    # -- one window ------------------------------------------------------------------------
+    def _decode_window(
+        self,
+        seek: int,
+        segment_size: int,
+        previous_tokens: list[int],
+        opts: Any,
+        cancel: Cancel = None,
+    ) -> _Window:
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.utils import get_end
+
+        def check() -> None:
+            if cancel is not None and cancel():
+                raise DecodeCancelled
+
+        model = self.model
+        fe = model.feature_extractor
+        check()
+        audio = self.timeline.timeline[seek * HOP : seek * HOP + N_SAMPLES]
+        features = fe(audio)[:, :segment_size]
+        encoder_output = model.encode(pad_or_trim(features))
+        check()
+        prompt = model.get_prompt(self.tokenizer, previous_tokens, without_timestamps=False)
+        result, avg_logprob, temperature, _ = model.generate_with_fallback(
+            encoder_output, prompt, self.tokenizer, opts
+        )
+        silent = (
+            opts.no_speech_threshold is not None
+            and result.no_speech_prob > opts.no_speech_threshold
+            and (opts.log_prob_threshold is None or avg_logprob <= opts.log_prob_threshold)
+        )
+        if silent:  # skip the whole window, as faster-whisper does
+            return _Window([], seek + segment_size, [], temperature)
+        time_offset = seek * fe.time_per_frame
+        segments, new_seek, single_ending = model._split_segments_by_timestamps(
+            tokenizer=self.tokenizer,
+            tokens=result.sequences_ids[0],
+            time_offset=time_offset,
+            segment_size=segment_size,
+            segment_duration=segment_size * fe.time_per_frame,
+            seek=seek,
+        )
+        check()
+        self.last_speech_timestamp = (
+            model.add_word_timestamps(
+                [segments],
+                self.tokenizer,
+                encoder_output,
+                segment_size,
+                opts.prepend_punctuations,
+                opts.append_punctuations,
+                last_speech_timestamp=self.last_speech_timestamp,
+            )
+            or self.last_speech_timestamp
+        )
+        if not single_ending:
+            last_word_end = get_end(segments)
+            if last_word_end is not None and last_word_end > time_offset:
+                new_seek = round(last_word_end * model.frames_per_second)
+        if new_seek <= seek:  # never stall on a window
+            new_seek = seek + segment_size
+        words: list[TimedWord] = []
+        tokens_by_segment: list[list[int]] = []
+        for seg in segments:
+            text = self.tokenizer.decode(seg["tokens"])
+            if seg["start"] == seg["end"] or not text.strip():
+                continue
+            tokens_by_segment.append(seg["tokens"])
+            for w in seg.get("words", []):
+                word = self._to_source(w["word"], w["start"], w["end"])
+                words.append(TimedWord(word, w["start"], max(w["end"], w["start"])))
+        return _Window(words, new_seek, tokens_by_segment, temperature)
+
+    def _to_source(self, text: str, start: float, end: float) -> Word:
+        s, e = self.timeline.span_to_source(start, end)
+        return Word(text.strip(), round(s, 3), round(max(e, s), 3))
+
+    # -- results ---------------------------------------------------------------------------
+    def final_words(self) -> list[Word]:
+        """Committed words made monotonic and clipped to the audio, with fillers added."""
+        words = tidy_words(self.words, self.timeline.source_duration)
+        if self.options.fillers:
+            fillers = detect_fillers(self.timeline.source, words, self.options.filler_options)
+            words = merge_fillers(words, fillers)
+        return words
+
+
+def tidy_words(words: Sequence[Word], duration: float) -> list[Word]:
+    """Drop empty words; clip times to ``[0, duration]``; make starts non-decreasing."""
+    out: list[Word] = []
+    last = 0.0
+    for w in words:
+        if not w.text:
+            continue
+        start = min(max(w.start, last, 0.0), duration)
+        end = min(max(w.end, start), duration)
+        out.append(Word(w.text, round(start, 3), round(end, 3), w.kind))
+        last = start
+    return out
+
+
+class Transcriber:
+    """Batch transcription of a file or array with a local faster-whisper model.
+
+    ``model`` is a model name or folder, resolved offline by :func:`.models.resolve_model`
+    (raises :class:`ModelUnavailable`). Loading is done once per process and folder.
+    """
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        options: TranscribeOptions | None = None,
+        *,
+        cpu_threads: int = 0,
+    ) -> None:
+        from starcoach.speech.models import resolve_model
+
+        self.model_dir = resolve_model(model)
+        self.options = options or TranscribeOptions()
+        self.whisper = load_whisper(str(self.model_dir), cpu_threads)
+        self._lock = threading.Lock()
+
+    def session(self) -> DecodeSession:
+        """A fresh incremental session on this model (for live transcription)."""
+        return DecodeSession(self.whisper, self.options)
+
+    def recognise(self, audio: np.ndarray) -> list[Word]:
+        """Model words for ``audio`` (16 kHz mono), without fillers."""
+        with self._lock:
+            session = self.session()
+            session.feed(audio)
+            session.finish()
+            session.run()
+            return tidy_words(session.words, session.timeline.source_duration)
+
+    def transcribe(self, audio: np.ndarray | str | Path) -> Transcript:
+        """Timed words for a file or a 16 kHz mono array, fillers included."""
+        return transcribe_with(self, audio, self.options)
+
+
+def transcribe_with(
+    recogniser: WordRecogniser,
+    audio: np.ndarray | str | Path,
+    options: TranscribeOptions | None = None,
+) -> Transcript:
+    """Run ``recogniser`` on ``audio`` and add gap-detected fillers (the double's entry too)."""
+    options = options or TranscribeOptions()
+    samples = audio if isinstance(audio, np.ndarray) else decode_audio(audio)
+    samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+    if samples.size == 0:
+        raise AudioError("the audio contains no samples")
+    duration = samples.size / SAMPLE_RATE
+    words = tidy_words(recogniser.recognise(samples), duration)
+    if options.fillers:
+        words = merge_fillers(words, detect_fillers(samples, words, options.filler_options))
+    return Transcript(words, duration)

@@ -1,0 +1,215 @@
+"""Live transcription: a quick, complete transcript at Stop, then final words equal to a
+batch pass with the same deterministic model."""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+import numpy as np
+import pytest
+from conftest import silence, speak
+from starcoach.speech.audio import SAMPLE_RATE, resample
+from starcoach.speech.live import MAX_HOLD_S, LiveResult, LiveTranscriber, LiveUpdate
+from starcoach.speech.transcribe import DecodeCancelled, TranscribeOptions, Transcriber
+
+DETERMINISTIC = TranscribeOptions(temperatures=(0.0,), max_new_tokens=60)
+N_SAMPLES_WINDOW = 30 * SAMPLE_RATE
+
+
+@pytest.fixture(scope="module")
+def transcriber(test_model) -> Transcriber:
+    return Transcriber(test_model, DETERMINISTIC, cpu_threads=2)
+
+
+@pytest.fixture(scope="module")
+def long_answer() -> np.ndarray:
+    """About 75 s of speech with pauses: three windows, so two seams."""
+    sentences = [
+        speak("Our nightly import failed and nobody owned it."),
+        speak("I traced the failure to a lock held by the job, um, and rewrote it."),
+        speak("Failures dropped from five a week to zero."),
+    ]
+    parts = []
+    for i in range(20):
+        parts += [sentences[i % 3], silence(0.3 if i % 4 else 1.5)]
+    return np.concatenate(parts)
+
+
+def push_all(live: LiveTranscriber, audio: np.ndarray, block: int) -> None:
+    for i in range(0, audio.size, block):
+        live.push(audio[i : i + block])
+
+
+def model_words(words):
+    return [w for w in words if w.kind != "filler"]
+
+
+def test_final_live_words_equal_a_batch_pass(transcriber, long_answer):
+    assert long_answer.size / SAMPLE_RATE > 65
+    batch = transcriber.transcribe(long_answer).words
+    updates: queue.Queue[LiveUpdate] = queue.Queue()
+    live = LiveTranscriber(transcriber, on_update=updates.put).start()
+    push_all(live, long_answer, SAMPLE_RATE // 10)
+    result = live.stop(timeout=300)
+    assert isinstance(result, LiveResult)
+    final = result.final.result(timeout=300)
+    assert final.words == batch
+    assert final.duration == pytest.approx(long_answer.size / SAMPLE_RATE)
+    assert result.first.duration == final.duration
+    assert live.latest.final and live.latest.complete and live.latest.words == batch
+    # the GUI sees the first complete transcript, then the final one, and nothing after
+    seen = []
+    while not updates.empty():
+        seen.append(updates.get_nowait())
+    complete = [u for u in seen if u.complete]
+    assert [u.final for u in complete] == [False, True]
+    assert complete[0].words == result.first.words
+    assert seen[-1] is complete[-1]
+    # audio was pushed far faster than real time, yet the work before the first transcript
+    # is one greedy decode of at most one window
+    assert live.stats.stop_decodes == 1
+    assert live.stats.stop_decoded_s <= 30.0
+
+
+def test_first_transcript_is_quick_complete_and_holds_the_last_words(transcriber, long_answer):
+    """Streamed as a recorder would (the worker keeps up), then Stop 1.5 s after the last
+    display update: the first transcript decodes only the few seconds after the display's
+    settled words — not the uncommitted window, not the whole answer — and holds the words
+    of the last seconds spoken, which no display update had seen."""
+    updates: queue.Queue[LiveUpdate] = queue.Queue()
+    live = LiveTranscriber(transcriber, on_update=updates.put, update_every_s=0.0).start()
+    audio = long_answer
+    unseen = round(1.5 * SAMPLE_RATE)
+    last = audio.size - unseen
+    pushed = 0
+    for i in range(0, last, SAMPLE_RATE):
+        chunk = audio[i : min(i + SAMPLE_RATE, last)]
+        live.push(chunk)
+        pushed += chunk.size
+        while live.stats.displayed_s < pushed / SAMPLE_RATE:  # woken by each update
+            updates.get(timeout=60)
+    displayed = live.latest
+    committed_while_speaking = live.stats.committed_windows
+    assert committed_while_speaking >= 2  # the work left at Stop is not the whole answer
+    live.push(audio[last:])
+    result = live.stop(timeout=60)
+    first, stats = result.first, live.stats
+
+    # bounded work: one decode of the audio after the settled display words (at most
+    # MAX_HOLD_S before the live edge), the unseen 1.5 s, and VAD's undecided second
+    assert stats.stop_decodes == 1
+    assert 1.5 <= stats.stop_decoded_s <= MAX_HOLD_S + 1.5 + 1.5
+    assert stats.committed_windows == committed_while_speaking  # no window decoded for it
+
+    # complete: from the committed words to the last words spoken
+    duration = audio.size / SAMPLE_RATE
+    assert first.duration == pytest.approx(duration)
+    words = model_words(first.words)
+    assert words and all(0 <= w.start <= w.end <= duration for w in first.words)
+    assert [w.start for w in first.words] == sorted(w.start for w in first.words)
+    assert any(w.end > displayed.heard_s for w in words)  # words no display had seen
+    assert words[-1].end > duration - 3.0
+
+    # the final words equal a batch pass; the first transcript's committed words are theirs
+    final = result.final.result(timeout=300)
+    assert final.words == transcriber.transcribe(audio).words
+    n = sum(1 for w in first.words[: live_first_committed(updates)] if w.kind != "filler")
+    assert n > 0
+    assert model_words(first.words)[:n] == model_words(final.words)[:n]
+
+
+def live_first_committed(updates: queue.Queue[LiveUpdate]) -> int:
+    while True:
+        u = updates.get(timeout=60)
+        if u.complete and not u.final:
+            return u.committed
+
+
+def test_nothing_queued_is_dropped_on_stop(transcriber, long_answer):
+    """Stop right after the last block: the words of the last seconds are in both the
+    first transcript and the final one."""
+    audio = long_answer[: 20 * SAMPLE_RATE]
+    batch = transcriber.transcribe(audio).words
+    live = LiveTranscriber(transcriber, provisional=False).start()
+    push_all(live, audio, 777)
+    result = live.stop(timeout=300)
+    assert result.first.duration == pytest.approx(20.0)
+    assert model_words(result.first.words)[-1].end > 15.0
+    final = result.final.result(timeout=300)
+    assert final.words == batch
+    assert final.words and final.words[-1].end > 15.0
+
+
+def test_a_commit_in_flight_at_stop_is_abandoned_and_redone(transcriber, long_answer):
+    """Stop arrives while a window is being committed: the first transcript does not wait
+    for it, and the final words still equal a batch pass."""
+    audio = long_answer[: 40 * SAMPLE_RATE]
+    live = LiveTranscriber(transcriber, provisional=False)
+    session = live._session
+    real_step = session.step
+    stopper: list[threading.Thread] = []
+
+    def step_during_stop(cancel=None):
+        if not stopper:  # the first commit: press Stop now, and let the decode notice
+            stopper.append(threading.Thread(target=live.stop, kwargs={"timeout": 60}))
+            stopper[0].start()
+            live._stopping.wait(60)
+        return real_step(cancel)
+
+    session.step = step_during_stop
+    push_all(live, audio, SAMPLE_RATE)  # all queued first: Stop comes after the last block
+    live.start()
+    stopper_started = live._stopping.wait(60)
+    assert stopper_started
+    result = live.stop(timeout=60)
+    assert live.stats.abandoned_decodes == 1 and live.stats.committed_windows == 0
+    assert live.stats.stop_decoded_s <= 30.0
+    assert result.final.result(timeout=300).words == transcriber.transcribe(audio).words
+    assert live.stats.final_windows >= 2
+    stopper[0].join(60)
+
+
+def test_a_cancelled_decode_leaves_the_session_unchanged(transcriber, long_answer):
+    audio = long_answer[: 50 * SAMPLE_RATE]
+    session = transcriber.session()
+    session.feed(audio)
+    assert session.pending()
+    for calls_before_cancel in range(3):  # before the encoder, the decoder, the alignment
+        checks = iter([False] * calls_before_cancel + [True])
+        with pytest.raises(DecodeCancelled):
+            session.step(cancel=lambda checks=checks: next(checks))
+        assert session.seek == 0 and session.words == [] and session.windows_decoded == 0
+    session.finish()
+    session.run()
+    batch = transcriber.session()
+    batch.feed(audio)
+    batch.finish()
+    batch.run()
+    assert session.words == batch.words
+
+
+def test_updates_arrive_while_speaking_and_stay_inside_what_was_heard(transcriber, long_answer):
+    updates: queue.Queue[LiveUpdate] = queue.Queue()
+    live = LiveTranscriber(transcriber, on_update=updates.put, update_every_s=1.0).start()
+    push_all(live, long_answer[: 40 * SAMPLE_RATE], SAMPLE_RATE // 10)
+    first = updates.get(timeout=120)
+    while not first.words:
+        first = updates.get(timeout=120)
+    assert not first.final and not first.complete
+    assert all(0 <= w.start <= w.end <= first.heard_s + 1e-6 for w in first.words)
+    assert 0 <= first.committed <= len(first.words)
+    result = live.stop(timeout=300)
+    assert result.first.words
+    assert result.final.result(timeout=300).words
+    with pytest.raises(RuntimeError):
+        live.push(np.zeros(160, dtype=np.float32))
+
+
+def test_microphone_audio_at_48k_is_resampled_before_whisper(transcriber, long_answer):
+    audio16 = long_answer[: 25 * SAMPLE_RATE]
+    audio48 = resample(audio16, SAMPLE_RATE, 48_000)
+    batch = transcriber.transcribe(resample(audio48, 48_000)).words
+    live = LiveTranscriber(transcriber, input_rate=48_000, provisional=False).start()
+    push_all(live, audio48, 4800)
+    assert live.stop(timeout=300).final.result(timeout=300).words == batch

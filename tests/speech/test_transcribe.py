@@ -1,0 +1,168 @@
+"""Batch transcription: real faster-whisper on the random-weight model, real espeak speech.
+
+The model hears noise, so these tests check structure (times, order, seams, pauses). Where
+the words matter (fillers), a double returns the words known to be in the audio.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import KnownWordsRecogniser, build_answer, silence, speak
+from starcoach.rubric.model import Word
+from starcoach.speech.audio import SAMPLE_RATE, decode_audio
+from starcoach.speech.errors import AudioError
+from starcoach.speech.fillers import detect_fillers
+from starcoach.speech.transcribe import (
+    FILLER_PROMPT,
+    TranscribeOptions,
+    Transcriber,
+    transcribe_with,
+)
+
+DETERMINISTIC = TranscribeOptions(temperatures=(0.0,), max_new_tokens=60)
+
+
+@pytest.fixture(scope="module")
+def transcriber(test_model) -> Transcriber:
+    return Transcriber(test_model, DETERMINISTIC, cpu_threads=2)
+
+
+def longest_silence(audio: np.ndarray) -> tuple[float, float]:
+    quiet = np.concatenate([[False], np.abs(audio) < 1e-4, [False]])
+    edges = np.flatnonzero(quiet[1:] != quiet[:-1])
+    runs = list(zip(edges[::2], edges[1::2], strict=True))
+    start, stop = max(runs, key=lambda r: r[1] - r[0])
+    return start / SAMPLE_RATE, stop / SAMPLE_RATE
+
+
+def assert_well_formed(words: list[Word], duration: float) -> None:
+    assert words, "the model produced no words"
+    for w in words:
+        assert 0.0 <= w.start <= w.end <= duration + 1e-6, w
+        assert w.text == w.text.strip() and w.text
+    starts = [w.start for w in words]
+    assert starts == sorted(starts)
+
+
+def test_file_transcription_gives_timed_words_inside_the_audio_in_order(
+    transcriber, spoken_answer_path
+):
+    result = transcriber.transcribe(spoken_answer_path)
+    duration = decode_audio(spoken_answer_path).size / SAMPLE_RATE
+    assert result.duration == pytest.approx(duration)
+    assert_well_formed(result.words, result.duration)
+    assert {w.kind for w in result.words} <= {"word", "filler"}
+
+
+def test_no_word_is_placed_inside_a_long_pause(transcriber, spoken_answer_path):
+    """VAD cuts long silences out before Whisper, so no word can be timed inside one."""
+    audio = decode_audio(spoken_answer_path)
+    start, stop = longest_silence(audio)
+    assert stop - start > 7.5
+    pad = DETERMINISTIC.vad_options.speech_pad_s + 0.05
+    words = transcriber.transcribe(audio).words
+    inside = [w for w in words if w.end > start + pad and w.start < stop - pad]
+    assert inside == []
+    assert any(w.start >= stop - pad for w in words), "speech after the pause was lost"
+
+
+def test_feeding_block_by_block_gives_the_batch_words_across_window_seams(transcriber):
+    """Several 30 s windows: words at every seam survive, identical however audio arrives."""
+    sentence = speak("I traced the failure to a lock held by the import job and fixed it.")
+    audio = np.concatenate([np.concatenate([sentence, silence(0.4)]) for _ in range(22)])
+    assert audio.size / SAMPLE_RATE > 70
+    batch = transcriber.transcribe(audio).words
+
+    session = transcriber.session()
+    rng = np.random.default_rng(7)
+    i = 0
+    while i < audio.size:
+        n = int(rng.integers(160, 8000))
+        session.feed(audio[i : i + n])
+        session.run()
+        i += n
+    windows_before_end = session.windows_decoded
+    session.finish()
+    session.run()
+
+    assert windows_before_end >= 2, "windows must be decoded while audio is still arriving"
+    assert session.final_words() == batch
+    assert_well_formed(batch, audio.size / SAMPLE_RATE)
+    assert batch[-1].end > audio.size / SAMPLE_RATE - 10, "the last window was dropped"
+
+
+def test_the_short_disfluent_prompt_conditions_the_first_window(transcriber):
+    assert len(FILLER_PROMPT.split()) <= 12 and "um" in FILLER_PROMPT.lower()
+    session = transcriber.session()
+    expected = session.tokenizer.encode(" " + FILLER_PROMPT)
+    assert session.all_tokens[: len(expected)] == expected
+
+
+def test_empty_audio_is_an_audio_error(transcriber):
+    with pytest.raises(AudioError):
+        transcriber.transcribe(np.zeros(0, dtype=np.float32))
+
+
+# -- fillers through the gap-detection path, with known words from a double --------------
+
+ANSWER = (
+    "I <um> noticed the import job <uh> was failing <pause:1.0> so I <um> rewrote it "
+    "<uh> and the failures <um> stopped"
+)
+
+
+def _match(found: list[Word], truth: list[Word], tolerance: float = 0.1) -> None:
+    assert len(found) == len(truth), (found, truth)
+    for f, t in zip(found, truth, strict=True):
+        assert f.kind == "filler"
+        assert abs(f.start - t.start) < tolerance and abs(f.end - t.end) < tolerance, (f, t)
+
+
+def test_vocalised_fillers_between_words_are_reported_with_their_times():
+    answer = build_answer(ANSWER)
+    double = KnownWordsRecogniser(answer.words)
+    result = transcribe_with(double, answer.audio)
+    assert double.calls == 1
+    words = [w for w in result.words if w.kind == "word"]
+    assert [w.text for w in words] == [w.text for w in answer.words]
+    assert all(abs(a.start - b.start) < 1e-3 for a, b in zip(words, answer.words, strict=True))
+    _match([w for w in result.words if w.kind == "filler"], answer.fillers)
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)
+
+
+def test_fillers_are_found_over_room_noise():
+    answer = build_answer(ANSWER)
+    noisy = answer.audio + np.random.default_rng(0).normal(0, 0.003, answer.audio.size).astype(
+        np.float32
+    )
+    fillers = detect_fillers(noisy, answer.words)
+    _match(fillers, answer.fillers)
+
+
+def test_a_filler_whisper_already_wrote_is_not_counted_twice():
+    answer = build_answer(ANSWER)
+    written = sorted(
+        [*answer.words, *(Word("um", f.start, f.end) for f in answer.fillers)],
+        key=lambda w: w.start,
+    )
+    assert detect_fillers(answer.audio, written) == []
+
+
+def test_words_are_never_reported_as_fillers_and_long_dropped_speech_is_not_a_filler():
+    answer = build_answer("we measured the latency every hour")
+    # Every word known: nothing left over.
+    assert detect_fillers(answer.audio, answer.words) == []
+    # The recogniser dropped a whole stretch of speech (> 2 s): not a hesitation.
+    long_talk = np.concatenate(
+        [speak("and then we rolled the release back and measured again carefully"), silence(0.5)]
+    )
+    assert long_talk.size / SAMPLE_RATE > 2.0
+    assert detect_fillers(long_talk, []) == []
+
+
+def test_silence_and_noise_alone_hold_no_fillers():
+    rng = np.random.default_rng(1)
+    assert detect_fillers(silence(3.0), []) == []
+    assert detect_fillers(rng.normal(0, 0.05, SAMPLE_RATE * 3).astype(np.float32), []) == []
