@@ -132,3 +132,13 @@ def test_no_invented_headlines_on_heldout(corpus):
     invented = [a.id for a in plain
                 if analyze(a.words, principle="general").section_of_word(0) == "result"]
     assert invented == []
+
+
+def test_training_is_reproducible(corpus):
+    from starcoach.rubric.training import train
+
+    few = [a for a in corpus if not a.heldout][:6]
+    a = train(few, 1e-4)
+    b = train(few, 1e-4)
+    assert a.to_json() == b.to_json()
+    assert a.boundary_weights is not None and abs(a.weights).sum() > 0
