@@ -40,9 +40,10 @@ def section_missing(ctx: Context) -> list[Hit]:
         order = ("situation", "task", "action", "result", "reflection")
         before = [s for s in ctx.sections if order.index(s.label) < order.index(label)]
         anchor = before[-1].last_word if before else 0
-        first = max(0, min(anchor, n - 1))
-        hits.append(Hit(first, first, section=None, fields={
-            "section": label, "heard": ctx.span_text(first, first),
+        last = max(0, min(anchor, n - 1))
+        first = ctx.clause_start(last, 8)
+        hits.append(Hit(first, last, section=None, fields={
+            "section": label, "heard": ctx.span_text(first, last),
             "severity": "major" if label in _MAJOR_MISSING else "minor",
         }))
     return hits
