@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--model", help="speech model name or folder (audio input only)")
     an.add_argument("--json", action="store_true", help="print the JSON report")
     an.set_defaults(func=cmd_analyze)
+    qs = sub.add_parser("questions", help="list the question bank")
+    qs.add_argument("--principle", help="only this Leadership Principle (kebab case) or general")
+    qs.add_argument("--json", action="store_true", help="print JSON")
+    qs.set_defaults(func=cmd_questions)
     try:
         from starcoach.speech import cli as speech_cli
     except ImportError:  # speech tools not built into this install
@@ -82,6 +86,31 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from starcoach.rubric.render import render_text
 
         sys.stdout.write(render_text(report))
+    return EXIT_OK
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    from starcoach.rubric.packs import PackError, default_catalogue
+
+    try:
+        cat = default_catalogue()
+    except PackError as exc:
+        return _fail(str(exc))
+    if args.principle is not None and args.principle not in cat.principles:
+        return _fail(f"unknown principle {args.principle!r} (expected one of "
+                     f"{', '.join(sorted(cat.principles))})")
+    rows = [{"id": q.id, "principle": q.principle, "text": q.text, "pack": q.pack,
+             "lenses": list(q.lenses)}
+            for q in cat.questions.values()
+            if args.principle is None or q.principle == args.principle]
+    if args.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return EXIT_OK
+    for principle in sorted({r["principle"] for r in rows}):
+        sys.stdout.write(f"{cat.principles[principle]['name']}\n")
+        for r in rows:
+            if r["principle"] == principle:
+                sys.stdout.write(f"  {r['id']:<44} {r['text']}\n")
     return EXIT_OK
 
 

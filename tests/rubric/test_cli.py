@@ -148,3 +148,19 @@ def test_every_principle_has_a_rubric(principle):
     assert rep.principle == principle
     found = {f.rule for f in rep.findings}
     assert ("missing_scope_boundary" in found) == (principle == "ownership")
+
+
+def test_questions_lists_the_bank():
+    out = run("questions", "--json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert {"id", "principle", "text", "pack", "lenses"} <= set(rows[0])
+    by_principle: dict[str, int] = {}
+    for r in rows:
+        by_principle[r["principle"]] = by_principle.get(r["principle"], 0) + 1
+    assert all(by_principle.get(p, 0) >= 3 for p in (
+        "ownership", "frugality", "think-big", "success-and-scale-bring-broad-responsibility"))
+    one = run("questions", "--principle", "dive-deep", "--json")
+    assert {r["principle"] for r in json.loads(one.stdout)} == {"dive-deep"}
+    bad = run("questions", "--principle", "kindness")
+    assert bad.returncode == 2 and "unknown principle" in bad.stderr
