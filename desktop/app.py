@@ -1,0 +1,241 @@
+"""The StarCoach main window and ``run()``, which the ``starcoach`` command calls with no
+arguments.
+
+For now the window chooses a question and opens a written or timed answer (.txt/.json)
+into the review screen; recording arrives with the practice screen.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
+from starcoach.desktop import errors
+from starcoach.desktop.chooser import QuestionChooser
+from starcoach.desktop.review import ReviewScreen
+from starcoach.desktop.settings import (
+    THEMES,
+    apply_theme,
+    open_settings,
+    set_application_names,
+    theme_setting,
+)
+
+ANSWER_FILTER = "Answers (*.txt *.json);;Text transcripts (*.txt);;Timed words (*.json)"
+
+
+class MainWindow(QMainWindow):
+    rerecordRequested = Signal(str)  # question id
+    answerLoaded = Signal(object)  # Report
+
+    def __init__(self, settings=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else open_settings()
+        self.setWindowTitle("StarCoach")
+        self.setAccessibleName("StarCoach")
+        self.last_message: QMessageBox | None = None
+        self.last_dialog = None
+
+        self.chooser = QuestionChooser(self)
+        self.review = ReviewScreen(self)
+        self.stack = QStackedWidget(self)
+        home = QWidget(self)
+        self.open_button = QPushButton("&Open answer…", home)
+        self.open_button.setAccessibleName("Open answer")
+        self.open_button.setToolTip("Review a written (.txt) or timed (.json) answer")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.open_button)
+        self.chooser.footer.addLayout(row)
+        self.stack.addWidget(self.chooser)
+        self.stack.addWidget(self.review)
+        self.setCentralWidget(self.stack)
+
+        self._build_actions()
+        self.open_button.clicked.connect(self.open_action.trigger)
+        self.review.rerecordRequested.connect(self._on_rerecord)
+        self.stack.currentChanged.connect(self._update_actions)
+        self._restore()
+        self._update_actions()
+        self.statusBar().showMessage("Choose a question, then open an answer to review it.")
+
+    # ----------------------------------------------------------------- actions
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.open_action = QAction("&Open Answer…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_answer_file)
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view = menu.addMenu("&View")
+        self.back_action = QAction("&Questions", self)
+        self.back_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Back),
+                                       QKeySequence("Ctrl+Shift+Q")])
+        self.back_action.triggered.connect(self.show_questions)
+        view.addAction(self.back_action)
+        self.review_action = QAction("&Review", self)
+        self.review_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Forward))
+        self.review_action.triggered.connect(self.show_review)
+        view.addAction(self.review_action)
+        view.addSeparator()
+        view.addAction(self.review.rerecord_action)
+        view.addAction(self.review.reset_action)
+        view.addSeparator()
+        theme_menu = view.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme, text in zip(THEMES, ("Follow &System", "&Light", "&Dark"), strict=True):
+            action = QAction(text, self, checkable=True)
+            action.setData(theme)
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[theme] = action
+
+        help_menu = menu.addMenu("&Help")
+        about = QAction("&About StarCoach", self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _update_actions(self, _index: int = 0) -> None:
+        on_review = self.stack.currentWidget() is self.review
+        self.back_action.setEnabled(on_review)
+        self.review_action.setEnabled(not on_review and self.review.report is not None)
+        self.review.rerecord_action.setEnabled(on_review)
+
+    # ----------------------------------------------------------------- pages
+    def show_questions(self) -> None:
+        self.stack.setCurrentWidget(self.chooser)
+        self.chooser.tree.setFocus()
+
+    def show_review(self) -> None:
+        if self.review.report is not None:
+            self.stack.setCurrentWidget(self.review)
+            self.review.transcript.setFocus()
+
+    # ----------------------------------------------------------------- answers
+    def choose_answer_file(self) -> None:
+        start = str(self.settings.value("files/lastDir", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, "Open Answer", start, ANSWER_FILTER)
+        if path:
+            self.settings.setValue("files/lastDir", str(Path(path).parent))
+            self.open_answer(Path(path))
+
+    def open_answer(self, path: Path) -> bool:
+        """Read, analyse and review ``path``; known problems become one plain line."""
+        from starcoach.rubric.analyze import analyze
+        from starcoach.rubric.inputs import read_answer
+
+        try:
+            words, timing = read_answer(Path(path))
+            report = analyze(words, question=self.chooser.question_id(),
+                             level=self.chooser.level_id(), lens=self.chooser.lens_id(),
+                             timing=timing)
+        except KeyError as exc:  # unknown question/lens: the message is for people
+            self.last_message = errors.show_known_error(
+                self, ValueError(exc.args[0] if exc.args else str(exc)))
+            return False
+        except Exception as exc:
+            if not errors.is_known(exc):
+                raise
+            self.last_message = errors.show_known_error(self, exc)
+            return False
+        self.review.set_report(report, question_text=self.chooser.question_text())
+        self.stack.setCurrentWidget(self.review)
+        self.review.transcript.setFocus()
+        self.statusBar().showMessage(f"Reviewing {Path(path).name}", 5000)
+        self._update_actions()
+        self.answerLoaded.emit(report)
+        return True
+
+    def _on_rerecord(self) -> None:
+        qid = self.chooser.question_id() or ""
+        self.show_questions()
+        self.statusBar().showMessage("Recording arrives with the practice screen; for now, "
+                                     "open a new answer for this question.", 8000)
+        self.rerecordRequested.emit(qid)
+
+    # ----------------------------------------------------------------- errors
+    def handle_exception(self, exc_type, exc, tb):
+        dialog = errors.handle_exception(exc_type, exc, tb, self)
+        if isinstance(dialog, QMessageBox):
+            self.last_message = dialog
+        else:
+            self.last_dialog = dialog
+        return dialog
+
+    # ----------------------------------------------------------------- settings
+    def set_theme(self, theme: str) -> None:
+        self.settings.setValue("appearance/theme", theme)
+        self.theme_actions[theme].setChecked(True)
+        apply_theme(theme)
+
+    def _restore(self) -> None:
+        s = self.settings
+        self.theme_actions[theme_setting(s)].setChecked(True)
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            fm = self.fontMetrics()
+            self.resize(fm.horizontalAdvance("M") * 90, fm.lineSpacing() * 42)
+        lens = s.value("practice/lens") or None
+        self.chooser.select(s.value("practice/question") or "ownership-failure",
+                            str(s.value("practice/level", "mid")), lens)
+        self.chooser.selectionChanged.connect(self._save_choice)
+
+    def _save_choice(self) -> None:
+        self.settings.setValue("practice/question", self.chooser.question_id() or "")
+        self.settings.setValue("practice/level", self.chooser.level_id())
+        self.settings.setValue("practice/lens", self.chooser.lens_id() or "")
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self._save_choice()
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About StarCoach",
+                          "<p><b>StarCoach</b></p><p>Rehearse spoken STAR answers offline: "
+                          "sections timed, feedback drawn on your own words.</p>")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Start the app; returns the exit status."""
+    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
+    set_application_names()
+    QApplication.setApplicationDisplayName("StarCoach")
+    errors.setup_logging()
+    settings = open_settings()
+    apply_theme(theme_setting(settings))
+    window = MainWindow(settings)
+    errors.install_excepthook(lambda: window if window.isVisible() else None)
+    window.show()
+    QTimer.singleShot(0, window.chooser.tree.setFocus)
+    errors.log.info("StarCoach started")
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -1,0 +1,198 @@
+"""The review screen: timeline, transcript, findings and metrics for one report, kept in step.
+
+It owns the manual split marks. Correcting the split re-runs ``rubric.analyze`` with the
+accumulated marks and hands the new report to every view at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from starcoach.desktop.review import style
+from starcoach.desktop.review.findings import FindingsPanel
+from starcoach.desktop.review.metrics import MetricsPanel
+from starcoach.desktop.review.timeline import TimelineBar
+from starcoach.desktop.review.transcript import TranscriptView
+from starcoach.rubric.model import Report
+
+RERECORD_SHORTCUT = "Ctrl+R"
+
+
+class ReviewScreen(QWidget):
+    rerecordRequested = Signal()
+    reportChanged = Signal(object)  # the new Report after a correction
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Review")
+        self.report: Report | None = None
+        self.marks: list[tuple[int, str]] = []
+        self.question_text = ""
+        self._syncing = False
+
+        self.title = QLabel(self)
+        self.title.setWordWrap(True)
+        self.title.setAccessibleName("Question")
+        font = self.title.font()
+        font.setBold(True)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.title.setFont(font)
+        self.subtitle = QLabel(self)
+        self.subtitle.setAccessibleName("Answer details")
+
+        self.rerecord_action = QAction("&Re-record this question", self)
+        self.rerecord_action.setShortcut(QKeySequence(RERECORD_SHORTCUT))
+        self.rerecord_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.rerecord_action.setToolTip(f"Answer the same question again ({RERECORD_SHORTCUT})")
+        self.rerecord_action.triggered.connect(self.rerecordRequested.emit)
+        self.addAction(self.rerecord_action)
+        self.reset_action = QAction("Reset s&plit", self)
+        self.reset_action.setToolTip("Forget your section corrections and use the automatic "
+                                     "split again")
+        self.reset_action.setEnabled(False)
+        self.reset_action.triggered.connect(self.reset_split)
+        self.addAction(self.reset_action)
+        rerecord = QPushButton(self.rerecord_action.text(), self)
+        rerecord.setAccessibleName("Re-record this question")
+        rerecord.setToolTip(self.rerecord_action.toolTip())
+        rerecord.clicked.connect(self.rerecord_action.trigger)
+        self.reset_button = QPushButton(self.reset_action.text(), self)
+        self.reset_button.setAccessibleName("Reset split")
+        self.reset_button.setToolTip(self.reset_action.toolTip())
+        self.reset_button.clicked.connect(self.reset_action.trigger)
+        self.reset_action.enabledChanged.connect(self.reset_button.setEnabled)
+        self.reset_button.setEnabled(False)
+
+        self.timeline = TimelineBar(self)
+        self.transcript = TranscriptView(self)
+        self.findings = FindingsPanel(self)
+        self.metrics = MetricsPanel(self)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        header.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(rerecord, 0, Qt.AlignmentFlag.AlignTop)
+
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.transcript)
+        left.addWidget(self.metrics)
+        left.setStretchFactor(0, 1)
+        left.setStretchFactor(1, 0)
+        left.setChildrenCollapsible(False)
+        main = QSplitter(Qt.Orientation.Horizontal, self)
+        main.addWidget(left)
+        main.addWidget(self.findings)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 2)
+        main.setChildrenCollapsible(False)
+        self.splitter = main
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.timeline)
+        layout.addWidget(main, 1)
+
+        self.findings.findingSelected.connect(self._on_finding_selected)
+        self.transcript.wordActivated.connect(self._on_word_activated)
+        self.transcript.markRequested.connect(self.mark_section)
+
+    # ----------------------------------------------------------------- public API
+    def set_report(self, report: Report, *, question_text: str | None = None,
+                   keep_marks: bool = False) -> None:
+        """Show ``report``; a new answer starts with no manual marks."""
+        if not keep_marks:
+            self.marks = []
+        if question_text is not None:
+            self.question_text = question_text
+        self.report = report
+        self.reset_action.setEnabled(bool(self.marks))
+        self.title.setText(self.question_text or _principle_name(report.principle))
+        parts = [_principle_name(report.principle), f"{report.level} level"]
+        if report.lens:
+            parts.append(f"{report.lens} lens")
+        parts.append(f"{style.clock(report.duration_s)} long")
+        if report.timing == "estimated":
+            parts.append("timings estimated from text")
+        self.subtitle.setText(" · ".join(parts))
+        self._syncing = True
+        try:
+            self.timeline.set_report(report)
+            self.transcript.set_report(report)
+            self.findings.set_report(report)
+            self.metrics.set_report(report)
+        finally:
+            self._syncing = False
+
+    def mark_section(self, word: int, label: str) -> None:
+        """"<label> starts at ``word``": add the mark (replacing one on the same word) and
+        re-analyse so every view updates."""
+        self.marks = [m for m in self.marks if m[0] != word] + [(word, label)]
+        self._reanalyse()
+
+    def reset_split(self) -> None:
+        if self.marks:
+            self.marks = []
+            self._reanalyse()
+
+    def select_finding(self, index: int) -> None:
+        self.findings.select_finding(index)
+
+    # ----------------------------------------------------------------- internals
+    def _reanalyse(self) -> None:
+        from starcoach.rubric.analyze import analyze
+
+        old = self.report
+        if old is None:
+            return
+        report = analyze(
+            old.words, question=old.question,
+            principle=None if old.question else old.principle,
+            level=old.level, lens=old.lens, timing=old.timing, duration_s=old.duration_s,
+            marks=list(self.marks),
+        )
+        self.set_report(report, keep_marks=True)
+        self.reportChanged.emit(report)
+
+    def _on_finding_selected(self, index: int) -> None:
+        self.transcript.select_finding(index)
+
+    def _on_word_activated(self, word: int) -> None:
+        ids = self.transcript.findings_at_word(word)
+        if not ids or self.report is None:
+            self.findings.select_finding(-1)
+            return
+        findings = self.report.findings
+
+        def rank(k: int) -> tuple[int, int]:
+            f = findings[k]
+            return (-style.SEVERITY_RANK.get(f.severity, 0), f.word_span[1] - f.word_span[0])
+
+        current = self.findings.selected_finding()
+        ordered = sorted(ids, key=rank)
+        # Clicking again on words under several findings steps through them.
+        if current in ordered:
+            nxt = ordered[(ordered.index(current) + 1) % len(ordered)]
+        else:
+            nxt = ordered[0]
+        self.findings.select_finding(nxt)
+
+
+def _principle_name(principle: str) -> str:
+    try:
+        from starcoach.rubric.packs import default_catalogue
+
+        return default_catalogue().principles[principle]["name"]
+    except (KeyError, ImportError):
+        return principle.replace("-", " ").capitalize()
