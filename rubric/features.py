@@ -10,6 +10,7 @@ vocabulary; crc32 keeps it identical across processes and platforms.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 from starcoach.rubric import lexicon as lx
@@ -29,6 +30,23 @@ _STATIVE = frozenset("was were had is are been has have there's it's that's".spl
 DENSE_DIM = len(_DENSE_NAMES) + POS_BINS + 3
 NEIGHBOUR_DIM = 9  # a few dense rates of the previous and next unit
 FEATURE_DIM = HASH_DIM + DENSE_DIM + 2 * NEIGHBOUR_DIM
+# Language classes counted per unit, each as a rate (see ``_dense``).
+_CLASS_TESTS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("stative", lambda w: w in _STATIVE),
+    ("i", lambda w: w in lx.I_WORDS),
+    ("we", lambda w: w in lx.WE_WORDS),
+    ("they", lambda w: w in lx.THEY_WORDS),
+    ("past", lx.is_past),
+    ("future", lx.is_future),
+    ("number", lx.is_number),
+    ("money", lambda w: w in lx.MONEY_WORDS or w.startswith("$")),
+    ("change", lambda w: w in lx.CHANGE_WORDS),
+    ("customer", lambda w: w in lx.CUSTOMER_WORDS),
+    ("reflection", lambda w: w in lx.REFLECTION_WORDS),
+    ("goal", lambda w: w in lx.GOAL_WORDS),
+    ("situation", lambda w: w in lx.SITUATION_WORDS),
+    ("negation", lambda w: w in lx.NEGATION),
+)
 _PRESENT = frozenset("is are am do does go goes see says get gets i'm it's that's".split())
 
 _hash_cache: dict[str, int] = {}
@@ -56,34 +74,9 @@ def _dense(norms: list[str], rel_pos: float, is_first: bool, is_last: bool) -> n
                 and lx.is_past(nxt2))
             if did:
                 counts["i_did" if w == "i" else "we_did"] += 1
-        if w in _STATIVE:
-            counts["stative"] += 1
-        if w in lx.I_WORDS:
-            counts["i"] += 1
-        if w in lx.WE_WORDS:
-            counts["we"] += 1
-        if w in lx.THEY_WORDS:
-            counts["they"] += 1
-        if lx.is_past(w):
-            counts["past"] += 1
-        if lx.is_future(w):
-            counts["future"] += 1
-        if lx.is_number(w):
-            counts["number"] += 1
-        if w in lx.MONEY_WORDS or w.startswith("$"):
-            counts["money"] += 1
-        if w in lx.CHANGE_WORDS:
-            counts["change"] += 1
-        if w in lx.CUSTOMER_WORDS:
-            counts["customer"] += 1
-        if w in lx.REFLECTION_WORDS:
-            counts["reflection"] += 1
-        if w in lx.GOAL_WORDS:
-            counts["goal"] += 1
-        if w in lx.SITUATION_WORDS:
-            counts["situation"] += 1
-        if w in lx.NEGATION:
-            counts["negation"] += 1
+        for name, test in _CLASS_TESTS:
+            if test(w):
+                counts[name] += 1
         if w in ("what", "why", "how"):
             counts["question_words"] += 1
         if w in _PRESENT:

@@ -58,6 +58,13 @@ class Context:
     def span_text(self, first: int, last: int) -> str:
         return " ".join(w.text.strip() for w in self.words[first:last + 1])
 
+    def clause_hit(self, first: int, last: int, at: int | None = None, **fields: object) -> Hit:
+        """A ``Hit`` over words ``[first, last]`` that quotes them as what was heard; its
+        section is the one of word ``at`` (default ``first``)."""
+        at = first if at is None else at
+        return Hit(first, last, fields={"heard": self.span_text(first, last), **fields},
+                   section=self.labels[at] if self.labels else None)
+
     def clause_end(self, i: int, limit: int = 12) -> int:
         """Last word of the clause starting at ``i`` (punctuation, a clause opener or limit)."""
         n = len(self.tokens)

@@ -14,14 +14,15 @@ def _result_indices(ctx: Context, with_reflection: bool = False) -> list[int]:
     return idx
 
 
-def _anchor(ctx: Context) -> tuple[int, int, str | None]:
-    """Where impact should have been said: the (last) Result, else the answer's end."""
+def _missing_here(ctx: Context) -> list[Hit]:
+    """A finding where impact should have been said: the (last) Result's opening words,
+    else the last words of the answer."""
     res = [s for s in ctx.sections if s.label == "result"]
     if res:
-        s = res[-1]
-        return s.first_word, ctx.clause_end(s.first_word, 12), "result"
+        first = res[-1].first_word
+        return [ctx.clause_hit(first, ctx.clause_end(first, 12))]
     last = len(ctx.words) - 1
-    return max(0, last - 8), last, ctx.labels[last] if ctx.labels else None
+    return [ctx.clause_hit(max(0, last - 8), last, at=last)]
 
 
 def metric_delta_at(ctx: Context, indices: list[int]) -> int | None:
@@ -55,8 +56,7 @@ def no_metric_delta(ctx: Context) -> list[Hit]:
         idx = [i for i in range(len(ctx.words)) if action is None or i > action.first_word]
     if metric_delta_at(ctx, idx) is not None:
         return []
-    first, last, section = _anchor(ctx)
-    return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
+    return _missing_here(ctx)
 
 
 _ORG_NOUNS = frozenset("team teams cycle cycles department dept group manager managers lead "
@@ -86,8 +86,7 @@ def business_translation_at(ctx: Context, indices: list[int]) -> int | None:
 def no_business_impact(ctx: Context) -> list[Hit]:
     if business_translation_at(ctx, _result_indices(ctx)) is not None:
         return []
-    first, last, section = _anchor(ctx)
-    return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
+    return _missing_here(ctx)
 
 
 _SECOND_ORDER_BIGRAMS = {
@@ -129,8 +128,7 @@ def second_order_at(ctx: Context, indices: list[int]) -> int | None:
 def no_second_order_effect(ctx: Context) -> list[Hit]:
     if second_order_at(ctx, _result_indices(ctx, with_reflection=True)) is not None:
         return []
-    first, last, section = _anchor(ctx)
-    return [Hit(first, last, section=section, fields={"heard": ctx.span_text(first, last)})]
+    return _missing_here(ctx)
 
 
 _VAGUE_SUBJECTS = frozenset(

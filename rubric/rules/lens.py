@@ -12,7 +12,7 @@ def result_not_first(ctx: Context) -> list[Hit]:
         return []
     end = ctx.sentences()[0][1] if ctx.sentences() else 0
     end = min(end, 15)
-    return [Hit(0, end, section=ctx.labels[0], fields={"heard": ctx.span_text(0, end)})]
+    return [ctx.clause_hit(0, end)]
 
 
 @detector("technical_without_customer")

@@ -36,8 +36,7 @@ def _we_clauses(ctx: Context, labels: tuple[str, ...]) -> list[Hit]:
         if nxt in _STATIVE_AFTER_WE and nxt2 not in ("able", "to", "going", "trying"):
             continue  # "we were a team of six": description, not the speaker's action
         end = ctx.clause_end(i, limit=8)
-        hits.append(Hit(i, end, fields={"heard": ctx.span_text(i, end)},
-                        section=ctx.labels[i]))
+        hits.append(ctx.clause_hit(i, end, at=i))
         last_end = end
     return hits
 
@@ -109,14 +108,12 @@ def manager_directed(ctx: Context) -> list[Hit]:
                         norms, verb + 1, verb + 3, frozenset({"if", "whether"})) is not None:
                     continue
                 end = ctx.clause_end(verb, limit=8)
-                hits.append(Hit(i, end, fields={"heard": ctx.span_text(i, end)},
-                                section=ctx.labels[i]))
+                hits.append(ctx.clause_hit(i, end, at=i))
                 continue
             said = window_has(norms, i + 1, i + 4, frozenset({"said", "says", "was", "wanted"}))
             if said is not None and window_has(norms, said + 1, said + 6, _MODALS) is not None:
                 end = ctx.clause_end(said, limit=8)
-                hits.append(Hit(i, end, fields={"heard": ctx.span_text(i, end)},
-                                section=ctx.labels[i]))
+                hits.append(ctx.clause_hit(i, end, at=i))
         elif w in ("was", "got", "been", "get") and i > 0 and norms[i - 1] in (
                 "i", "i'd", "i've", "me", "it", "this", "that", "which", "and"):
             nxt = norms[i + 1] if i + 1 < len(norms) else ""
@@ -125,16 +122,12 @@ def manager_directed(ctx: Context) -> list[Hit]:
                         norms, i + 2, i + 5, frozenset({"me"})) is None:
                     continue  # "it was given" about something else; "it was given to me" counts
                 end = ctx.clause_end(i, limit=8)
-                hits.append(Hit(max(0, i - 1), end,
-                                fields={"heard": ctx.span_text(max(0, i - 1), end)},
-                                section=ctx.labels[i]))
+                hits.append(ctx.clause_hit(max(0, i - 1), end, at=i))
         elif w in _LANDED and not ctx.negated(i, 3):
             plate = window_has(norms, i + 1, i + 5, _PLATE)
             if plate is not None and window_has(norms, i + 1, plate, frozenset({"my", "me"})):
                 end = ctx.clause_end(i, limit=6)
-                hits.append(Hit(max(0, i - 1), end,
-                                fields={"heard": ctx.span_text(max(0, i - 1), end)},
-                                section=ctx.labels[i]))
+                hits.append(ctx.clause_hit(max(0, i - 1), end, at=i))
     return _dedupe(hits)
 
 
@@ -206,8 +199,7 @@ def escalation_handoff(ctx: Context) -> list[Hit]:
             continue
         start = ctx.clause_start(i)
         end = ctx.clause_end(other, limit=6)
-        hits.append(Hit(start, end, fields={"heard": ctx.span_text(start, end)},
-                        section=ctx.labels[i]))
+        hits.append(ctx.clause_hit(start, end, at=i))
         taken_until = end
     return hits
 
@@ -268,16 +260,14 @@ def passive_handoff(ctx: Context) -> list[Hit]:
                 continue
             start = ctx.clause_start(i)
             end = ctx.clause_end(hit_at, limit=6)
-            hits.append(Hit(start, end, fields={"heard": ctx.span_text(start, end)},
-                            section=ctx.labels[i]))
+            hits.append(ctx.clause_hit(start, end, at=i))
             taken_until = end
         elif w in _WAITING and i > 0 and norms[i - 1] in ("i", "just", "and", "then"):
             if window_has(norms, i + 1, i + 6, _WAITED_ON) is None or ctx.negated(i, 2):
                 continue
             start = ctx.clause_start(i)
             end = ctx.clause_end(i, limit=8)
-            hits.append(Hit(start, end, fields={"heard": ctx.span_text(start, end)},
-                            section=ctx.labels[i]))
+            hits.append(ctx.clause_hit(start, end, at=i))
             taken_until = end
     return hits
 
@@ -336,8 +326,7 @@ def missing_scope_boundary(ctx: Context) -> list[Hit]:
     anchor = ctx.section("action") or ctx.section("task") or ctx.section("situation")
     first = anchor.first_word if anchor else 0
     end = ctx.clause_end(first, limit=10)
-    return [Hit(first, end, fields={"heard": ctx.span_text(first, end)},
-                section=ctx.labels[first])]
+    return [ctx.clause_hit(first, end, at=first)]
 
 
 _MOTIVE_VERBS = frozenset(
@@ -370,8 +359,7 @@ def vague_motivation(ctx: Context) -> list[Hit]:
                     w in lx.REASON_WORDS or w in lx.BUSINESS_WORDS or w in lx.CUSTOMER_WORDS
                     or lx.is_number(w) for w in around):
                 start = ctx.clause_start(i)
-                hits.append(Hit(start, end, fields={"heard": ctx.span_text(start, end)},
-                                section=ctx.labels[i]))
+                hits.append(ctx.clause_hit(start, end, at=i))
     if hits:
         return hits
     reasons = sum(1 for i in early if norms[i] in lx.REASON_WORDS

@@ -66,7 +66,7 @@ def generic_reflection(ctx: Context) -> list[Hit]:
     if at is None or score < ctx.params.get("min_generality", 0.0):
         return []
     start, end = ctx.clause_start(at), ctx.clause_end(at, 10)
-    return [Hit(start, end, section="reflection", fields={"heard": ctx.span_text(start, end)})]
+    return [ctx.clause_hit(start, end)]
 
 
 @detector("no_systemic_insight")
