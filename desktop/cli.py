@@ -11,6 +11,9 @@ import json
 import sys
 from pathlib import Path
 
+from starcoach.desktop.history.cli import register as register_history
+from starcoach.speech import cli as speech_cli
+
 LEVELS = ("junior", "mid", "senior", "principal")
 EXIT_OK, EXIT_USAGE, EXIT_NO_MODEL = 0, 2, 3
 
@@ -42,12 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     qs.add_argument("--principle", help="only this Leadership Principle (kebab case) or general")
     qs.add_argument("--json", action="store_true", help="print JSON")
     qs.set_defaults(func=cmd_questions)
-    try:
-        from starcoach.speech import cli as speech_cli
-    except ImportError:  # speech tools not built into this install
-        speech_cli = None
-    if speech_cli is not None and hasattr(speech_cli, "register"):
-        speech_cli.register(sub)
+    speech_cli.register(sub)
+    register_history(sub)
     return parser
 
 
@@ -121,13 +120,9 @@ class _ModelMissing(Exception):
 def _transcribe(path: Path, model: str | None):
     """Audio → words through ``speech``; its errors become one-line CLI errors."""
     from starcoach.rubric.inputs import InputError
+    from starcoach.speech.cli import transcribe_for_analyze
+    from starcoach.speech.errors import AudioError, ModelUnavailable
 
-    try:
-        from starcoach.speech.cli import transcribe_for_analyze
-        from starcoach.speech.errors import AudioError, ModelUnavailable
-    except ImportError:
-        raise InputError(f"{path}: audio input needs the speech module, which is not "
-                         "available in this install") from None
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:

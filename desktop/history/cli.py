@@ -1,0 +1,251 @@
+"""``starcoach history``: list, show, export, re-analyse and delete stored attempts.
+
+Importing this module is cheap (the store loads inside the commands) and nothing on these
+paths imports Qt except ``export --format pdf``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from starcoach.desktop.history.store import HistoryStore
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXPORT_FORMATS = ("pdf", "html", "md", "flac")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``history`` and its subcommands to the ``starcoach`` command line."""
+    p = subparsers.add_parser("history", help="stored attempts: list, show, export, reanalyse")
+    p.set_defaults(func=lambda args: _usage(p))
+    sub = p.add_subparsers(dest="history_command", metavar="{list,show,export,reanalyse,delete}")
+
+    ls = sub.add_parser("list", help="attempts, newest first")
+    ls.add_argument("--question", help="only this question id")
+    ls.add_argument("--principle", help="only this Leadership Principle (kebab case)")
+    ls.add_argument("--since", help="only attempts started on or after this date (YYYY-MM-DD)")
+    ls.add_argument("--search", help="text in the transcript or notes")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.set_defaults(func=cmd_list)
+
+    sh = sub.add_parser("show", help="one attempt's report")
+    sh.add_argument("id", type=int, help="attempt id (see `history list`)")
+    sh.add_argument("--json", action="store_true", help="print the stored attempt as JSON")
+    sh.set_defaults(func=cmd_show)
+
+    ex = sub.add_parser("export", help="write an attempt's report (pdf, html, md) or its audio")
+    ex.add_argument("id", type=int, help="attempt id")
+    ex.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    ex.add_argument("-o", "--output", type=Path, help="output file or folder "
+                    "(default attempt-ID.FORMAT here)")
+    ex.set_defaults(func=cmd_export)
+
+    re_ = sub.add_parser("reanalyse", help="re-judge stored words with the current rubric")
+    re_.add_argument("id", type=int, nargs="?", help="attempt id")
+    re_.add_argument("--all", action="store_true", help="every attempt with a transcript")
+    re_.set_defaults(func=cmd_reanalyse)
+
+    de = sub.add_parser("delete", help="delete an attempt and its audio")
+    de.add_argument("id", type=int, help="attempt id")
+    de.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    de.set_defaults(func=cmd_delete)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    sys.stderr.write(f"starcoach: error: {message}\n")
+    return code
+
+
+class _Abort(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def _open() -> HistoryStore:
+    """The user's store, recordings left by a crash recovered; set-aside notices on stderr."""
+    from starcoach.desktop.history.store import HistoryError, HistoryStore
+
+    try:
+        store = HistoryStore()
+    except HistoryError as exc:
+        raise _Abort(_fail(str(exc), EXIT_FAIL)) from None
+    if store.notice:
+        sys.stderr.write(f"starcoach: warning: {store.notice}\n")
+    recovered = store.recover()
+    if recovered:
+        ids = ", ".join(str(i) for i in recovered)
+        sys.stderr.write(f"starcoach: recovered interrupted recording(s): {ids}\n")
+    return store
+
+
+def _run(func, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from starcoach.desktop.history.store import AttemptNotFound
+
+    try:
+        store = _open()
+    except _Abort as abort:
+        return abort.code
+    try:
+        return int(func(store, args))
+    except AttemptNotFound as exc:
+        return _fail(str(exc))
+    finally:
+        store.close()
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+def _local(started_at: str) -> str:
+    try:
+        return datetime.fromisoformat(started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return started_at
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+def cmd_list(args: argparse.Namespace) -> int:
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since)
+        except ValueError:
+            return _fail(f"--since {args.since!r}: expected a date like 2025-01-31")
+    return _run(lambda store, a: _list(store, a, since), args)
+
+
+def _list(store: HistoryStore, args: argparse.Namespace, since: datetime | None) -> int:
+    rows = store.list(question=args.question, principle=args.principle, since=since,
+                      text=args.search)
+    if args.json:
+        sys.stdout.write(json.dumps([r.to_json() for r in rows], ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if not rows:
+        print("no attempts stored yet" if not any(
+            (args.question, args.principle, since, args.search)) else "no matching attempts")
+        return EXIT_OK
+    print(f"{'id':>5}  {'recorded':<16}  {'question / principle':<36} {'level':<9} "
+          f"{'length':>6}  {'status':<9}  {'verdict':<13} findings")
+    for r in rows:
+        what = (r.question or r.principle or "—")[:36]
+        findings = "" if r.finding_count is None else str(r.finding_count)
+        print(f"{r.id:>5}  {_local(r.started_at):<16}  {what:<36} {r.level:<9} "
+              f"{_clock(r.duration_s):>6}  {r.status:<9}  {(r.verdict or '—'):<13} {findings}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    return _run(_show, args)
+
+
+def _show(store: HistoryStore, args: argparse.Namespace) -> int:
+    attempt = store.get(args.id)
+    if args.json:
+        sys.stdout.write(json.dumps(attempt.to_json(), ensure_ascii=False) + "\n")
+        return EXIT_OK
+    s = attempt.summary
+    print(f"attempt {s.id} · {_local(s.started_at)} · {s.status} · {_clock(s.duration_s)}"
+          + (f" · model {s.model}" if s.model else ""))
+    print(f"audio: {attempt.audio_path if attempt.audio_path else '—'}")
+    if s.notes:
+        print(f"notes: {s.notes}")
+    print()
+    if attempt.report is None:
+        print("no report yet: this recording has not been transcribed and analysed")
+        return EXIT_OK
+    from starcoach.desktop.history.reports import report_from_json
+    from starcoach.rubric.render import render_text
+
+    sys.stdout.write(render_text(report_from_json(attempt.report)))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    return _run(_export, args)
+
+
+def _export(store: HistoryStore, args: argparse.Namespace) -> int:
+    from starcoach.desktop.history.export import ExportError, to_html, to_markdown
+
+    attempt = store.get(args.id)
+    ext = args.format
+    target: Path = args.output or Path(f"attempt-{attempt.id}.{ext}")
+    if target.is_dir():
+        target = target / f"attempt-{attempt.id}.{ext}"
+    try:
+        if ext == "flac":
+            from starcoach.desktop.history.audio import copy_audio
+
+            source = store.audio_file(attempt.id)
+            if source is None:
+                return _fail(f"attempt {attempt.id} has no audio file", EXIT_FAIL)
+            target = copy_audio(source, target)
+        elif ext == "pdf":
+            try:
+                from starcoach.desktop.history.pdf import write_pdf
+            except ImportError as exc:
+                return _fail(f"PDF export needs PySide6 ({exc})", EXIT_FAIL)
+            write_pdf(attempt, target)
+        else:
+            text = to_markdown(attempt) if ext == "md" else to_html(attempt)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    except ExportError as exc:
+        return _fail(str(exc), EXIT_FAIL)
+    except OSError as exc:
+        return _fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAIL)
+    print(f"wrote {target}")
+    return EXIT_OK
+
+
+def cmd_reanalyse(args: argparse.Namespace) -> int:
+    if (args.id is None) == (not args.all):
+        return _fail("give one attempt id or --all")
+    return _run(_reanalyse, args)
+
+
+def _reanalyse(store: HistoryStore, args: argparse.Namespace) -> int:
+    results = store.reanalyse(None if args.all else args.id)
+    failed = 0
+    for r in results:
+        if r.error:
+            failed += 1
+            print(f"attempt {r.id}: not re-analysed: {r.error}", file=sys.stderr)
+        else:
+            print(f"attempt {r.id}: rubric {r.old_version or '—'} → {r.new_version}")
+    if not results:
+        print("no attempts with a transcript to re-analyse")
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    return _run(_delete, args)
+
+
+def _delete(store: HistoryStore, args: argparse.Namespace) -> int:
+    s = store.get(args.id).summary
+    if not args.yes:
+        if not sys.stdin.isatty():
+            return _fail(f"not deleting attempt {s.id} without confirmation: pass --yes")
+        answer = input(f"Delete attempt {s.id} ({s.question or s.principle or 'answer'}, "
+                       f"{_local(s.started_at)}) and its audio? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("kept")
+            return EXIT_OK
+    store.delete(s.id)
+    print(f"deleted attempt {s.id}")
+    return EXIT_OK

@@ -1,0 +1,299 @@
+"""An attempt's report as Markdown or HTML: transcript with the feedback on it, the timeline,
+the findings and the scores. Qt-free (the PDF is this HTML through :mod:`.pdf`).
+
+Every piece of text that came from the person or the rubric is escaped where it becomes
+markup: ``html.escape`` for HTML, backslash escapes (and ``<``/``>``/``&``) for Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from starcoach.desktop.history.store import Attempt
+
+FORMATS = ("md", "html", "pdf")
+_RANK = {"major": 3, "minor": 2, "info": 1}
+_SCORE_KEYS = ("structure", "ownership", "impact", "reflection", "delivery", "overall")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~^&$])")
+_COLOURS = {"major": "#f6b7b0", "minor": "#fbe3a1", "info": "#cfe3f7"}
+
+
+class ExportError(Exception):
+    """The attempt cannot be exported (one line)."""
+
+
+def md_escape(text: object) -> str:
+    """Text that Markdown (CommonMark/GFM, tables included) shows literally, on one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def h(text: object) -> str:
+    """HTML-escaped text (quotes too: safe in attributes)."""
+    return html.escape(str(text), quote=True)
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    m, s = divmod(round(float(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Consecutive words of one section sharing the same findings."""
+
+    words: list[str]
+    findings: tuple[int, ...]  # indexes into the report's findings
+
+    def severity(self, findings: list[dict[str, Any]]) -> str:
+        return max((findings[i].get("severity", "info") for i in self.findings),
+                   key=lambda s: _RANK.get(s, 0))
+
+
+def _report(attempt: Attempt) -> dict[str, Any]:
+    if not attempt.report:
+        raise ExportError(f"attempt {attempt.id} has no report yet ({attempt.status}); "
+                          "transcribe and analyse it first")
+    return attempt.report
+
+
+def _sections(report: dict[str, Any]) -> list[tuple[dict[str, Any] | None, list[_Run]]]:
+    """The transcript cut into sections, each a list of runs of equally-marked words."""
+    words = report.get("words") or []
+    findings = report.get("findings") or []
+    covering: list[list[int]] = [[] for _ in words]
+    for k, f in enumerate(findings):
+        first, last = (f.get("word_span") or [0, -1])[:2]
+        for i in range(max(0, int(first)), min(len(words), int(last) + 1)):
+            covering[i].append(k)
+    spans: list[tuple[dict[str, Any] | None, int, int]] = []
+    at = 0
+    for s in sorted(report.get("sections") or [], key=lambda s: s["first_word"]):
+        if s["first_word"] > at:
+            spans.append((None, at, s["first_word"] - 1))
+        spans.append((s, s["first_word"], s["last_word"]))
+        at = s["last_word"] + 1
+    if at < len(words):
+        spans.append((None, at, len(words) - 1))
+    out = []
+    for section, first, last in spans:
+        runs: list[_Run] = []
+        for i in range(first, min(last, len(words) - 1) + 1):
+            key = tuple(covering[i])
+            if runs and runs[-1].findings == key:
+                runs[-1].words.append(str(words[i]["text"]))
+            else:
+                runs.append(_Run([str(words[i]["text"])], key))
+        out.append((section, runs))
+    return out
+
+
+def _title(attempt: Attempt, report: dict[str, Any]) -> str:
+    return str(report.get("question") or attempt.summary.question or report.get("principle")
+               or "answer")
+
+
+def _question_text(question: str | None) -> str | None:
+    if not question:
+        return None
+    try:
+        from starcoach.rubric.packs import default_catalogue
+
+        q = default_catalogue().questions.get(question)
+    except Exception:  # the export works without the packs
+        return None
+    return q.text if q is not None else None
+
+
+def _facts(attempt: Attempt, report: dict[str, Any]) -> list[tuple[str, str]]:
+    s = attempt.summary
+    scores = report.get("scores") or {}
+    facts = [
+        ("Attempt", str(s.id)),
+        ("Recorded", s.started_at),
+        ("Principle", str(report.get("principle") or s.principle or "—")),
+        ("Level", str(report.get("level") or s.level)),
+        ("Lens", str(report.get("lens") or s.lens or "—")),
+        ("Length", clock(report.get("duration_s") or s.duration_s)
+         + (" (timings estimated from text)" if report.get("timing") == "estimated" else "")),
+        ("Verdict", f"{scores.get('verdict', '—')} (overall {scores.get('overall', '—')}/100)"),
+        ("Model", s.model or "—"),
+        ("Rubric version", str(report.get("rubric_version") or s.rubric_version or "—")),
+    ]
+    if s.status == "recovered":
+        facts.append(("Status", "recovered after the recording was cut off"))
+    return facts
+
+
+def _finding_line(f: dict[str, Any]) -> tuple[str, str, str]:
+    where = f"{clock(f.get('start_s'))} {f.get('section') or ''}".strip()
+    return str(f.get("severity", "info")), str(f.get("rule", "")), where
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+
+def to_markdown(attempt: Attempt) -> str:
+    """The attempt's report as GitHub-flavoured Markdown (findings as bold words + footnotes)."""
+    report = _report(attempt)
+    findings = report.get("findings") or []
+    lines = [f"# StarCoach report — {md_escape(_title(attempt, report))}", ""]
+    text = _question_text(report.get("question"))
+    if text:
+        lines += [f"> {md_escape(text)}", ""]
+    lines += ["| | |", "|---|---|"]
+    lines += [f"| {md_escape(k)} | {md_escape(v)} |" for k, v in _facts(attempt, report)]
+    if attempt.summary.notes:
+        lines += ["", f"**Notes:** {md_escape(attempt.summary.notes)}"]
+
+    lines += ["", "## Transcript", ""]
+    for section, runs in _sections(report):
+        label = section["label"].capitalize() if section else "Unlabelled"
+        span = (f" ({clock(section['start_s'])}–{clock(section['end_s'])})" if section else "")
+        parts = []
+        for run in runs:
+            words = md_escape(" ".join(run.words))
+            if run.findings:
+                refs = "".join(f"[^{i + 1}]" for i in run.findings)
+                words = f"**{words}**{refs}"
+            parts.append(words)
+        lines += [f"**{label}**{span}: " + " ".join(parts), ""]
+
+    lines += ["## Timeline", "", "| Section | Start | End | Duration | Target | Over target |",
+              "|---|---|---|---|---|---|"]
+    for s in report.get("sections") or []:
+        lines.append(f"| {md_escape(s['label'])} | {clock(s['start_s'])} | {clock(s['end_s'])} "
+                     f"| {clock(s['duration_s'])} | {clock(s.get('target_s'))} "
+                     f"| {'**over**' if s.get('over_target') else 'ok'} |")
+
+    lines += ["", f"## Findings ({len(findings)})", ""]
+    if not findings:
+        lines.append("No findings: a clean answer.")
+    for i, f in enumerate(findings, 1):
+        severity, rule, where = _finding_line(f)
+        heard = f" — heard “{md_escape(f['heard'])}”" if f.get("heard") else ""
+        lines += [f"{i}. **{md_escape(severity)}** `{rule.replace('`', '')}` "
+                  f"({md_escape(where)}){heard}  ",
+                  f"   {md_escape(f.get('message', ''))}  ",
+                  f"   *Instead:* {md_escape(f.get('suggestion', ''))}"]
+
+    lines += ["", "## Scores", "", "| Category | Score |", "|---|---|"]
+    scores = report.get("scores") or {}
+    lines += [f"| {k} | {md_escape(scores[k])} |" for k in _SCORE_KEYS if k in scores]
+    lines.append(f"| verdict | {md_escape(scores.get('verdict', '—'))} |")
+    if scores.get("capped_by"):
+        lines += ["", "Verdict capped by: " + ", ".join(md_escape(r) for r in scores["capped_by"])]
+    metrics = report.get("metrics") or {}
+    if metrics:
+        lines += ["", f"Delivery: {md_escape(metrics.get('wpm', 0))} words/min, "
+                      f"{md_escape(metrics.get('fillers_per_min', 0))} fillers/min, "
+                      f"“I” {md_escape(metrics.get('i_count', 0))} vs “we” "
+                      f"{md_escape(metrics.get('we_count', 0))}"]
+    if findings:
+        lines.append("")
+        for i, f in enumerate(findings, 1):
+            lines.append(f"[^{i}]: {md_escape(f.get('rule', ''))}: "
+                         f"{md_escape(f.get('message', ''))}")
+    return "\n".join(lines) + "\n"
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: sans-serif; color: #1e1e1e; max-width: 52em; margin: 2em auto; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.5em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+td, th { border: 1px solid #bbb; padding: 3px 8px; text-align: left; }
+p.section { line-height: 1.6; }
+span.label { font-weight: bold; text-transform: capitalize; }
+span.when { color: #666; }
+mark.major { background-color: MAJOR; } mark.minor { background-color: MINOR; }
+mark.info { background-color: INFO; }
+td.over { color: #b00020; font-weight: bold; }
+blockquote { color: #444; font-style: italic; }
+"""
+for _severity, _colour in _COLOURS.items():
+    _CSS = _CSS.replace(_severity.upper(), _colour)
+
+
+def to_html(attempt: Attempt) -> str:
+    """The attempt's report as one self-contained HTML page (findings as ``<mark>``)."""
+    report = _report(attempt)
+    findings = report.get("findings") or []
+    title = h(_title(attempt, report))
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>StarCoach report — {title}</title>", f"<style>{_CSS}</style></head><body>",
+           f"<h1>StarCoach report — {title}</h1>"]
+    text = _question_text(report.get("question"))
+    if text:
+        out.append(f"<blockquote>{h(text)}</blockquote>")
+    out.append('<table class="facts">')
+    out += [f"<tr><th>{h(k)}</th><td>{h(v)}</td></tr>" for k, v in _facts(attempt, report)]
+    out.append("</table>")
+    if attempt.summary.notes:
+        out.append(f'<p class="notes"><b>Notes:</b> {h(attempt.summary.notes)}</p>')
+
+    out.append("<h2>Transcript</h2>")
+    for section, runs in _sections(report):
+        label = section["label"] if section else "unlabelled"
+        when = (f' <span class="when">{clock(section["start_s"])}–{clock(section["end_s"])}'
+                "</span>" if section else "")
+        parts = []
+        for run in runs:
+            words = h(" ".join(run.words))
+            if run.findings:
+                severity = run.severity(findings)
+                tip = h(" · ".join(f"{findings[i].get('rule', '')}: "
+                                   f"{findings[i].get('message', '')}" for i in run.findings))
+                refs = ",".join(f'<a href="#f{i + 1}">{i + 1}</a>' for i in run.findings)
+                words = (f'<mark class="{h(severity)}" style="background-color: '
+                         f'{_COLOURS.get(severity, "#eee")}" title="{tip}">{words}</mark>'
+                         f"<sup>{refs}</sup>")
+            parts.append(words)
+        out.append(f'<p class="section" data-section="{h(label)}">'
+                   f'<span class="label">{h(label.capitalize())}</span>{when}: '
+                   + " ".join(parts) + "</p>")
+
+    out += ["<h2>Timeline</h2>", '<table class="timeline"><tr><th>Section</th><th>Start</th>'
+            "<th>End</th><th>Duration</th><th>Target</th><th>Over target</th></tr>"]
+    for s in report.get("sections") or []:
+        over = ' class="over">over' if s.get("over_target") else ">ok"
+        out.append(f"<tr><td>{h(s['label'])}</td><td>{clock(s['start_s'])}</td>"
+                   f"<td>{clock(s['end_s'])}</td><td>{clock(s['duration_s'])}</td>"
+                   f"<td>{clock(s.get('target_s'))}</td>"
+                   f"<td{over}</td></tr>")
+    out.append("</table>")
+
+    out.append(f"<h2>Findings ({len(findings)})</h2>")
+    if not findings:
+        out.append("<p>No findings: a clean answer.</p>")
+    else:
+        out.append('<ol class="findings">')
+        for i, f in enumerate(findings, 1):
+            severity, rule, where = _finding_line(f)
+            heard = f" — heard “{h(f['heard'])}”" if f.get("heard") else ""
+            out.append(f'<li id="f{i}"><b class="{h(severity)}">{h(severity)}</b> '
+                       f"<code>{h(rule)}</code> ({h(where)}){heard}<br>"
+                       f"{h(f.get('message', ''))}<br><i>Instead:</i> "
+                       f"{h(f.get('suggestion', ''))}</li>")
+        out.append("</ol>")
+
+    scores = report.get("scores") or {}
+    out += ["<h2>Scores</h2>", '<table class="scores"><tr><th>Category</th><th>Score</th></tr>']
+    out += [f"<tr><td>{h(k)}</td><td>{h(scores[k])}</td></tr>" for k in _SCORE_KEYS
+            if k in scores]
+    out.append(f"<tr><td>verdict</td><td>{h(scores.get('verdict', '—'))}</td></tr></table>")
+    if scores.get("capped_by"):
+        out.append("<p>Verdict capped by: " + ", ".join(h(r) for r in scores["capped_by"])
+                   + "</p>")
+    metrics = report.get("metrics") or {}
+    if metrics:
+        out.append(f"<p>Delivery: {h(metrics.get('wpm', 0))} words/min, "
+                   f"{h(metrics.get('fillers_per_min', 0))} fillers/min, "
+                   f"“I” {h(metrics.get('i_count', 0))} vs “we” "
+                   f"{h(metrics.get('we_count', 0))}</p>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"

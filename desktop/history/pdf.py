@@ -1,0 +1,46 @@
+"""PDF export: the HTML report laid out by Qt's ``QTextDocument`` and printed by ``QPdfWriter``.
+
+Qt is imported inside the function, so the store and the terminal commands never load it.
+Without a running Qt application one is created on the ``offscreen`` platform (no display
+needed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starcoach.desktop.history.export import to_html
+from starcoach.desktop.history.store import Attempt
+
+_app = None  # the offscreen QGuiApplication this module had to create, kept alive
+
+
+def _ensure_gui() -> None:
+    global _app
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        _app = QGuiApplication(["starcoach", "-platform", "offscreen"])
+
+
+def write_pdf(attempt: Attempt, path: str | Path) -> Path:
+    """Write the attempt's report to ``path`` as an A4 PDF; returns the path."""
+    html = to_html(attempt)
+    _ensure_gui()
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = QPdfWriter(str(out))
+    writer.setTitle(f"StarCoach report — attempt {attempt.id}")
+    writer.setCreator("StarCoach")
+    writer.setResolution(300)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    doc = QTextDocument()
+    doc.setHtml(html)
+    doc.print_(writer)
+    del writer  # finishes the file
+    return out

@@ -1,0 +1,531 @@
+"""The attempt store: SQLite (WAL) with the attempts' audio files beside it.
+
+One row per attempt. A recording is registered *before* it starts (``begin_attempt``,
+status ``recording``) so a crash leaves a row pointing at the partial FLAC, which
+``recover`` marks ``recovered`` on the next start. Finished attempts hold their timed
+words, manual section marks and report, so ``reanalyse`` can re-judge them when the rubric
+changes without transcribing again.
+
+Safe with several processes: WAL, a busy timeout, and every write in ``BEGIN IMMEDIATE``.
+A corrupt or unreadable database file is renamed aside (``*.corrupt-<timestamp>``, never
+deleted), a fresh store starts, and ``notice`` says so. Audio files are only ever removed by
+``delete``. No Qt here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from starcoach.desktop.history.liveness import owner_alive, owner_tag
+from starcoach.desktop.history.paths import AUDIO_DIR, default_db_path
+from starcoach.desktop.history.schema import (
+    SCHEMA_VERSION,
+    SchemaTooNew,
+    migrate,
+    transcript_text,
+    user_version,
+)
+from starcoach.rubric.model import Report, Word
+
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_CANTOPEN = 14
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_SUMMARY_COLUMNS = (
+    "id, question, pack, principle, level, lens, started_at, duration_s, model, status, "
+    "verdict, finding_count, overall, rubric_version, notes"
+)
+
+
+class HistoryError(Exception):
+    """The history store cannot be used (one line for the person)."""
+
+
+class AttemptNotFound(KeyError):
+    """No attempt with that id."""
+
+    def __str__(self) -> str:
+        return f"no attempt with id {self.args[0]}"
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptSummary:
+    """One row of the history list (no words, no report: cheap to list)."""
+
+    id: int
+    question: str | None
+    pack: str | None
+    principle: str | None
+    level: str
+    lens: str | None
+    started_at: str
+    duration_s: float
+    model: str | None
+    status: str
+    verdict: str | None
+    finding_count: int | None
+    overall: int | None
+    rubric_version: str | None
+    notes: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """Everything stored about one attempt."""
+
+    summary: AttemptSummary
+    audio_path: Path | None
+    words: list[Word] = field(default_factory=list)
+    marks: list[tuple[int, str]] = field(default_factory=list)
+    report: dict[str, Any] | None = None  # Report.to_json() as stored
+
+    @property
+    def id(self) -> int:
+        return self.summary.id
+
+    @property
+    def status(self) -> str:
+        return self.summary.status
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.summary.to_json(),
+            "audio_path": str(self.audio_path) if self.audio_path else None,
+            "words": [w.to_json() for w in self.words],
+            "marks": [list(m) for m in self.marks],
+            "report": self.report,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NewAttempt:
+    """A registered recording: record into ``audio_path``."""
+
+    id: int
+    audio_path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Reanalysed:
+    """What ``reanalyse`` did to one attempt (``error`` set when it could not)."""
+
+    id: int
+    old_version: str | None
+    new_version: str | None
+    error: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _iso(value: datetime | str) -> str:
+    if isinstance(value, str):
+        return value
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _words_json(words: Sequence[Word | dict[str, Any]]) -> list[dict[str, Any]]:
+    return [w.to_json() if isinstance(w, Word) else dict(w) for w in words]
+
+
+def _words_from_json(data: Any) -> list[Word]:
+    if not isinstance(data, list):
+        return []
+    return [Word(str(w["text"]), float(w["start"]), float(w["end"]), str(w.get("kind", "word")))
+            for w in data]
+
+
+def _error_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+class HistoryStore:
+    """The attempt history at ``path`` (default ``<data dir>/history/starcoach.sqlite3``).
+
+    After construction, ``set_aside`` is the path a corrupt database was moved to (or
+    ``None``) and ``notice`` a sentence to show the person about it.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, busy_timeout_s: float = 15.0) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.folder = self.path.parent
+        self.audio_dir = self.folder / AUDIO_DIR
+        self.busy_timeout_s = busy_timeout_s
+        self.set_aside: Path | None = None
+        self.notice: str | None = None
+        self._lock = threading.RLock()
+        self._db = self._open()
+
+    # -- opening ------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None,
+                             check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.audio_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HistoryError(f"cannot create the history folder {self.folder}: "
+                               f"{exc.strerror or exc}") from None
+        db: sqlite3.Connection | None = None
+        try:
+            db = self._connect()
+            self._prepare_patiently(db)
+            return db
+        except SchemaTooNew as exc:
+            if db is not None:
+                db.close()
+            raise HistoryError(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            if not self._unusable(exc):
+                if db is not None:
+                    db.close()
+                raise HistoryError(f"cannot open the history database {self.path}: "
+                                   f"{exc}") from None
+            self._move_aside(exc, db)
+        db = self._connect()
+        self._prepare_patiently(db)
+        return db
+
+    def _prepare_patiently(self, db: sqlite3.Connection) -> None:
+        """``_prepare``, retried while another process holds a lock SQLite will not wait on.
+
+        (Switching a new file to WAL, or a lock upgrade, can fail with "database is locked"
+        at once instead of calling the busy handler.)
+        """
+        deadline = time.monotonic() + self.busy_timeout_s
+        pause = 0.005
+        while True:
+            try:
+                self._prepare(db)
+                return
+            except sqlite3.OperationalError as exc:
+                if _error_code(exc) not in _BUSY_CODES or time.monotonic() > deadline:
+                    raise
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")  # a failed migration may have left one open
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
+        version = user_version(db)  # reads the header: "not a database" shows here
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"the history database is schema version {version}; this StarCoach knows "
+                f"up to {SCHEMA_VERSION}: update StarCoach to open it")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise HistoryError(f"the history database cannot use WAL mode ({mode})")
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable up to the last checkpoint
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        migrate(db)
+        # Reads every page of the attempts table's index and list columns: catches a damaged
+        # file at open rather than on the first scroll. Cost: see benchmarks/history_open.py.
+        row = db.execute("PRAGMA quick_check(1)").fetchone()
+        if row is None or row[0] != "ok":
+            detail = row[0] if row else "?"
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({detail})")
+
+    def _unusable(self, exc: sqlite3.DatabaseError) -> bool:
+        code = _error_code(exc)
+        if code in _CORRUPT_CODES:
+            return True
+        text = str(exc).lower()
+        if "malformed" in text or "not a database" in text:
+            return True
+        return code == _CANTOPEN and self.path.exists() and not os.access(self.path, os.R_OK)
+
+    def _move_aside(self, exc: sqlite3.DatabaseError, db: sqlite3.Connection | None) -> None:
+        """Rename the unusable file (and its WAL) to ``*.corrupt-<timestamp>``; keep all bytes.
+
+        SQLite removes a WAL it cannot use when the connection closes, so the side files are
+        copied aside before ``db`` is closed.
+        """
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            n += 1
+        sides = [(self.path.with_name(self.path.name + suffix), target.with_name(
+            target.name + suffix)) for suffix in ("-wal", "-shm", "-journal")]
+        try:
+            for side, aside in sides:
+                if side.exists():
+                    shutil.copy2(side, aside)
+        except OSError:
+            pass  # best effort; the renames below still run
+        if db is not None:
+            db.close()
+        try:
+            os.replace(self.path, target)
+        except FileNotFoundError:  # another StarCoach set it aside first
+            self.notice = ("The attempt history database was unreadable and another StarCoach "
+                           "window set it aside; a new history was started.")
+            return
+        except OSError as err:
+            raise HistoryError(f"the history database {self.path} is unreadable ({exc}) and "
+                               f"cannot be moved aside: {err.strerror or err}") from None
+        for side, aside in sides:  # a stale WAL must never meet the new database
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(side, aside)
+        self.set_aside = target
+        self.notice = (f"The attempt history database was unreadable ({exc}). It was kept as "
+                       f"{target} and a new, empty history was started; your recordings are "
+                       f"still in {self.audio_dir}.")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking the write lock up front (no upgrade deadlocks)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # -- recording ----------------------------------------------------------------------------
+    def begin_attempt(self, *, question: str | None = None, pack: str | None = None,
+                      principle: str | None = None, level: str = "mid",
+                      lens: str | None = None, started_at: datetime | str | None = None,
+                      model: str | None = None) -> NewAttempt:
+        """Register a recording about to start; returns its id and the FLAC path to record to.
+
+        The file name is unique (never reused, even after the database is set aside), and an
+        empty file is created so the name is reserved.
+        """
+        started = _iso(started_at) if started_at is not None else _now()
+        while True:
+            stamp = started[:19].replace("-", "").replace(":", "").replace("T", "-")
+            name = f"{stamp}-{secrets.token_hex(4)}.flac"
+            try:
+                with open(self.audio_dir / name, "xb"):
+                    break
+            except FileExistsError:
+                continue
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO attempts (question, pack, principle, level, lens, started_at, "
+                "model, audio_path, status, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                "'recording', ?)",
+                (question, pack, principle, level, lens, started, model, f"{AUDIO_DIR}/{name}",
+                 owner_tag()))
+            attempt_id = int(cur.lastrowid or 0)
+        return NewAttempt(attempt_id, self.audio_dir / name)
+
+    def mark_recorded(self, attempt_id: int, duration_s: float) -> None:
+        """The recording finished cleanly; words and report come later."""
+        with self._write() as db:
+            self._require(db, attempt_id)
+            db.execute("UPDATE attempts SET status = 'recorded', duration_s = ?, owner = NULL "
+                       "WHERE id = ?", (float(duration_s), attempt_id))
+
+    def finish_attempt(self, attempt_id: int, words: Sequence[Word | dict[str, Any]],
+                       report: Report | dict[str, Any], marks: Sequence[tuple[int, str]] = (),
+                       model: str | None = None, duration_s: float | None = None) -> None:
+        """Store the words, marks and report of an attempt; its status becomes ``analysed``."""
+        data = report.to_json() if isinstance(report, Report) else dict(report)
+        words_data = _words_json(words)
+        duration = duration_s if duration_s is not None else float(data.get("duration_s") or 0)
+        scores = data.get("scores") or {}
+        with self._write() as db:
+            self._require(db, attempt_id)
+            db.execute(
+                "UPDATE attempts SET words_json = ?, marks_json = ?, report_json = ?, "
+                "rubric_version = ?, verdict = ?, finding_count = ?, overall = ?, "
+                "transcript = ?, model = coalesce(?, model), duration_s = ?, "
+                "status = 'analysed', owner = NULL WHERE id = ?",
+                (json.dumps(words_data, ensure_ascii=False),
+                 json.dumps([[int(i), str(s)] for i, s in marks]),
+                 json.dumps(data, ensure_ascii=False), data.get("rubric_version"),
+                 scores.get("verdict"), len(data.get("findings") or []), scores.get("overall"),
+                 transcript_text(words_data), model, duration, attempt_id))
+
+    def recover(self, duration_of: Callable[[Path], float] | None = None) -> list[int]:
+        """Mark recordings left ``recording`` by a process that died as ``recovered``.
+
+        Their audio is kept as is and their duration set from what decodes. Recordings whose
+        process still runs (another StarCoach window) are left alone. Returns recovered ids.
+        """
+        if duration_of is None:
+            from starcoach.desktop.history.audio import recorded_seconds as duration_of
+        rows = self._read("SELECT id, audio_path, owner FROM attempts "
+                          "WHERE status = 'recording'")
+        recovered = []
+        for row in rows:
+            if owner_alive(row["owner"]):
+                continue
+            path = self._audio(row["audio_path"])
+            seconds = duration_of(path) if path is not None else 0.0
+            with self._write() as db:
+                cur = db.execute("UPDATE attempts SET status = 'recovered', duration_s = ?, "
+                                 "owner = NULL WHERE id = ? AND status = 'recording'",
+                                 (seconds, row["id"]))
+                if cur.rowcount:
+                    recovered.append(int(row["id"]))
+        return recovered
+
+    # -- reading ------------------------------------------------------------------------------
+    def _audio(self, relative: str | None) -> Path | None:
+        return self.folder / relative if relative else None
+
+    @staticmethod
+    def _require(db: sqlite3.Connection, attempt_id: int) -> None:
+        if db.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is None:
+            raise AttemptNotFound(attempt_id)
+
+    @staticmethod
+    def _summary(row: sqlite3.Row) -> AttemptSummary:
+        return AttemptSummary(
+            id=row["id"], question=row["question"], pack=row["pack"],
+            principle=row["principle"], level=row["level"], lens=row["lens"],
+            started_at=row["started_at"], duration_s=float(row["duration_s"] or 0.0),
+            model=row["model"], status=row["status"], verdict=row["verdict"],
+            finding_count=row["finding_count"], overall=row["overall"],
+            rubric_version=row["rubric_version"], notes=row["notes"] or "")
+
+    def get(self, attempt_id: int) -> Attempt:
+        """The whole attempt; raises :class:`AttemptNotFound`."""
+        rows = self._read(f"SELECT {_SUMMARY_COLUMNS}, audio_path, words_json, marks_json, "
+                          "report_json FROM attempts WHERE id = ?", (int(attempt_id),))
+        if not rows:
+            raise AttemptNotFound(attempt_id)
+        row = rows[0]
+        marks = json.loads(row["marks_json"] or "[]")
+        return Attempt(
+            summary=self._summary(row), audio_path=self._audio(row["audio_path"]),
+            words=_words_from_json(json.loads(row["words_json"] or "null")),
+            marks=[(int(i), str(s)) for i, s in marks],
+            report=json.loads(row["report_json"]) if row["report_json"] else None)
+
+    def list(self, question: str | None = None, principle: str | None = None,
+             since: datetime | str | None = None, text: str | None = None,
+             limit: int | None = None) -> list[AttemptSummary]:
+        """Attempts, newest first, filtered by question, principle, start time and text.
+
+        ``text`` matches (case-insensitively) the transcript, the notes or the question id.
+        """
+        where, params = [], []
+        if question is not None:
+            where.append("question = ?")
+            params.append(question)
+        if principle is not None:
+            where.append("principle = ?")
+            params.append(principle)
+        if since is not None:
+            where.append("started_at >= ?")
+            params.append(_iso(since))
+        if text:
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append("(transcript LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' "
+                         "OR question LIKE ? ESCAPE '\\')")
+            params += [like, like, like]
+        sql = f"SELECT {_SUMMARY_COLUMNS} FROM attempts"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY started_at DESC, id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [self._summary(r) for r in self._read(sql, params)]
+
+    def audio_file(self, attempt_id: int) -> Path | None:
+        """The attempt's FLAC, or ``None`` when none (or only an empty one) is on disk."""
+        rows = self._read("SELECT audio_path FROM attempts WHERE id = ?", (int(attempt_id),))
+        if not rows:
+            raise AttemptNotFound(attempt_id)
+        path = self._audio(rows[0]["audio_path"])
+        if path is None or not path.is_file() or path.stat().st_size == 0:
+            return None
+        return path
+
+    # -- editing ------------------------------------------------------------------------------
+    def set_notes(self, attempt_id: int, notes: str) -> None:
+        with self._write() as db:
+            self._require(db, attempt_id)
+            db.execute("UPDATE attempts SET notes = ? WHERE id = ?", (notes, attempt_id))
+
+    def delete(self, attempt_id: int) -> None:
+        """Remove the attempt and its audio file (the only place audio is ever removed)."""
+        with self._write() as db:
+            row = db.execute("SELECT audio_path FROM attempts WHERE id = ?",
+                             (attempt_id,)).fetchone()
+            if row is None:
+                raise AttemptNotFound(attempt_id)
+            db.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+        path = self._audio(row["audio_path"])
+        if path is not None and path.resolve().is_relative_to(self.audio_dir.resolve()):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def reanalyse(self, attempt_ids: int | Iterable[int] | None = None,
+                  analyzer: Callable[..., Report] | None = None) -> list[Reanalysed]:
+        """Re-judge attempts from their stored words and marks (``None``: every attempt that
+        has words) with the current rubric; nothing is transcribed again."""
+        if analyzer is None:
+            from starcoach.rubric.analyze import analyze as analyzer
+        if attempt_ids is None:
+            ids = [int(r["id"]) for r in self._read(
+                "SELECT id FROM attempts WHERE words_json IS NOT NULL ORDER BY id")]
+        elif isinstance(attempt_ids, int):
+            ids = [attempt_ids]
+        else:
+            ids = [int(i) for i in attempt_ids]
+        out = []
+        for attempt_id in ids:
+            attempt = self.get(attempt_id)
+            s = attempt.summary
+            if not attempt.words:
+                out.append(Reanalysed(attempt_id, s.rubric_version, None,
+                                      "no transcript stored (transcribe it first)"))
+                continue
+            timing = (attempt.report or {}).get("timing") or "words"
+            try:
+                report = analyzer(attempt.words, question=s.question, principle=s.principle,
+                                  level=s.level, lens=s.lens, timing=timing,
+                                  duration_s=s.duration_s or None, marks=attempt.marks)
+            except (KeyError, ValueError) as exc:
+                reason = exc.args[0] if exc.args else exc
+                out.append(Reanalysed(attempt_id, s.rubric_version, None, str(reason)))
+                continue
+            self.finish_attempt(attempt_id, attempt.words, report, attempt.marks,
+                                duration_s=s.duration_s)
+            out.append(Reanalysed(attempt_id, s.rubric_version, report.rubric_version))
+        return out
