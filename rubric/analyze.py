@@ -100,18 +100,20 @@ def analyze(
     marks: Sequence[tuple[int, str]] = (),
     catalogue: Catalogue | None = None,
     model: SegmenterModel | None = None,
+    rule_overrides: dict[str, str] | None = None,
 ) -> Report:
     """Segment, time and judge one answer.
 
     ``question`` picks a pack question (and its principle); otherwise ``principle``
     (kebab case) applies that principle's general rubric. ``marks`` are manual
-    ``(word_index, section)`` boundaries that override the automatic split.
+    ``(word_index, section)`` boundaries that override the automatic split;
+    ``rule_overrides`` (rule id → severity) is applied after every pack layer.
     Raises ``KeyError`` for an unknown question/principle/level/lens.
     """
     cat = catalogue or default_catalogue()
     if question is None and principle is None:
         question = "ownership-failure" if "ownership-failure" in cat.questions else None
-    rub: Resolved = resolve(cat, question, principle, level, lens)
+    rub: Resolved = resolve(cat, question, principle, level, lens, rule_overrides)
     words = list(words)
     tokens = tokenize(words)
     seg = segment(tokens, words, model)

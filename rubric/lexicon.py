@@ -179,8 +179,10 @@ _FUTURE_COND = frozenset("would will 'd i'd we'd i'll we'll could should might".
 
 
 def is_number(norm: str) -> bool:
-    """Digits, currency, percentages or spelled-out quantities ("thirty", "half")."""
-    return bool(_NUMBERISH.match(norm)) or norm in NUMBER_WORDS
+    """Digits, currency, percentages or spelled-out quantities ("thirty", "forty-five")."""
+    if _NUMBERISH.match(norm) or norm in NUMBER_WORDS:
+        return True
+    return "-" in norm and all(p in NUMBER_WORDS for p in norm.split("-"))
 
 
 def is_past(norm: str) -> bool:

@@ -340,8 +340,10 @@ class Resolved:
 
 
 def resolve(cat: Catalogue, question_id: str | None, principle: str | None,
-            level: str, lens_id: str | None) -> Resolved:
-    """Layer the rubric: rule defaults → principle → level → lens → question.
+            level: str, lens_id: str | None,
+            overrides: dict[str, str] | None = None) -> Resolved:
+    """Layer the rubric: rule defaults → principle → level → lens → question → overrides
+    (``overrides`` lets a caller, e.g. a follow-up drill, insist on one rule).
 
     Raises ``KeyError`` with a readable message for an unknown question, principle,
     level or lens.
@@ -375,6 +377,8 @@ def resolve(cat: Catalogue, question_id: str | None, principle: str | None,
         layers.append(lens.rules)
     if question is not None:
         layers.append(question.rules)
+    if overrides:
+        layers.append(overrides)
     for layer in layers:
         for rid, s in layer.items():
             spec = cat.rules[rid]
