@@ -62,7 +62,7 @@ class LiveUpdate:
 
     words: list[Word]  # committed words then provisional ones, in time order
     committed: int  # how many of ``words`` are committed model words (and fillers among them)
-    heard_s: float  # seconds of audio received when the decode behind this update began
+    heard_s: float  # how much of the audio the words are based on (seconds from the start)
     complete: bool = False  # covers the whole answer (published after Stop)
     final: bool = False  # the exact words, equal to a batch pass (implies ``complete``)
 
@@ -219,7 +219,12 @@ class LiveTranscriber:
                     heard = session.timeline.source_duration
                     session.step(cancel=abandon)
                     self._committed()
-                    self._publish(heard)
+                    # the words shown are as fresh as the committed window or the last
+                    # display decode, whichever reaches further
+                    fresh = session.timeline.to_source_time(session.seek / FRAMES_PER_S, True)
+                    if session.words:
+                        fresh = max(fresh, session.words[-1].end)
+                    self._publish(max(self._display_heard, min(fresh, heard)))
                     continue
                 wait = self._display_wait()
                 if wait == 0.0:
