@@ -146,3 +146,40 @@ def _parse_answer(block: str, source: str) -> CorpusAnswer:
     if len(ans.words) != len(ans.labels):
         raise CorpusError(f"{source}: {answer_id}: token/label mismatch")
     return ans
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpReply:
+    """One labelled reply to an interviewer probe (``assets/corpus/followups-eval.txt``)."""
+
+    id: str
+    check: str
+    weak: bool
+    section: str
+    text: str
+
+    @property
+    def development(self) -> bool:
+        """Odd-numbered replies were used to develop detectors; even ones never were."""
+        return int(self.id.rsplit("-", 1)[1]) % 2 == 1
+
+
+def load_followup_replies(path: Path | None = None) -> list[FollowUpReply]:
+    """The blind follow-up set, written without sight of the detectors."""
+    path = path or corpus_dir() / "followups-eval.txt"
+    replies = []
+    for block in re.split(r"^=== ", path.read_text(encoding="utf-8"), flags=re.M)[1:]:
+        lines = block.strip().splitlines()
+        head: dict[str, str] = {}
+        body: list[str] = []
+        for line in lines[1:]:
+            key, sep, value = line.partition(":")
+            if sep and not body and key in ("check", "label", "section"):
+                head[key] = value.strip()
+            else:
+                body.append(line.strip())
+        if set(head) != {"check", "label", "section"} or head["label"] not in ("weak", "strong"):
+            raise CorpusError(f"{path}: {lines[0].strip()}: needs check, label and section")
+        replies.append(FollowUpReply(lines[0].strip(), head["check"], head["label"] == "weak",
+                                     head["section"], " ".join(body)))
+    return replies

@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from starcoach.rubric.analyze import analyze
-from starcoach.rubric.corpus import HEADLINE, CorpusAnswer, load_corpus
+from starcoach.rubric.corpus import HEADLINE, CorpusAnswer, FollowUpReply, load_corpus
 from starcoach.rubric.packs import PRINCIPLES
+from starcoach.rubric.text import estimate_words
 from starcoach.rubric.training import asr_style
 
 CATALOGUE_IDS = (
@@ -106,6 +107,40 @@ def evaluate(answers: list[CorpusAnswer], strip: bool = False,
     return sc
 
 
+def evaluate_followups(replies: list[FollowUpReply]) -> dict[str, Counter]:
+    """Per check: tp (weak caught), fp (strong flagged), fn, tn — each reply analysed as its
+    probe's section with the check forced on, as a follow-up drill does."""
+    out: dict[str, Counter] = {}
+    for r in replies:
+        rep = analyze(estimate_words(r.text), principle="ownership", marks=[(0, r.section)],
+                      rule_overrides={r.check: "major"})
+        fired = any(f.rule == r.check for f in rep.findings)
+        key = ("tp" if r.weak else "fp") if fired else ("fn" if r.weak else "tn")
+        out.setdefault(r.check, Counter())[key] += 1
+    return out
+
+
+def _print_followups(which: str) -> None:
+    from starcoach.rubric.corpus import load_followup_replies
+
+    replies = [r for r in load_followup_replies()
+               if which == "all" or r.development == (which == "development")]
+    stats = evaluate_followups(replies)
+    total: Counter = Counter()
+    print(f"{len(replies)} follow-up replies ({which} half of the blind set)")
+    for check, c in sorted(stats.items()):
+        total += c
+        p = c["tp"] / max(1, c["tp"] + c["fp"])
+        r = c["tp"] / max(1, c["tp"] + c["fn"])
+        print(f"{check:22} precision {p:.2f} recall {r:.2f} "
+              f"(weak caught {c['tp']}/{c['tp'] + c['fn']}, strong passed "
+              f"{c['tn']}/{c['tn'] + c['fp']})")
+    p = total["tp"] / max(1, total["tp"] + total["fp"])
+    r = total["tp"] / max(1, total["tp"] + total["fn"])
+    acc = (total["tp"] + total["tn"]) / max(1, sum(total.values()))
+    print(f"overall precision {p:.2f} recall {r:.2f} accuracy {acc:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--all", action="store_true", help="every answer, not only held-out")
@@ -113,7 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list each wrong (answer, rule)")
     ap.add_argument("--gold-sections", action="store_true",
                     help="give the rules the labelled sections (measures rules alone)")
+    ap.add_argument("--followups", choices=("held-out", "development", "all"),
+                    help="score follow-up replies from the blind set instead")
     args = ap.parse_args(argv)
+    if args.followups:
+        _print_followups(args.followups)
+        return 0
     corpus = load_corpus()
     answers = corpus if args.all else [a for a in corpus if a.heldout]
     sc = evaluate(answers, args.strip, args.gold_sections)

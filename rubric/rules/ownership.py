@@ -118,9 +118,13 @@ def manager_directed(ctx: Context) -> list[Hit]:
                 "i", "i'd", "i've", "me", "it", "this", "that", "which", "and"):
             nxt = norms[i + 1] if i + 1 < len(norms) else ""
             if nxt in _PASSIVE_ASSIGN and not ctx.negated(i, 3):
-                if norms[i - 1] not in ("i", "i'd", "i've") and window_has(
+                from_boss = any(norms[k] in ("from", "by") and k + 3 < len(norms) and any(
+                    norms[m] in lx.AUTHORITY_WORDS for m in range(k + 1, k + 4))
+                    for k in range(i + 2, min(len(norms), i + 6)))
+                if norms[i - 1] not in ("i", "i'd", "i've") and not from_boss and window_has(
                         norms, i + 2, i + 5, frozenset({"me"})) is None:
-                    continue  # "it was given" about something else; "it was given to me" counts
+                    continue  # "it was given" about something else; "…to me" or
+                    # "…handed down from the director" counts
                 end = ctx.clause_end(i, limit=8)
                 hits.append(ctx.clause_hit(max(0, i - 1), end, at=i))
         elif w in _LANDED and not ctx.negated(i, 3):
@@ -138,138 +142,6 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
             continue
         out.append(h)
     return out
-
-
-_ESCALATE_OBJECTS = frozenset(
-    "message ticket jira slack email note dm thread channel page alert bug issue heads-up "
-    "heads report request case incident".split()
-)
-_OTHER_SUBJECT = frozenset(
-    "they their team folks guys people vendor on-call oncall ops infra sre support owners "
-    "owner engineers engineer devops security dba dbas he she".split()
-)
-_FIX_AFTER_OTHER = frozenset(
-    "handled fixed took sorted resolved patched picked dealt solved addressed repaired rolled "
-    "deployed shipped corrected cleaned figured got deals deal handles handle fixes takes "
-    "pushed worked sorts resolves prioritised prioritized scheduled queued managed ran "
-    "owned".split()
-)
-_ESCALATE_NOUNS = frozenset("ticket jira case bug".split())
-_DRIVE_VERBS = frozenset(
-    "wrote built brought tested verified coded implemented patched drafted prototyped "
-    "reproduced paired monitored validated debugged".split()
-)
-
-
-@detector("escalation_handoff")
-def escalation_handoff(ctx: Context) -> list[Hit]:
-    norms = ctx.norms
-    scope = ctx.indices("task", "action", "result", "headline")
-    hits: list[Hit] = []
-    taken_until = -1
-    for i in scope:
-        if i <= taken_until:
-            continue
-        w = norms[i]
-        is_noun = w in _ESCALATE_NOUNS
-        if (w not in lx.ESCALATE_VERBS and not is_noun) or ctx.negated(i, 3):
-            continue
-        actor = window_has(norms, i - (6 if is_noun else 3), i,
-                           frozenset({"i", "i'd", "just", "so", "and"}))
-        if actor is None:
-            continue
-        if w in ("sent", "send", "told", "tell", "passed", "posted", "opened", "created",
-                 "open", "create", "file", "log", "logged", "raise", "raised", "submitted",
-                 "forwarded") and window_has(norms, i + 1, i + 9, _ESCALATE_OBJECTS
-                                             | lx.AUTHORITY_WORDS | _OTHER_SUBJECT | frozenset(
-                     {"them", "their", "it", "desk", "vendor", "account"})) is None:
-            continue
-        # Then somebody else fixed it, within the next stretch, and the speaker did not.
-        other = None
-        for j in range(i + 1, min(len(norms), i + 30)):
-            if norms[j] in _OTHER_SUBJECT:
-                fix = window_has(norms, j + 1, j + 5, _FIX_AFTER_OTHER)
-                if fix is not None and not ctx.negated(fix, 3):
-                    other = fix
-                    break
-        if other is None:
-            continue
-        drive = window_has(norms, i + 1, other, _DRIVE_VERBS)
-        if drive is not None and norms[drive - 1] in ("i", "i'd", "and"):
-            continue
-        start = ctx.clause_start(i)
-        end = ctx.clause_end(other, limit=6)
-        hits.append(ctx.clause_hit(start, end, at=i))
-        taken_until = end
-    return hits
-
-
-_HANDOFF_OBJECTS = frozenset(
-    "fix pr patch doc docs document runbook code change changes design proposal spec plan it "
-    "over off findings analysis script notes details summary branch diff file files numbers "
-    "results data report routing request email everything all".split()
-)
-_WAITED_ON = lx.THEY_WORDS | frozenset({"her", "him", "his", "team", "them"})
-_WAITING = frozenset("waited wait waiting hoped hoping".split())
-_ON_THEM = (("on", "them"), ("up", "to", "them"), ("their", "court"), ("their", "call"),
-            ("their", "hands"), ("with", "them"), ("with", "her"), ("with", "him"),
-            ("heard", "back"), ("hear", "back"), ("hearing", "back"), ("hearing", "much"),
-            ("their", "problem"), ("their", "side"), ("on", "their"), ("up", "to", "her"),
-            ("up", "to", "him"), ("left", "it"))
-_BEFORE_HEAR_BACK = frozenset("once until till wait waiting to never".split())
-
-
-def _contains_seq(norms: list[str], start: int, end: int, seq: tuple[str, ...]) -> int | None:
-    for j in range(max(0, start), min(len(norms), end) - len(seq) + 1):
-        if tuple(norms[j:j + len(seq)]) == seq:
-            return j
-    return None
-
-
-@detector("passive_handoff")
-def passive_handoff(ctx: Context) -> list[Hit]:
-    norms = ctx.norms
-    scope = ctx.indices("task", "action", "result")
-    hits: list[Hit] = []
-    taken_until = -1
-    for i in scope:
-        if i <= taken_until:
-            continue
-        w = norms[i]
-        if w in lx.HANDOFF_VERBS and not ctx.negated(i, 3):
-            if window_has(norms, i - 8, i, frozenset({"i", "just", "then", "so"})) is None:
-                continue
-            if window_has(norms, i + 1, i + 9, _HANDOFF_OBJECTS | _WAITED_ON
-                          | lx.AUTHORITY_WORDS) is None:
-                continue
-            hit_at = None
-            wait = window_has(norms, i + 1, i + 20, _WAITING)
-            if wait is not None and not ctx.negated(wait, 2):
-                hit_at = wait
-            else:
-                for seq in _ON_THEM:
-                    j = _contains_seq(norms, i + 1, i + 20, seq)
-                    if j is not None and not (seq[0] == "with" and norms[j - 1] in (
-                            "worked", "paired", "sat", "met", "talked", "synced")):
-                        if seq[1] in ("back", "much") and not ctx.negated(j, 3) and \
-                                window_has(norms, j - 3, j, _BEFORE_HEAR_BACK) is None:
-                            continue
-                        hit_at = j + len(seq) - 1
-                        break
-            if hit_at is None:
-                continue
-            start = ctx.clause_start(i)
-            end = ctx.clause_end(hit_at, limit=6)
-            hits.append(ctx.clause_hit(start, end, at=i))
-            taken_until = end
-        elif w in _WAITING and i > 0 and norms[i - 1] in ("i", "just", "and", "then"):
-            if window_has(norms, i + 1, i + 6, _WAITED_ON) is None or ctx.negated(i, 2):
-                continue
-            start = ctx.clause_start(i)
-            end = ctx.clause_end(i, limit=8)
-            hits.append(ctx.clause_hit(start, end, at=i))
-            taken_until = end
-    return hits
 
 
 _SCOPE_NOUNS = frozenset(
