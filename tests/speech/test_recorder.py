@@ -238,3 +238,23 @@ def test_pause_drops_audio_and_live_blocks_match_the_file(source, tmp_path):
     np.testing.assert_array_equal(as_s16(written), as_s16(expected))
     np.testing.assert_array_equal(as_s16(np.concatenate(live)), as_s16(written))
     assert len(levels) == 30 and max(levels) > -40
+
+
+def test_no_microphone_at_all_is_one_line_and_writes_nothing(tmp_path):
+    """A real PortAudio that finds no capture device (ALSA pointed at a card that is not
+    there): `starcoach record` says so in one line and leaves no file behind."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    conf = tmp_path / "no-mic.conf"
+    conf.write_text("pcm.!default { type hw card 99 }\nctl.!default { type hw card 99 }\n")
+    harness = Path(__file__).with_name("cli_harness.py")
+    out = tmp_path / "answer.flac"
+    env = {**os.environ, "ALSA_CONFIG_PATH": str(conf), "STARCOACH_DATA_DIR": str(tmp_path)}
+    child = subprocess.run([sys.executable, str(harness), "record", str(out), "--seconds", "1"],
+                           env=env, capture_output=True, text=True, timeout=60)
+    assert child.returncode == 2
+    assert child.stderr.strip().count("\n") == 0 and "no microphone found" in child.stderr
+    assert not out.exists()
