@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     qs = sub.add_parser("questions", help="list the question bank")
     qs.add_argument("--principle", help="only this Leadership Principle (kebab case) or general")
     qs.add_argument("--json", action="store_true", help="print JSON")
+    pick = qs.add_mutually_exclusive_group()
+    pick.add_argument("--random", action="store_true", help="one question at random")
+    pick.add_argument("--mock", type=int, metavar="N", help="a mock loop of N questions")
+    pick.add_argument("--weakest", action="store_true",
+                      help="questions aimed at the rules your past attempts failed most")
     qs.set_defaults(func=cmd_questions)
     speech_cli.register(sub)
     register_history(sub)
@@ -98,12 +103,37 @@ def cmd_questions(args: argparse.Namespace) -> int:
     if args.principle is not None and args.principle not in cat.principles:
         return _fail(f"unknown principle {args.principle!r} (expected one of "
                      f"{', '.join(sorted(cat.principles))})")
+    import random
+
+    from starcoach.rubric import bank
+
+    rng = random.Random()
+    chosen = [q for q in cat.questions.values()
+              if args.principle is None or q.principle == args.principle]
+    if args.random:
+        chosen = [bank.pick_random(cat, rng, args.principle)]
+    elif args.mock is not None:
+        if not 1 <= args.mock <= 20:
+            return _fail("--mock takes between 1 and 20 questions")
+        chosen = bank.mock_loop(cat, args.mock, rng,
+                                [args.principle] if args.principle else None)
+    elif args.weakest:
+        from starcoach.desktop.history.store import HistoryStore
+
+        with HistoryStore() as store:
+            chosen = bank.weakest(cat, store.rule_failures())
+        if not chosen:
+            sys.stderr.write("starcoach: no analysed attempts yet; practise a few questions "
+                             "first\n")
     rows = [{"id": q.id, "principle": q.principle, "text": q.text, "pack": q.pack,
-             "lenses": list(q.lenses)}
-            for q in cat.questions.values()
-            if args.principle is None or q.principle == args.principle]
+             "lenses": list(q.lenses)} for q in chosen]
     if args.json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return EXIT_OK
+    if args.random or args.mock is not None or args.weakest:
+        for n, r in enumerate(rows, 1):  # in the order to answer them
+            sys.stdout.write(f"{n}. [{cat.principles[r['principle']]['name']}] {r['text']}\n"
+                             f"   ({r['id']})\n")
         return EXIT_OK
     for principle in sorted({r["principle"] for r in rows}):
         sys.stdout.write(f"{cat.principles[principle]['name']}\n")

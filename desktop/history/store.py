@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -435,6 +436,21 @@ class HistoryStore:
             words=_words_from_json(json.loads(row["words_json"] or "null")),
             marks=[(int(i), str(s)) for i, s in marks],
             report=json.loads(row["report_json"]) if row["report_json"] else None)
+
+    def rule_failures(self) -> dict[str, Counter]:
+        """How often each rule fired, per question, over the analysed attempts."""
+        out: dict[str, Counter] = {}
+        for row in self._read("SELECT question, report_json FROM attempts "
+                              "WHERE question IS NOT NULL AND report_json IS NOT NULL"):
+            try:
+                findings = json.loads(row["report_json"]).get("findings") or []
+            except (ValueError, AttributeError):
+                continue
+            counts = out.setdefault(row["question"], Counter())
+            for f in findings:
+                if isinstance(f, dict) and isinstance(f.get("rule"), str):
+                    counts[f["rule"]] += 1
+        return out
 
     def list(self, question: str | None = None, principle: str | None = None,
              since: datetime | str | None = None, text: str | None = None,

@@ -137,3 +137,19 @@ def test_recover_marks_dead_recordings_and_leaves_live_ones(store):
     assert 2.0 - 0.1 <= got.summary.duration_s <= 2.0
     assert store.get(gone.id).summary.duration_s == 0.0
     assert store.recover() == []
+
+
+def test_rule_failures_count_findings_per_question(tmp_path):
+    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.rubric.analyze import analyze
+    from starcoach.rubric.text import estimate_words
+
+    words = estimate_words("We looked at the logs and we fixed it and the team was happy.")
+    report = analyze(words, question="ownership-failure")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        new = store.begin_attempt(question="ownership-failure", principle="ownership",
+                                  level="mid")
+        store.finish_attempt(new.id, words, report, [], "test")
+        failures = store.rule_failures()
+    assert failures["ownership-failure"]["we_language"] >= 1
+    assert sum(failures["ownership-failure"].values()) == len(report.findings)
