@@ -1,16 +1,18 @@
 """The StarCoach main window and ``run()``, which the ``starcoach`` command calls with no
 arguments.
 
-For now the window chooses a question and opens a written or timed answer (.txt/.json)
-into the review screen; recording arrives with the practice screen.
+The window chooses a question, records a spoken answer on the practice screen (the speech
+model loads in the background once the window shows) and reviews it; a written or timed
+answer (.txt/.json) can be opened into the review screen too.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 from starcoach.desktop import errors
 from starcoach.desktop.chooser import QuestionChooser
+from starcoach.desktop.practice import PracticeScreen
+from starcoach.desktop.practice.session import Question
 from starcoach.desktop.review import ReviewScreen
 from starcoach.desktop.settings import (
     THEMES,
@@ -40,7 +44,8 @@ class MainWindow(QMainWindow):
     rerecordRequested = Signal(str)  # question id
     answerLoaded = Signal(object)  # Report
 
-    def __init__(self, settings=None, parent: QWidget | None = None) -> None:
+    def __init__(self, settings=None, parent: QWidget | None = None, *, loader=None,
+                 store=None, stream_factory=None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else open_settings()
         self.setWindowTitle("StarCoach")
@@ -50,21 +55,37 @@ class MainWindow(QMainWindow):
 
         self.chooser = QuestionChooser(self)
         self.review = ReviewScreen(self)
+        self.practice = PracticeScreen(self.settings, self, loader=loader, store=store,
+                                       stream_factory=stream_factory)
+        self._model_requested = False
         self.stack = QStackedWidget(self)
         home = QWidget(self)
+        self.practise_button = QPushButton("&Practise this question", home)
+        self.practise_button.setAccessibleName("Practise this question")
+        self.practise_button.setToolTip("Answer out loud with a live section clock (Ctrl+P)")
         self.open_button = QPushButton("&Open answer…", home)
         self.open_button.setAccessibleName("Open answer")
         self.open_button.setToolTip("Review a written (.txt) or timed (.json) answer")
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.open_button)
+        row.addWidget(self.practise_button)
         self.chooser.footer.addLayout(row)
         self.stack.addWidget(self.chooser)
         self.stack.addWidget(self.review)
+        self.stack.addWidget(self.practice)
         self.setCentralWidget(self.stack)
 
         self._build_actions()
         self.open_button.clicked.connect(self.open_action.trigger)
+        self.practise_button.clicked.connect(self.practise_action.trigger)
+        self.practice.reportReady.connect(self._on_practice_report)
+        self.practice.modelNeeded.connect(self.offer_model)
+        self.practice.modelReady.connect(
+            lambda name: self.statusBar().showMessage(f"Speech model {name} is ready.", 5000))
+        self.practice.fault.connect(self.show_fault)
+        self.practice.backRequested.connect(self.show_questions)
+        self.practice.recordingChanged.connect(self._update_actions)
         self.review.rerecordRequested.connect(self._on_rerecord)
         self.stack.currentChanged.connect(self._update_actions)
         self._restore()
@@ -79,6 +100,12 @@ class MainWindow(QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_answer_file)
         file_menu.addAction(self.open_action)
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Preferences),
+                                           QKeySequence("Ctrl+,")])
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings_dialog)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -96,6 +123,10 @@ class MainWindow(QMainWindow):
         self.review_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Forward))
         self.review_action.triggered.connect(self.show_review)
         view.addAction(self.review_action)
+        self.practise_action = QAction("&Practise", self)
+        self.practise_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.practise_action.triggered.connect(self.show_practice)
+        view.addAction(self.practise_action)
         view.addSeparator()
         view.addAction(self.review.rerecord_action)
         view.addAction(self.review.reset_action)
@@ -119,7 +150,11 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self, _index: int = 0) -> None:
         on_review = self.stack.currentWidget() is self.review
-        self.back_action.setEnabled(on_review)
+        recording = self.practice.recording
+        self.back_action.setEnabled(not recording and self.stack.currentWidget()
+                                    is not self.chooser)
+        self.practise_action.setEnabled(not recording)
+        self.open_action.setEnabled(not recording)
         self.review_action.setEnabled(not on_review and self.review.report is not None)
         self.review.rerecord_action.setEnabled(on_review)
 
@@ -127,6 +162,41 @@ class MainWindow(QMainWindow):
     def show_questions(self) -> None:
         self.stack.setCurrentWidget(self.chooser)
         self.chooser.tree.setFocus()
+
+    def show_practice(self) -> None:
+        if self.practice.recording:
+            return
+        qid = self.chooser.question_id()
+        cat = self.chooser.catalogue
+        q = cat.questions.get(qid) if qid else None
+        question = Question(qid, q.principle if q else None, self.chooser.level_id(),
+                            self.chooser.lens_id(), q.pack if q else None)
+        details = [cat.principles[q.principle]["name"]] if q else []
+        details.append(f"{self.chooser.level_id()} level")
+        if self.chooser.lens_id():
+            details.append(self.chooser.lens.currentText() + " lens")
+        self.practice.set_question(question, self.chooser.question_text(), " · ".join(details))
+        self.stack.setCurrentWidget(self.practice)
+        self.practice.setFocus()
+        self._update_actions()
+
+    def _on_practice_report(self, report, final: bool) -> None:
+        session = self.practice.session
+        marks = []
+        if session is not None:
+            from starcoach.desktop.practice.session import marks_to_words
+
+            marks = marks_to_words(session.marks, report.words)
+        self.review.marks = marks
+        self.review.set_report(report, question_text=self.practice.title.text(),
+                               keep_marks=True)
+        if self.stack.currentWidget() is self.practice:
+            self.stack.setCurrentWidget(self.review)
+            self.review.transcript.setFocus()
+        self.statusBar().showMessage("Exact transcript in." if final else
+                                     "Quick transcript shown; the exact words follow.", 5000)
+        self._update_actions()
+        self.answerLoaded.emit(report)
 
     def show_review(self) -> None:
         if self.review.report is not None:
@@ -170,10 +240,61 @@ class MainWindow(QMainWindow):
 
     def _on_rerecord(self) -> None:
         qid = self.chooser.question_id() or ""
-        self.show_questions()
-        self.statusBar().showMessage("Recording arrives with the practice screen; for now, "
-                                     "open a new answer for this question.", 8000)
+        self.show_practice()
         self.rerecordRequested.emit(qid)
+
+    # ----------------------------------------------------------------- model, faults
+    def offer_model(self, reason: str = "") -> None:
+        """No usable speech model: offer the download, or a folder the person copied."""
+        from starcoach.desktop.practice.download import DownloadDialog
+        from starcoach.desktop.practice.model import model_setting
+        from starcoach.speech.models import DEFAULT_MODEL, KNOWN_MODELS
+
+        wanted = model_setting(self.settings)
+        name = wanted if wanted in KNOWN_MODELS else DEFAULT_MODEL
+        dialog = DownloadDialog(name, self.settings, reason=reason, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.installed.connect(lambda _model: self.practice.load_model())
+        self.last_dialog = dialog
+        dialog.open()
+
+    def show_fault(self, fault) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Warning, fault.title, fault.text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAccessibleName(fault.title)
+        box.setObjectName(f"fault-{fault.kind}")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        errors.log.info("%s: %s", fault.title, fault.text)
+        self.last_message = box
+        box.open()
+        return box
+
+    def open_settings_dialog(self) -> None:
+        from starcoach.desktop.practice.model import DEVICE_KEY, MODEL_KEY, THREADS_KEY
+        from starcoach.desktop.practice.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_dialog = dialog
+
+        def accepted() -> None:
+            changed = dialog.save()
+            if "appearance/theme" in changed:
+                self.set_theme(str(changed["appearance/theme"]))
+            if (MODEL_KEY in changed or THREADS_KEY in changed) and not self.practice.recording:
+                self.practice.load_model()
+            if DEVICE_KEY in changed:
+                self.statusBar().showMessage("The new microphone is used from the next "
+                                             "answer.", 5000)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._model_requested:  # the window first, then the model
+            self._model_requested = True
+            QTimer.singleShot(0, self.practice.load_model)
 
     # ----------------------------------------------------------------- errors
     def handle_exception(self, exc_type, exc, tb):
@@ -209,7 +330,22 @@ class MainWindow(QMainWindow):
         self.settings.setValue("practice/level", self.chooser.level_id())
         self.settings.setValue("practice/lens", self.chooser.lens_id() or "")
 
+    def confirm_close_while_recording(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Recording in progress",
+            "You are recording an answer. Stop the recording, save it and close?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event) -> None:
+        if self.practice.recording:
+            if not self.confirm_close_while_recording():
+                event.ignore()
+                return
+            self.practice.stop_and_save()  # the audio is on disk before the window goes
+        elif self.practice.session is not None:
+            self.practice.session.wait()  # an answer being finished is saved first
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._save_choice()
         self.settings.sync()
@@ -234,7 +370,14 @@ def run(argv: list[str] | None = None) -> int:
     window.show()
     QTimer.singleShot(0, window.chooser.tree.setFocus)
     errors.log.info("StarCoach started")
-    return int(app.exec())
+    quit_after = os.environ.get("STARCOACH_QUIT_AFTER_MS", "")
+    if quit_after.isdigit():  # smoke tests and the packaged-bundle check: show, then quit
+        QTimer.singleShot(int(quit_after), app.quit)
+    status = int(app.exec())
+    from starcoach.desktop.practice.workers import wait_all
+
+    wait_all()  # a model still loading finishes before Python tears Qt down
+    return status
 
 
 if __name__ == "__main__":

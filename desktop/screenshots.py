@@ -1,8 +1,10 @@
-"""Save screenshots of the review screen in light and dark: ``python -m
-starcoach.desktop.screenshots OUTDIR``.
+"""Save screenshots of the question chooser, the practice screen mid-answer and the review
+screen, in light and dark: ``python -m starcoach.desktop.screenshots OUTDIR``.
 
-Uses a bundled sample answer and a throwaway settings folder, so it never touches the
-user's settings. Works headless (``QT_QPA_PLATFORM=offscreen`` is set if no display).
+Uses a bundled sample answer and throwaway settings and data folders, so it never touches
+the user's settings or history. The practice screen records silence from a stand-in
+microphone (no audio device needed) and shows the live cue 47 s into the Situation.
+Works headless (``QT_QPA_PLATFORM=offscreen`` is set if no display).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ SAMPLE_ANSWER = (
     "adopted the retry budget in their other clients. "
     "What I learned is that communication is really important."
 )
+SITUATION_SO_FAR = (
+    "Last year I was on the payments team at an online shop and the checkout service that "
+    "many teams depended on was failing every night."
+)
 SIZE = (1280, 860)
 
 
@@ -48,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["STARCOACH_CONFIG_DIR"] = tmp
+        os.environ["STARCOACH_DATA_DIR"] = os.path.join(tmp, "data")
         for path in save_screenshots(out):
             sys.stdout.write(f"{path}\n")
     return 0
@@ -72,6 +79,7 @@ def save_screenshots(out: Path) -> list[Path]:
             window.show()
             app.processEvents()
             saved.append(_grab(window, out / f"questions-{theme}.png"))
+            saved.append(_practice_shot(app, out / f"practice-{theme}.png"))
             if not window.open_answer(answer):
                 raise RuntimeError("the sample answer did not open")
             review = window.review
@@ -88,6 +96,75 @@ def save_screenshots(out: Path) -> list[Path]:
         answer.unlink(missing_ok=True)
         apply_theme("system")
     return saved
+
+
+class _SilentStream:
+    """A stand-in microphone: 100 ms blocks of near-silence from a thread."""
+
+    def __init__(self, **kw) -> None:
+        import threading
+
+        self.kw = kw
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import numpy as np
+
+        rng = np.random.default_rng(0)
+        block = self.kw["blocksize"]
+        while not self.stop.wait(0.1):
+            hum = (rng.standard_normal((block, 1)) * 600).astype(np.int16)
+            self.kw["callback"](hum, block, None, None)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def abort(self) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def close(self) -> None:
+        pass
+
+
+class _NoWords:
+    def recognise(self, audio):
+        return []
+
+
+def _practice_shot(app, path: Path) -> Path:
+    """The practice screen 47 s into an answer still in its Situation (the calm alert)."""
+    import time
+
+    from starcoach.desktop.app import MainWindow
+    from starcoach.rubric.text import estimate_words
+
+    window = MainWindow(loader=lambda _m, _t: _NoWords(),
+                        stream_factory=lambda **kw: _SilentStream(**kw))
+    window.resize(*SIZE)
+    window.chooser.select("ownership-failure", "mid", None)
+    window.show()
+    screen = window.practice
+    deadline = time.monotonic() + 10
+    while screen.transcriber is None and time.monotonic() < deadline:
+        app.processEvents()
+    window.show_practice()
+    if not screen.start():
+        raise RuntimeError("the practice screen did not start recording")
+    words = estimate_words(SITUATION_SO_FAR)
+    screen.session.started_at = time.monotonic() - 47.2
+    screen.live_report = screen.session.analyse_words(words, words[-1].end)
+    screen.meter.set_level(-18.0)
+    screen._tick()
+    app.processEvents()
+    try:
+        return _grab(window, path)
+    finally:
+        screen.stop_and_save()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
 
 
 def _correct_split(review) -> None:

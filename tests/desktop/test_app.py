@@ -8,11 +8,10 @@ import sys
 import time
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 from starcoach.desktop import errors
-from starcoach.desktop.app import MainWindow, run
+from starcoach.desktop.app import MainWindow
 from starcoach.desktop.settings import open_settings
 from starcoach.rubric.inputs import InputError
 from starcoach.rubric.packs import default_catalogue
@@ -147,15 +146,20 @@ def test_dark_theme_darkens_the_palette(window):
         window.set_theme("system")
 
 
-def test_run_starts_and_quits(qtbot, monkeypatch):
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    QTimer.singleShot(0, QApplication.instance().quit)
-    assert run() == 0
-    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-    assert windows
-    for w in windows:
-        w.close()
-        w.deleteLater()
+def test_starcoach_opens_the_window_and_quits(tmp_path):
+    """`starcoach` with no arguments opens the main window (own process, offscreen): the
+    whole start path, run() included, exactly as a person launches it."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "STARCOACH_QUIT_AFTER_MS": "300",
+           "STARCOACH_CONFIG_DIR": str(tmp_path), "STARCOACH_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "starcoach.desktop"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    logs = list((tmp_path / "logs").glob("*.log"))
+    assert logs and "StarCoach started" in logs[0].read_text()
 
 
 def test_screenshots_script(tmp_path, monkeypatch):
@@ -164,7 +168,7 @@ def test_screenshots_script(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     saved = screenshots.save_screenshots(tmp_path)
     names = sorted(p.name for p in saved)
-    assert names == ["questions-dark.png", "questions-light.png", "review-dark.png",
-                     "review-light.png"]
+    assert names == ["practice-dark.png", "practice-light.png", "questions-dark.png",
+                     "questions-light.png", "review-dark.png", "review-light.png"]
     for p in saved:
         assert p.stat().st_size > 10_000

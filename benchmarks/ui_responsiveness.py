@@ -1,0 +1,192 @@
+"""UI responsiveness: the longest stall of the GUI thread while recording and transcribing.
+
+    python benchmarks/ui_responsiveness.py [--seconds 40] [--threads 2] [--dims base.en]
+
+Drives the real main window (offscreen unless a display is set): loads a random-weight
+model with base.en's dimensions (each 30 s window costs what the real model's does; decodes
+capped at a speech-like token count, see ``speech_common.cap_tokens_to_speech``), records a
+spoken answer played in real time through a stand-in microphone stream (100 ms blocks, as
+PortAudio delivers them), stops, and waits for the exact final transcript and its review.
+
+A heartbeat ``QTimer`` fires every 10 ms on the GUI thread; a stall is how much later than
+10 ms a beat arrives. Prints the max and p99 stall for the recording phase, the finishing
+phase (Stop → final report) and overall, against the 100 ms target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+import numpy as np
+from speech_common import answer_wav, cap_tokens_to_speech, model_dir
+
+HEARTBEAT_MS = 10
+TARGET_MS = 100.0
+
+
+class RealTimeStream:
+    """A microphone stand-in: plays ``audio`` (16 kHz) in real time, then silence."""
+
+    def __init__(self, audio: np.ndarray, **kw) -> None:
+        self.pcm = (np.clip(audio, -1, 1) * 32767).astype(np.int16).reshape(-1, 1)
+        self.callback, self.block = kw["callback"], kw["blocksize"]
+        self.finished = kw["finished_callback"]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        start, pos = time.monotonic(), 0
+        while not self._stop.is_set():
+            chunk = self.pcm[pos : pos + self.block]
+            if len(chunk) < self.block:
+                chunk = np.vstack([chunk, np.zeros((self.block - len(chunk), 1), np.int16)])
+            self.callback(chunk, self.block, None, None)
+            pos += self.block
+            ahead = pos / 16000 - (time.monotonic() - start)
+            if ahead > 0:
+                self._stop.wait(ahead)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def abort(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def close(self) -> None:
+        pass
+
+
+class Heartbeat:
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(self._beat)
+        self.last = time.perf_counter()
+        self.stalls: dict[str, list[float]] = {}
+        self.phase = "idle"
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        stall = max(0.0, (now - self.last) * 1000 - HEARTBEAT_MS)
+        self.stalls.setdefault(self.phase, []).append(stall)
+        self.last = now
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.timer.start()
+
+
+def p99(values: list[float]) -> float:
+    if len(values) < 2:
+        return max(values, default=0.0)
+    return min(max(values), statistics.quantiles(values, n=100)[98])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=40.0, help="answer length")
+    ap.add_argument("--threads", type=int, default=2, help="CPU threads for the model")
+    ap.add_argument("--dims", default="base.en", choices=["tiny.en", "base.en"])
+    args = ap.parse_args(argv)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    tmp = tempfile.TemporaryDirectory()
+    os.environ["STARCOACH_CONFIG_DIR"] = os.path.join(tmp.name, "config")
+    os.environ["STARCOACH_DATA_DIR"] = os.path.join(tmp.name, "data")
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+    from starcoach.desktop.app import MainWindow
+    from starcoach.speech.audio import decode_audio
+    from starcoach.speech.transcribe import Transcriber
+
+    cap_tokens_to_speech()
+    folder = model_dir(args.dims)
+    audio = decode_audio(answer_wav(args.seconds))
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    t0 = time.perf_counter()
+    window = MainWindow(
+        loader=lambda _m, _t: Transcriber(folder, cpu_threads=args.threads),
+        stream_factory=lambda **kw: RealTimeStream(audio, **kw),
+    )
+    beat = Heartbeat()
+    screen = window.practice
+    loop = QEventLoop()
+
+    def wait_for(signal, check=lambda *a: True, timeout_s: float = 600) -> None:
+        def hit(*a):
+            if check(*a):
+                loop.quit()
+
+        signal.connect(hit)
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+        loop.exec()
+        signal.disconnect(hit)
+
+    beat.phase = "loading"
+    beat.start()
+    window.resize(1100, 760)
+    window.show()
+    app.processEvents()
+    shown = time.perf_counter() - t0
+    if screen.transcriber is None:
+        wait_for(screen.modelReady)
+    loaded = time.perf_counter() - t0
+    window.show_practice()
+    beat.phase = "recording"
+    assert screen.start(), "recording did not start"
+    QTimer.singleShot(int(args.seconds * 1000), screen.stop)
+    first_at = final_at = 0.0
+
+    def report(_r, final: bool) -> None:
+        nonlocal first_at, final_at
+        now = time.perf_counter()
+        if final:
+            final_at = now
+        elif not first_at:
+            first_at = now
+
+    screen.reportReady.connect(report)
+    wait_for(screen.recordingChanged, lambda on: not on, args.seconds + 60)
+    beat.phase = "finishing"
+    stopped = time.perf_counter()
+    wait_for(screen.reportReady, lambda _r, final: final)
+    beat.timer.stop()
+    window.close()
+    app.processEvents()
+
+    print(f"model: random-weight {args.dims} dims, {args.threads} threads; "
+          f"answer {args.seconds:.0f} s; heartbeat {HEARTBEAT_MS} ms; target {TARGET_MS:.0f} ms")
+    print(f"window shown in {shown * 1000:.0f} ms; model ready after {loaded:.1f} s")
+    if first_at:
+        print(f"Stop -> first review {first_at - stopped:.2f} s; "
+              f"-> exact words {final_at - stopped:.2f} s")
+    everything: list[float] = []
+    worst = 0.0
+    for phase in ("loading", "recording", "finishing"):
+        values = beat.stalls.get(phase, [])
+        if not values:
+            continue
+        if phase != "loading":
+            everything += values
+            worst = max(worst, max(values))
+        print(f"{phase:>10}: {len(values):5d} beats  max stall {max(values):6.1f} ms  "
+              f"p99 {p99(values):6.1f} ms")
+    print(f"recording + transcription: max stall {worst:.1f} ms, p99 {p99(everything):.1f} ms "
+          f"-> {'PASS' if worst <= TARGET_MS else 'FAIL'} (target {TARGET_MS:.0f} ms)")
+    tmp.cleanup()
+    return 0 if worst <= TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

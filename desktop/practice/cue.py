@@ -1,0 +1,76 @@
+"""The one live cue while speaking: the section the person is in now and its clock against
+its target. Pure functions over the rubric's live report, so they test without a window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starcoach.rubric.model import Report
+
+NAMES = {"situation": "Situation", "task": "Task", "action": "Action", "result": "Result",
+         "reflection": "Reflection"}
+DEFAULT_TARGETS = {"situation": 45.0}
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: str
+    clock_s: float  # time spent in this section so far
+    target_s: float | None
+
+    @property
+    def over(self) -> bool:
+        return self.target_s is not None and self.clock_s > self.target_s
+
+    @property
+    def alert(self) -> bool:
+        """The calm alert: the Situation has run past its target."""
+        return self.label == "situation" and self.over
+
+    def text(self) -> str:
+        name = NAMES.get(self.label, self.label.capitalize())
+        clock = f"{name} {clock_text(self.clock_s)}"
+        if self.target_s is not None:
+            clock += f" / {clock_text(self.target_s)}"
+        if self.alert:
+            clock += " — move on"
+        return clock
+
+
+def clock_text(seconds: float) -> str:
+    """``47.2`` → ``"0:47"`` (whole seconds, never negative)."""
+    total = max(0, int(seconds))
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def targets_for(question: str | None, principle: str | None, level: str,
+                lens: str | None) -> dict[str, float]:
+    """Section targets (seconds) of the rubric that will judge the answer."""
+    try:
+        from starcoach.rubric.packs import default_catalogue, resolve
+
+        return dict(resolve(default_catalogue(), question, principle if not question else None,
+                            level, lens).targets)
+    except (KeyError, ImportError):
+        return dict(DEFAULT_TARGETS)
+
+
+def current_cue(report: Report | None, elapsed_s: float, marks: list[tuple[float, str]],
+                targets: dict[str, float]) -> Cue:
+    """Where the speaker is now: the last section of the live report, unless a manual mark
+    made after its start says otherwise; its clock runs from its start to ``elapsed_s``."""
+    label, start = "situation", 0.0
+    if report is not None and report.sections:
+        last = report.sections[-1]
+        label, start = last.label, last.start_s
+        if last.label == "result" and len(report.sections) == 1:
+            label = "situation"  # a lone opening headline is not yet a Result section
+    for t, mark_label in sorted(marks):
+        if t >= start:
+            label, start = mark_label, t
+    target = targets.get(label)
+    if report is not None:
+        for section in report.sections:
+            if section.label == label and section.target_s is not None:
+                target = section.target_s
+    return Cue(label, max(0.0, elapsed_s - start), target)

@@ -1,0 +1,321 @@
+"""The practice screen: the question large, Space to start and stop, and while speaking the
+elapsed time, an input level meter and one calm cue (the section now and its clock).
+
+Keys: Space starts/stops; 2–5 mark "Task/Action/Result/Reflection begins now" (optional;
+they override the automatic split). The model loads in the background after the window
+shows, and the record button says when it is ready.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from starcoach.desktop.errors import log
+from starcoach.desktop.practice import faults
+from starcoach.desktop.practice.cue import Cue, clock_text, current_cue, targets_for
+from starcoach.desktop.practice.meter import LevelMeter
+from starcoach.desktop.practice.model import (
+    ModelLoader,
+    device_setting,
+    model_setting,
+    threads_setting,
+)
+from starcoach.desktop.practice.session import SECTION_KEYS, PracticeSession, Question
+from starcoach.desktop.settings import effective_dark
+
+TICK_MS = 100
+CALM = {"light": "#1F6FB2", "dark": "#6DB6FF"}
+ALERT = {"light": "#B35C00", "dark": "#FFB347"}
+
+
+class PracticeScreen(QWidget):
+    reportReady = Signal(object, bool)  # Report, final
+    recordingChanged = Signal(bool)
+    modelReady = Signal(str)  # model name
+    modelNeeded = Signal(str)  # why (no model installed / would not load)
+    fault = Signal(object)  # faults.Fault
+    backRequested = Signal()
+
+    def __init__(self, settings, parent: QWidget | None = None, *, loader=None,
+                 store=None, stream_factory=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Practice")
+        self.settings = settings
+        self._store = store
+        self.stream_factory = stream_factory
+        self.question = Question("ownership-failure", "ownership")
+        self.targets: dict[str, float] = {"situation": 45.0}
+        self.transcriber: Any = None
+        self.model_name: str | None = None
+        self.model_problem = ""
+        self.session: PracticeSession | None = None
+        self.live_report = None
+        self.cue: Cue | None = None
+        self.loader = ModelLoader(loader, self)
+        self.loader.ready.connect(self._on_model_ready)
+        self.loader.unavailable.connect(self._on_model_unavailable)
+        self.loader.failed.connect(self._on_model_unavailable)
+
+        self.title = QLabel(self)
+        self.title.setWordWrap(True)
+        self.title.setAccessibleName("Question")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setFont(_scaled(self.font(), 1.6, bold=True))
+        self.subtitle = QLabel(self)
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle.setAccessibleName("Question details")
+        self.elapsed = QLabel("0:00", self)
+        self.elapsed.setAccessibleName("Elapsed time")
+        self.elapsed.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        mono = _scaled(self.font(), 2.4)
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setFamilies(["monospace"])
+        self.elapsed.setFont(mono)
+        self.meter = LevelMeter(self)
+        self.cue_label = QLabel("", self)
+        self.cue_label.setAccessibleName("Section clock")
+        self.cue_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cue_label.setFont(_scaled(self.font(), 1.3))
+        self.marks_label = QLabel("", self)
+        self.marks_label.setAccessibleName("Marks")
+        self.marks_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.record_button = QPushButton("Loading speech model…", self)
+        self.record_button.setAccessibleName("Start or stop the answer")
+        self.record_button.setEnabled(False)
+        self.record_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space belongs to the screen
+        self.record_button.clicked.connect(self.toggle)
+        self.status = QLabel("", self)
+        self.status.setAccessibleName("Practice status")
+        self.status.setWordWrap(True)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint = QLabel("Space: start / stop  ·  while speaking, 2 Task · 3 Action · "
+                           "4 Result · 5 Reflection begins now (optional)", self)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setEnabled(False)
+        self.back_button = QPushButton("← &Questions", self)
+        self.back_button.setAccessibleName("Back to questions")
+        self.back_button.clicked.connect(self.backRequested)
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        layout.addLayout(top)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addSpacing(self.fontMetrics().lineSpacing() * 2)
+        layout.addWidget(self.elapsed)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.meter, 2)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(self.cue_label)
+        layout.addWidget(self.marks_label)
+        layout.addSpacing(self.fontMetrics().lineSpacing())
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.record_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addStretch(2)
+        layout.addWidget(self.hint)
+
+        self.toggle_action = QAction("Start / Stop Answer", self)
+        self.toggle_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.toggle_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.toggle_action.triggered.connect(self.toggle)
+        self.addAction(self.toggle_action)
+        self.mark_actions: dict[str, QAction] = {}
+        for key, label in SECTION_KEYS.items():
+            action = QAction(f"{label.capitalize()} Begins Now", self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, lab=label: self.mark(lab))
+            self.addAction(action)
+            self.mark_actions[label] = action
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self._idle_view()
+
+    # ----------------------------------------------------------------- setup
+    @property
+    def store(self):
+        if self._store is None:
+            from starcoach.desktop.history.store import HistoryStore
+
+            self._store = HistoryStore()
+        return self._store
+
+    def set_question(self, question: Question, text: str, details: str = "") -> None:
+        if self.recording:
+            return
+        self.question = question
+        self.title.setText(text)
+        self.subtitle.setText(details)
+        self.targets = targets_for(question.id, question.principle, question.level,
+                                   question.lens)
+        self._idle_view()
+
+    def load_model(self) -> None:
+        """Load the model named in settings on a worker thread (after the window shows)."""
+        self.transcriber = None
+        self.record_button.setEnabled(False)
+        self.record_button.setText("Loading speech model…")
+        self.status.setText("The speech model is loading; you can read the question.")
+        self.loader.load(model_setting(self.settings), threads_setting(self.settings))
+
+    def _on_model_ready(self, transcriber: Any, name: str) -> None:
+        self.transcriber, self.model_name, self.model_problem = transcriber, name, ""
+        self.record_button.setEnabled(True)
+        self._idle_view()
+        self.status.setText(f"Speech model {name} is ready.")
+        self.modelReady.emit(name)
+
+    def _on_model_unavailable(self, message: str) -> None:
+        self.transcriber, self.model_problem = None, message
+        self.record_button.setEnabled(True)
+        self.record_button.setText("Get a speech model…")
+        self.status.setText(faults.model_missing().text)
+        log.info("speech model unavailable: %s", message)
+
+    # ----------------------------------------------------------------- recording
+    @property
+    def recording(self) -> bool:
+        return self.session is not None and self.session.recording
+
+    def toggle(self) -> None:
+        if self.recording:
+            self.stop()
+        else:
+            self.start()
+
+    def start(self) -> bool:
+        if self.transcriber is None:
+            if not self.loader.loading:
+                self.modelNeeded.emit(self.model_problem or faults.model_missing().text)
+            return False
+        if self.session is not None and self.session.finishing:
+            return False  # the previous answer is still being finished
+        from starcoach.speech.errors import SpeechError
+
+        session = PracticeSession(self.transcriber, self.store, self.question,
+                                  model_name=self.model_name,
+                                  device=device_setting(self.settings),
+                                  stream_factory=self.stream_factory, parent=self)
+        session.level.connect(self.meter.set_level)
+        session.liveWords.connect(self._on_live_words)
+        session.deviceLost.connect(self._on_device_lost)
+        session.reportReady.connect(self._on_report)
+        session.failed.connect(self._on_failed)
+        try:
+            session.start()
+        except SpeechError as exc:
+            self.fault.emit(faults.device_fault(str(exc)))
+            session.deleteLater()
+            return False
+        self.session = session
+        self.live_report = None
+        self.record_button.setText("Stop (Space)")
+        self.status.setText("Recording. Speak your answer; press Space when you are done.")
+        self.timer.start()
+        self._tick()
+        self.recordingChanged.emit(True)
+        return True
+
+    def stop(self) -> None:
+        if not self.recording or self.session is None:
+            return
+        self.session.stop()
+        self.timer.stop()
+        self.record_button.setEnabled(False)
+        self.record_button.setText("Preparing your review…")
+        self.status.setText("Finishing the transcript…")
+        self.recordingChanged.emit(False)
+
+    def stop_and_save(self):
+        """Stop now and keep the audio (the window is closing); returns the result."""
+        if self.session is None:
+            return None
+        self.timer.stop()
+        result = self.session.stop_now()
+        self.recordingChanged.emit(False)
+        return result
+
+    def mark(self, label: str) -> None:
+        if self.recording and self.session is not None:
+            self.session.mark(label)
+            self.marks_label.setText("Marked: " + " · ".join(
+                f"{lab.capitalize()} {clock_text(t)}" for t, lab in self.session.marks))
+            self._tick()
+
+    # ----------------------------------------------------------------- live view
+    def elapsed_s(self) -> float:
+        return time.monotonic() - self.session.started_at if self.session else 0.0
+
+    def _on_live_words(self, words: list) -> None:
+        if self.session is None or not self.recording or not words:
+            return
+        self.live_report = self.session.analyse_words(words, words[-1].end)
+        self._tick()
+
+    def _tick(self) -> None:
+        if self.session is None:
+            return
+        elapsed = self.elapsed_s()
+        self.elapsed.setText(clock_text(elapsed))
+        self.cue = current_cue(self.live_report, elapsed, self.session.marks, self.targets)
+        self._show_cue(self.cue)
+
+    def _show_cue(self, cue: Cue) -> None:
+        theme = "dark" if effective_dark() else "light"
+        color = (ALERT if cue.alert else CALM)[theme]
+        self.cue_label.setText(cue.text())
+        self.cue_label.setStyleSheet(f"color: {color};" + (" font-weight: bold;"
+                                                           if cue.alert else ""))
+        self.cue_label.setProperty("alert", cue.alert)
+
+    def _idle_view(self) -> None:
+        self.elapsed.setText("0:00")
+        self.meter.reset()
+        self.marks_label.setText("")
+        target = self.targets.get("situation")
+        self.cue_label.setStyleSheet("")
+        self.cue_label.setText(
+            f"Situation target {clock_text(target)}" if target else "")
+        if self.transcriber is not None:
+            self.record_button.setEnabled(True)
+            self.record_button.setText("Start answer (Space)")
+
+    # ----------------------------------------------------------------- results
+    def _on_device_lost(self, message: str) -> None:
+        if self.recording:
+            self.stop()
+        self.fault.emit(faults.device_fault(message, mid_answer=True))
+
+    def _on_report(self, report, final: bool) -> None:
+        self._idle_view()
+        self.status.setText("Exact transcript ready." if final else
+                            "Quick transcript ready; the exact words follow.")
+        self.reportReady.emit(report, final)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._idle_view()
+        where = self.session.audio_path if self.session else None
+        self.status.setText(f"The recording is saved ({where}) but could not be analysed.")
+        raise exc  # reaches the friendly error dialog through the excepthook
+
+
+def _scaled(font: QFont, factor: float, bold: bool = False) -> QFont:
+    out = QFont(font)
+    if out.pointSizeF() > 0:
+        out.setPointSizeF(out.pointSizeF() * factor)
+    out.setBold(bold)
+    return out

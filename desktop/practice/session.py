@@ -1,0 +1,218 @@
+"""One practice attempt, wired end to end: history row → recorder → live words → reports.
+
+``PracticeSession`` registers the attempt in the history store, records into the file the
+store hands out, feeds every recorded block to the live transcription and, at Stop (or when
+the microphone is lost), finishes the recording and the transcript on a worker thread. Each
+transcript (the quick first one, then the exact final one) is analysed with the rubric and
+saved to history with the manual marks; ``reportReady(report, final)`` carries it to the GUI.
+All signals arrive on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from starcoach.desktop.errors import log
+from starcoach.desktop.practice.transcription import AnswerTranscription
+from starcoach.desktop.practice.workers import start_job
+from starcoach.rubric.model import Report, Word
+from starcoach.speech.errors import SpeechError
+from starcoach.speech.recorder import Recorder, RecordingResult
+from starcoach.speech.transcribe import Transcript
+
+SECTION_KEYS = {"2": "task", "3": "action", "4": "result", "5": "reflection"}
+
+
+@dataclass(frozen=True)
+class Question:
+    """What is being answered (passed to ``analyze`` and stored with the attempt)."""
+
+    id: str | None
+    principle: str | None
+    level: str = "mid"
+    lens: str | None = None
+    pack: str | None = None
+
+
+def marks_to_words(marks: list[tuple[float, str]], words: list[Word]) -> list[tuple[int, str]]:
+    """Manual marks made at audio times → ``(word index, section)``: each mark lands on the
+    first word still being spoken (or yet to come) at that moment; later marks win."""
+    out: dict[int, str] = {}
+    for t, label in sorted(marks):
+        index = next((i for i, w in enumerate(words) if w.end > t and w.kind != "filler"),
+                     None)
+        if index is not None:
+            out[index] = label
+    return sorted(out.items())
+
+
+class PracticeSession(QObject):
+    level = Signal(float)  # input level, dBFS
+    liveWords = Signal(object)  # list[Word] while speaking
+    deviceLost = Signal(str)  # the microphone stopped mid-answer (what was recorded is kept)
+    stopped = Signal(object)  # RecordingResult: the audio is complete on disk
+    reportReady = Signal(object, bool)  # Report, final
+    failed = Signal(object)  # an exception while finishing (the audio is still kept)
+
+    def __init__(self, transcriber: Any, store: Any, question: Question, *,
+                 model_name: str | None = None, device: int | str | None = None,
+                 stream_factory: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.transcriber = transcriber
+        self.store = store
+        self.question = question
+        self.model_name = model_name
+        self.device = device
+        self.stream_factory = stream_factory
+        self.attempt_id: int | None = None
+        self.audio_path = None
+        self.recorder: Recorder | None = None
+        self.transcription: AnswerTranscription | None = None
+        self.marks: list[tuple[float, str]] = []  # (audio seconds, section)
+        self.result: RecordingResult | None = None
+        self.report: Report | None = None
+        self.final = False
+        self.started_at = 0.0
+        self._stopping = False
+        self._first_done = False
+        self._pending_final: Transcript | None = None
+        self._job = None
+
+    # -- control ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Open the microphone and start recording; raises ``DeviceError`` (nothing kept)."""
+        q = self.question
+        attempt = self.store.begin_attempt(question=q.id, pack=q.pack, principle=q.principle,
+                                           level=q.level, lens=q.lens, model=self.model_name)
+        self.attempt_id, self.audio_path = attempt.id, attempt.audio_path
+        self.transcription = AnswerTranscription(self.transcriber, self)
+        self.transcription.liveWords.connect(self.liveWords)
+        self.transcription.finalReady.connect(self._on_final)
+        self.transcription.finalFailed.connect(self._on_final_failed)
+        self.recorder = Recorder(attempt.audio_path, device=self.device,
+                                 on_audio=self.transcription.push, on_level=self.level.emit,
+                                 on_error=self._on_error, stream_factory=self.stream_factory)
+        try:
+            self.recorder.start()
+        except Exception:
+            self.recorder = None
+            self.transcription.cancel()
+            self.store.delete(self.attempt_id)
+            self.attempt_id = None
+            raise
+        self.transcription.start()
+        self.started_at = time.monotonic()
+
+    @property
+    def recording(self) -> bool:
+        return self.recorder is not None and not self._stopping
+
+    @property
+    def finishing(self) -> bool:
+        """Stopped, and the recording or first transcript is still being finished."""
+        return self._job is not None and self._job.is_running()
+
+    @property
+    def audio_seconds(self) -> float:
+        """Seconds of audio on disk so far (the words' timeline)."""
+        return self.recorder.duration if self.recorder is not None else 0.0
+
+    def mark(self, label: str) -> None:
+        """"<label> begins now" (Task/Action/Result/Reflection)."""
+        if self.recording:
+            self.marks.append((self.audio_seconds, label))
+
+    def stop(self) -> None:
+        """Stop without blocking: the tail, the file and the first transcript are finished on
+        a worker thread; ``stopped`` then ``reportReady`` follow."""
+        if self.recorder is None or self._stopping:
+            return
+        self._stopping = True
+        self._job = start_job(self._finish, "finish-answer", None, self._on_finished,
+                              self._on_failed)
+
+    def stop_now(self) -> RecordingResult | None:
+        """Stop and save the audio before returning (closing the window); no analysis."""
+        if self.recorder is None:
+            return None
+        if self._stopping:
+            if self._job is not None:
+                self._job.wait()
+            return self.result
+        self._stopping = True
+        self.result = self.recorder.stop()
+        self._record_saved(self.result)
+        if self.transcription is not None:
+            self.transcription.cancel()
+        return self.result
+
+    def wait(self, ms: int = 60_000) -> None:
+        if self._job is not None:
+            self._job.wait(ms)
+
+    # -- worker thread ---------------------------------------------------------------------
+    def _finish(self) -> tuple[RecordingResult, Transcript]:
+        assert self.recorder is not None and self.transcription is not None
+        result = self.recorder.stop()
+        self.result = result
+        self._record_saved(result)
+        return result, self.transcription.finish()
+
+    def _record_saved(self, result: RecordingResult) -> None:
+        if self.attempt_id is not None:
+            try:
+                self.store.mark_recorded(self.attempt_id, result.duration)
+            except Exception:  # the audio file is there either way
+                log.exception("could not mark attempt %s recorded", self.attempt_id)
+
+    def _on_error(self, exc: SpeechError) -> None:  # recorder's writer thread
+        self.deviceLost.emit(str(exc))
+
+    # -- GUI thread ------------------------------------------------------------------------
+    def _on_finished(self, value: tuple[RecordingResult, Transcript]) -> None:
+        result, first = value
+        self._first_done = True
+        self.stopped.emit(result)
+        self._analyse(first, final=False)
+        if self._pending_final is not None:  # the exact words overtook the first ones
+            self._analyse(self._pending_final, final=True)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if self.result is not None:
+            self.stopped.emit(self.result)
+        self.failed.emit(exc)
+
+    def _on_final(self, transcript: Transcript) -> None:
+        if not self._first_done:  # the first transcript is still on its way
+            self._pending_final = transcript
+            return
+        self._analyse(transcript, final=True)
+
+    def _on_final_failed(self, exc: BaseException) -> None:
+        log.error("the exact transcript failed; the first one stands: %s", exc)
+
+    def analyse_words(self, words: list[Word], duration: float) -> Report:
+        from starcoach.rubric.analyze import analyze
+
+        q = self.question
+        return analyze(words, question=q.id, principle=None if q.id else q.principle,
+                       level=q.level, lens=q.lens, timing="audio", duration_s=duration,
+                       marks=marks_to_words(self.marks, words))
+
+    def _analyse(self, transcript: Transcript, final: bool) -> None:
+        if self.final and not final:
+            return
+        words = list(transcript.words)
+        report = self.analyse_words(words, transcript.duration)
+        self.report, self.final = report, final
+        if self.attempt_id is not None:
+            try:
+                self.store.finish_attempt(self.attempt_id, words, report,
+                                          marks=marks_to_words(self.marks, words),
+                                          model=self.model_name)
+            except Exception:
+                log.exception("could not save attempt %s", self.attempt_id)
+        self.reportReady.emit(report, final)

@@ -1,0 +1,124 @@
+"""Settings: speech model, input device, CPU threads and theme (saved in QSettings)."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+from starcoach.desktop.practice.model import (
+    DEVICE_KEY,
+    MODEL_KEY,
+    THREADS_KEY,
+    device_setting,
+    model_setting,
+    threads_setting,
+)
+from starcoach.desktop.settings import THEMES, theme_setting
+
+THEME_NAMES = {"system": "Follow system", "light": "Light", "dark": "Dark"}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+
+        self.model = QComboBox(self)
+        self.model.setAccessibleName("Speech model")
+        self.model_folder = QPushButton("Folder…", self)
+        self.model_folder.setAccessibleName("Choose a model folder")
+        self.model_folder.clicked.connect(self.choose_model_folder)
+        self.device = QComboBox(self)
+        self.device.setAccessibleName("Microphone")
+        self.threads = QSpinBox(self)
+        self.threads.setAccessibleName("CPU threads")
+        self.threads.setRange(0, max(1, os.cpu_count() or 1))
+        self.threads.setSpecialValueText("Automatic")
+        self.theme = QComboBox(self)
+        self.theme.setAccessibleName("Theme")
+        for theme in THEMES:
+            self.theme.addItem(THEME_NAMES[theme], theme)
+
+        self._fill_models()
+        self._fill_devices()
+        self.threads.setValue(threads_setting(settings))
+        self.theme.setCurrentIndex(max(0, self.theme.findData(theme_setting(settings))))
+
+        row = QHBoxLayout()
+        row.addWidget(self.model, 1)
+        row.addWidget(self.model_folder)
+        form = QFormLayout(self)
+        form.addRow("Speech &model:", row)
+        form.addRow("&Microphone:", self.device)
+        form.addRow("CPU &threads:", self.threads)
+        form.addRow("T&heme:", self.theme)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _fill_models(self) -> None:
+        from starcoach.speech.models import DEFAULT_MODEL, list_models
+
+        current = model_setting(self.settings)
+        self.model.addItem(f"{DEFAULT_MODEL} (default)", "")
+        try:
+            rows = list_models()
+        except OSError:
+            rows = []
+        for row in rows:
+            state = "installed" if row.installed else "not downloaded"
+            self.model.addItem(f"{row.name} ({state})", row.name)
+        if current and self.model.findData(current) < 0:
+            self.model.addItem(current, current)
+        self.model.setCurrentIndex(max(0, self.model.findData(current)))
+
+    def _fill_devices(self) -> None:
+        current = device_setting(self.settings)
+        self.device.addItem("System default", "")
+        try:
+            from starcoach.speech.devices import list_input_devices
+
+            devices = list_input_devices()
+        except Exception:  # no audio system at all: the default is all there is
+            devices = []
+        for d in devices:
+            self.device.addItem(d.name + (" (default)" if d.is_default else ""), d.name)
+        if current and self.device.findData(current) < 0:
+            self.device.addItem(f"{current} (not connected)", current)
+        self.device.setCurrentIndex(max(0, self.device.findData(current or "")))
+
+    def choose_model_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a speech model folder")
+        if folder:
+            if self.model.findData(folder) < 0:
+                self.model.addItem(folder, folder)
+            self.model.setCurrentIndex(self.model.findData(folder))
+
+    def values(self) -> dict[str, object]:
+        return {MODEL_KEY: self.model.currentData() or "",
+                DEVICE_KEY: self.device.currentData() or "",
+                THREADS_KEY: self.threads.value(),
+                "appearance/theme": self.theme.currentData()}
+
+    def save(self) -> dict[str, object]:
+        """Write the chosen values; returns those that changed."""
+        changed = {}
+        for key, value in self.values().items():
+            if str(self.settings.value(key, "")) != str(value):
+                changed[key] = value
+            self.settings.setValue(key, value)
+        return changed

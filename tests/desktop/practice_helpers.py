@@ -1,0 +1,64 @@
+"""Helpers for the practice tests: a spoken answer with known words, and the model double."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from starcoach.rubric.model import Word
+from starcoach.speech.audio import SAMPLE_RATE
+
+from .conftest import speech_helpers
+
+# Pauses before "We", "The" and "I" leave room to press 3 (Action) and 4 (Result).
+SCRIPT = ("Our nightly import failed every night. <pause:0.4> "
+          "My manager asked me to fix it. <pause:1.0> We rewrote the job. <pause:1.0> "
+          "The team was happy. <pause:0.4> I learned that communication is important.")
+
+
+@dataclass
+class SpokenAnswer:
+    audio: np.ndarray
+    words: list[Word]
+
+    @property
+    def duration(self) -> float:
+        return self.audio.size / SAMPLE_RATE
+
+    def index(self, text: str) -> int:
+        return [w.text for w in self.words].index(text)
+
+
+def spoken_answer(script: str = SCRIPT, speed: int = 240, gap: float = 0.06,
+                  lead: float = 0.4) -> SpokenAnswer:
+    """espeak-ng speaks ``script`` word by word, so every word's time is known exactly."""
+    helpers = speech_helpers()
+    parts = [helpers.silence(lead)]
+    t = lead
+    words: list[Word] = []
+    for token in script.split():
+        if token.startswith("<pause:"):
+            seconds = float(token[7:-1])
+            parts.append(helpers.silence(seconds))
+            t += seconds
+            continue
+        clip = helpers.speak(token, speed=speed)
+        words.append(Word(token, round(t, 3), round(t + clip.size / SAMPLE_RATE, 3)))
+        parts += [clip, helpers.silence(gap)]
+        t += clip.size / SAMPLE_RATE + gap
+    parts.append(helpers.silence(lead))
+    return SpokenAnswer(np.concatenate(parts), words)
+
+
+class KnownWords:
+    """Stands in for a trained model's words only: returns the words known to be in the
+    espeak-ng audio, as far as the audio it is given reaches."""
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = list(words)
+        self.calls = 0
+
+    def recognise(self, audio: np.ndarray) -> list[Word]:
+        self.calls += 1
+        heard = audio.size / SAMPLE_RATE
+        return [w for w in self.words if w.end <= heard + 0.05]
