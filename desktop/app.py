@@ -181,15 +181,22 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _on_practice_report(self, report, final: bool) -> None:
-        session = self.practice.session
-        marks = []
-        if session is not None:
-            from starcoach.desktop.practice.session import marks_to_words
+        from starcoach.desktop.practice.session import marks_to_words
 
-            marks = marks_to_words(session.marks, report.words)
-        self.review.marks = marks
+        session = self.practice.session
+        timed = list(session.marks) if session is not None else []
+        shown = self.review.report
+        corrected = final and shown is not None and bool(self.review.marks)
+        if corrected:
+            # The person corrected the split on the first transcript: carry those marks
+            # to the exact words by time, so the final report keeps them.
+            timed = [(shown.words[i].start, label) for i, label in self.review.marks
+                     if i < len(shown.words)]
+        self.review.marks = marks_to_words(timed, report.words)
         self.review.set_report(report, question_text=self.practice.title.text(),
                                keep_marks=True)
+        if corrected:
+            self.review.reanalyse()
         if self.stack.currentWidget() is self.practice:
             self.stack.setCurrentWidget(self.review)
             self.review.transcript.setFocus()

@@ -150,6 +150,10 @@ class ReviewScreen(QWidget):
         self.findings.select_finding(index)
 
     # ----------------------------------------------------------------- internals
+    def reanalyse(self) -> None:
+        """Re-run the rubric on the shown words with the current marks."""
+        self._reanalyse()
+
     def _reanalyse(self) -> None:
         from starcoach.rubric.analyze import analyze
 

@@ -331,3 +331,22 @@ def test_rerecord_from_the_review_opens_the_practice_screen_for_the_same_questio
     assert window.practice.title.text() == window.chooser.question_text()
     assert window.practice.question.level == "senior"
     assert window.practice.record_button.isEnabled()
+
+
+def test_a_split_corrected_on_the_first_transcript_survives_the_exact_words(qtbot, window):
+    """The review opens on the quick first transcript; if the person corrects the split
+    there, the exact words arriving a second later keep that correction."""
+    from .conftest import WEAK_ANSWER
+
+    first = estimate_words(WEAK_ANSWER)
+    final = [Word(w.text, w.start + 0.01, w.end + 0.01) for w in first]  # re-timed words
+    window._on_practice_report(analyze(first, question="ownership-failure"), False)
+    action_at = 12
+    window.review.mark_section(action_at, "action")
+    assert any(s.label == "action" and s.first_word == action_at
+               for s in window.review.report.sections)
+    window._on_practice_report(analyze(final, question="ownership-failure"), True)
+    assert window.review.report.words[0].start == final[0].start  # the exact words shown
+    assert (action_at, "action") in window.review.marks
+    assert any(s.label == "action" and s.first_word == action_at
+               for s in window.review.report.sections)
