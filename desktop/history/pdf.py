@@ -12,15 +12,17 @@ from pathlib import Path
 from starcoach.desktop.history.export import to_html
 from starcoach.desktop.history.store import Attempt
 
-_app = None  # the offscreen QGuiApplication this module had to create, kept alive
+_app = None  # the offscreen application this module had to create, kept alive
 
 
 def _ensure_gui() -> None:
     global _app
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
-    if QGuiApplication.instance() is None:
-        _app = QGuiApplication(["starcoach", "-platform", "offscreen"])
+    # A full QApplication, not a QGuiApplication: if windows are opened later in the same
+    # process (the app, or a test run), widgets need it, and Qt allows one per process.
+    if QApplication.instance() is None:
+        _app = QApplication(["starcoach", "-platform", "offscreen"])
 
 
 def write_pdf(attempt: Attempt, path: str | Path) -> Path:
