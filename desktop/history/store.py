@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
-import shutil
 import sqlite3
 import threading
 import time
@@ -28,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from starcoach.desktop.history.corrupt import BUSY_CODES, error_code, set_aside, unusable
 from starcoach.desktop.history.liveness import owner_alive, owner_tag
 from starcoach.desktop.history.paths import AUDIO_DIR, default_db_path
 from starcoach.desktop.history.records import (
@@ -51,9 +50,6 @@ from starcoach.desktop.history.schema import (
 )
 from starcoach.rubric.model import Report, Word
 
-_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
-_CANTOPEN = 14
-_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _SUMMARY_COLUMNS = (
     "id, question, pack, principle, level, lens, started_at, duration_s, model, status, "
     "verdict, finding_count, overall, rubric_version, notes"
@@ -62,11 +58,6 @@ _SUMMARY_COLUMNS = (
 
 __all__ = ["Attempt", "AttemptNotFound", "AttemptSummary", "HistoryError", "HistoryStore",
            "NewAttempt", "Reanalysed"]
-
-
-def _error_code(exc: sqlite3.Error) -> int | None:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return None if code is None else int(code) & 0xFF
 
 
 class HistoryStore:
@@ -110,12 +101,12 @@ class HistoryStore:
                 db.close()
             raise HistoryError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            if not self._unusable(exc):
+            if not unusable(self.path, exc):
                 if db is not None:
                     db.close()
                 raise HistoryError(f"cannot open the history database {self.path}: "
                                    f"{exc}") from None
-            self._move_aside(exc, db)
+            self.set_aside, self.notice = set_aside(self.path, exc, db, self.audio_dir)
         db = self._connect()
         self._prepare_patiently(db)
         return db
@@ -133,7 +124,7 @@ class HistoryStore:
                 self._prepare(db)
                 return
             except sqlite3.OperationalError as exc:
-                if _error_code(exc) not in _BUSY_CODES or time.monotonic() > deadline:
+                if error_code(exc) not in BUSY_CODES or time.monotonic() > deadline:
                     raise
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")  # a failed migration may have left one open
@@ -159,54 +150,6 @@ class HistoryStore:
         if row is None or row[0] != "ok":
             detail = row[0] if row else "?"
             raise sqlite3.DatabaseError(f"database disk image is malformed ({detail})")
-
-    def _unusable(self, exc: sqlite3.DatabaseError) -> bool:
-        code = _error_code(exc)
-        if code in _CORRUPT_CODES:
-            return True
-        text = str(exc).lower()
-        if "malformed" in text or "not a database" in text:
-            return True
-        return code == _CANTOPEN and self.path.exists() and not os.access(self.path, os.R_OK)
-
-    def _move_aside(self, exc: sqlite3.DatabaseError, db: sqlite3.Connection | None) -> None:
-        """Rename the unusable file (and its WAL) to ``*.corrupt-<timestamp>``; keep all bytes.
-
-        SQLite removes a WAL it cannot use when the connection closes, so the side files are
-        copied aside before ``db`` is closed.
-        """
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while target.exists():
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-            n += 1
-        sides = [(self.path.with_name(self.path.name + suffix), target.with_name(
-            target.name + suffix)) for suffix in ("-wal", "-shm", "-journal")]
-        try:
-            for side, aside in sides:
-                if side.exists():
-                    shutil.copy2(side, aside)
-        except OSError:
-            pass  # best effort; the renames below still run
-        if db is not None:
-            db.close()
-        try:
-            os.replace(self.path, target)
-        except FileNotFoundError:  # another StarCoach set it aside first
-            self.notice = ("The attempt history database was unreadable and another StarCoach "
-                           "window set it aside; a new history was started.")
-            return
-        except OSError as err:
-            raise HistoryError(f"the history database {self.path} is unreadable ({exc}) and "
-                               f"cannot be moved aside: {err.strerror or err}") from None
-        for side, aside in sides:  # a stale WAL must never meet the new database
-            with contextlib.suppress(FileNotFoundError):
-                os.replace(side, aside)
-        self.set_aside = target
-        self.notice = (f"The attempt history database was unreadable ({exc}). It was kept as "
-                       f"{target} and a new, empty history was started; your recordings are "
-                       f"still in {self.audio_dir}.")
 
     def close(self) -> None:
         with self._lock:
