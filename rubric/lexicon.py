@@ -130,42 +130,21 @@ ESCALATE_VERBS = frozenset(
     "forward submitted submit posted post reached ticket ticketed cc'd looped loop passed "
     "sent send dropped shot handed".split()
 )
-OTHER_PARTY = frozenset(
-    "they them their team's team teams folks guys people vendor vendors on-call oncall owners "
-    "owner ops infra infrastructure devops sre support it helpdesk department dept contractor "
-    "contractors someone somebody engineers engineer group".split()
-)
-FIX_VERBS = frozenset(
-    "handled handle fixed fix fixes took sorted sort resolved resolve patched patch picked "
-    "dealt solved solve addressed address repaired repair rolled deployed deploy merged merge "
-    "shipped changed updated update corrected correct worked care".split()
-)
 HANDOFF_VERBS = frozenset(
     "sent send handed hand passed pass gave give shared share forwarded forward submitted "
     "submit threw throw dropped left leave emailed uploaded posted transferred transfer "
     "delegated delegate offloaded assigned".split()
-)
-WAIT_WORDS = frozenset(
-    "waited wait waiting waits hoped hope hoping until while eventually sat up".split()
 )
 VAGUE_POSITIVE = frozenset(
     "happy pleased glad satisfied thrilled grateful delighted good great better fine nice "
     "well positive smoother successful success awesome improved improvement appreciated "
     "impressed love loved liked".split()
 )
-HEDGE_WORDS = frozenset(
-    "maybe perhaps probably possibly somewhat hopefully supposedly apparently guess suppose "
-    "presumably arguably roughly".split()
-)
 REASON_WORDS = frozenset(
     "because since 'cause meant meaning means costing losing lost risk risking hurting hurt "
     "affected affecting impacting impact breaking blocked blocking frustrated frustrating "
     "complaining complaints churn revenue money customers users patients deadline sla breach "
     "penalty exposure unsafe danger dangerous critical expensive wasting wasted".split()
-)
-SCOPE_WORDS = frozenset(
-    "remit scope responsibility responsibilities lane area job plate ticket backlog ownership "
-    "owned owner owners belonged belong belongs assigned asked charter roadmap sprint".split()
 )
 
 _NUMBERISH = re.compile(r"^[$€£]?\d[\d,.]*(k|m|b|x|%|ms|s|h|pm|am)?$|^\d+(st|nd|rd|th)$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SECTION_LABELS: tuple[str, ...] = ("situation", "task", "action", "result", "reflection")
@@ -133,8 +133,3 @@ class Report:
             "metrics": self.metrics,
             "scores": self.scores,
         }
-
-
-def as_plain(obj: Any) -> Any:
-    """Dataclass → dict helper for tests and debugging."""
-    return asdict(obj)

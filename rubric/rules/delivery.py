@@ -67,7 +67,6 @@ _STRONG_HEDGES = (
     ("i", "hope"), ("hopefully",), ("maybe", "i", "think"), ("i", "think", "maybe"),
     ("probably",), ("maybe",), ("perhaps",), ("possibly",), ("a", "little", "bit"),
 )
-_NOT_HEDGE_AFTER = frozenset("a an the".split())  # "kind of a" is still a hedge; "sort of" noun
 
 
 @detector("hedging")

@@ -53,7 +53,6 @@ _PASSIVE_MARKS: tuple[tuple[str, ...], ...] = (
     ("they", "said", "they'd"), ("whenever", "they"), ("once", "they"), ("on", "them"),
     ("their", "side"), ("their", "problem"), ("however", "they"), ("it", "was", "on"),
 )
-_DRIVE_AFTER_INVOLVED = frozenset("closely heavily very".split())
 
 
 def _verb_after(norms: list[str], j: int, present_ok: bool = False) -> int | None:

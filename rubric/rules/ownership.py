@@ -63,7 +63,6 @@ _PASSIVE_ASSIGN = frozenset(
 )
 _LANDED = frozenset("landed fell came ended dropped dumped".split())
 _PLATE = frozenset("plate desk lap queue way".split())
-_PUT_ON = frozenset("put dumped dropped threw pushed".split())
 
 
 def _directive_after(ctx: Context, i: int) -> int | None:
