@@ -35,10 +35,10 @@ class Context:
     params: dict[str, float]
     duration_s: float
     evidence: dict[str, float] = field(default_factory=dict)  # segmenter belief per section
+    norms: list[str] = field(init=False, repr=False)  # normalised words, computed once
 
-    @property
-    def norms(self) -> list[str]:
-        return [t.norm for t in self.tokens]
+    def __post_init__(self) -> None:
+        self.norms = [t.norm for t in self.tokens]
 
     def indices(self, *labels: str) -> list[int]:
         return [i for i, lab in enumerate(self.labels) if lab in labels]
