@@ -58,6 +58,7 @@ class Attempt:
     words: list[Word] = field(default_factory=list)
     marks: list[tuple[int, str]] = field(default_factory=list)
     report: dict[str, Any] | None = None  # Report.to_json() as stored
+    followups: list[dict[str, Any]] = field(default_factory=list)  # follow-up drill replies
 
     @property
     def id(self) -> int:
@@ -74,6 +75,7 @@ class Attempt:
             "words": [w.to_json() for w in self.words],
             "marks": [list(m) for m in self.marks],
             "report": self.report,
+            "followups": self.followups,
         }
 
 

@@ -63,6 +63,11 @@ def _v2(db: sqlite3.Connection) -> None:
              scores.get("overall"), transcript_text(words), attempt_id))
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    """Interviewer follow-up drills answered after the main answer (replies, verdicts)."""
+    db.execute("ALTER TABLE attempts ADD COLUMN followups_json TEXT NOT NULL DEFAULT '[]'")
+
+
 def _loads(text: str | None) -> object:
     if not text:
         return None
@@ -79,7 +84,7 @@ def transcript_text(words: object) -> str:
     return " ".join(str(w.get("text", "")) for w in words if isinstance(w, dict))
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

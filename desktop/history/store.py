@@ -56,6 +56,14 @@ _SUMMARY_COLUMNS = (
 )
 
 
+def _list_json(text: str | None) -> list[Any]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
 __all__ = ["Attempt", "AttemptNotFound", "AttemptSummary", "HistoryError", "HistoryStore",
            "NewAttempt", "Reanalysed"]
 
@@ -280,7 +288,8 @@ class HistoryStore:
     def get(self, attempt_id: int) -> Attempt:
         """The whole attempt; raises :class:`AttemptNotFound`."""
         rows = self._read(f"SELECT {_SUMMARY_COLUMNS}, audio_path, words_json, marks_json, "
-                          "report_json FROM attempts WHERE id = ?", (int(attempt_id),))
+                          "report_json, followups_json FROM attempts WHERE id = ?",
+                          (int(attempt_id),))
         if not rows:
             raise AttemptNotFound(attempt_id)
         row = rows[0]
@@ -289,7 +298,8 @@ class HistoryStore:
             summary=self._summary(row), audio_path=self._audio(row["audio_path"]),
             words=_words_from_json(json.loads(row["words_json"] or "null")),
             marks=[(int(i), str(s)) for i, s in marks],
-            report=json.loads(row["report_json"]) if row["report_json"] else None)
+            report=json.loads(row["report_json"]) if row["report_json"] else None,
+            followups=_list_json(row["followups_json"]))
 
     def rule_failures(self) -> dict[str, Counter]:
         """How often each rule fired, per question, over the analysed attempts."""
@@ -352,18 +362,44 @@ class HistoryStore:
             self._require(db, attempt_id)
             db.execute("UPDATE attempts SET notes = ? WHERE id = ?", (notes, attempt_id))
 
-    def delete(self, attempt_id: int) -> None:
-        """Remove the attempt and its audio file (the only place audio is ever removed)."""
+    def new_audio_file(self, attempt_id: int, kind: str = "followup") -> Path:
+        """Reserve a fresh FLAC path in the audio folder for a recording that belongs to
+        ``attempt_id`` (a follow-up reply); store it with :meth:`set_followups`."""
+        self.get(attempt_id)  # raises AttemptNotFound
+        while True:
+            path = self.audio_dir / f"attempt{int(attempt_id)}-{kind}-{secrets.token_hex(4)}.flac"
+            try:
+                with open(path, "xb"):
+                    return path
+            except FileExistsError:
+                continue
+
+    def set_followups(self, attempt_id: int, followups: Sequence[dict[str, Any]]) -> None:
+        """Store the follow-up drill of an attempt: one dict per probe answered (JSON-ready;
+        an ``audio`` key holds a reply's file name in the audio folder)."""
+        data = json.dumps(list(followups), ensure_ascii=False)
         with self._write() as db:
-            row = db.execute("SELECT audio_path FROM attempts WHERE id = ?",
+            self._require(db, attempt_id)
+            db.execute("UPDATE attempts SET followups_json = ? WHERE id = ?",
+                       (data, attempt_id))
+
+    def delete(self, attempt_id: int) -> None:
+        """Remove the attempt, its audio and its follow-up replies' audio (the only place
+        audio is ever removed)."""
+        with self._write() as db:
+            row = db.execute("SELECT audio_path, followups_json FROM attempts WHERE id = ?",
                              (attempt_id,)).fetchone()
             if row is None:
                 raise AttemptNotFound(attempt_id)
             db.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
-        path = self._audio(row["audio_path"])
-        if path is not None and path.resolve().is_relative_to(self.audio_dir.resolve()):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        paths = [self._audio(row["audio_path"])]
+        paths += [self.audio_dir / Path(str(f["audio"])).name
+                  for f in _list_json(row["followups_json"])
+                  if isinstance(f, dict) and f.get("audio")]
+        for path in paths:
+            if path is not None and path.resolve().is_relative_to(self.audio_dir.resolve()):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
 
     def reanalyse(self, attempt_ids: int | Iterable[int] | None = None,
                   analyzer: Callable[..., Report] | None = None) -> list[Reanalysed]:

@@ -153,3 +153,25 @@ def test_rule_failures_count_findings_per_question(tmp_path):
         failures = store.rule_failures()
     assert failures["ownership-failure"]["we_language"] >= 1
     assert sum(failures["ownership-failure"].values()) == len(report.findings)
+
+
+def test_followup_replies_are_kept_with_their_attempt_and_deleted_with_it(store, words, report):
+    keep = store.begin_attempt(question="ownership-failure")
+    store.finish_attempt(keep.id, words, report)
+    other = store.begin_attempt(question="ownership-failure")
+    reply = store.new_audio_file(keep.id)
+    reply.write_bytes(b"fLaC reply")
+    other_reply = store.new_audio_file(other.id)
+    assert reply.parent == store.audio_dir and reply != other_reply
+    drill = [{"followup": "did-you-escalate", "weak": True, "audio": reply.name,
+              "words": [{"text": "I", "start": 0.0, "end": 0.2}]}]
+    store.set_followups(keep.id, drill)
+
+    assert store.get(keep.id).followups == drill
+    assert store.get(other.id).followups == []
+    with pytest.raises(AttemptNotFound):
+        store.set_followups(9999, drill)
+
+    store.delete(keep.id)
+    assert not reply.exists() and not keep.audio_path.exists()
+    assert other_reply.exists() and other.audio_path.exists()

@@ -1,0 +1,1 @@
+"""Interviewer follow-up drills after a main answer."""
