@@ -42,7 +42,9 @@ def section_missing(ctx: Context) -> list[Hit]:
         anchor = before[-1].last_word if before else 0
         last = max(0, min(anchor, n - 1))
         first = ctx.clause_start(last, 8)
-        hits.append(Hit(first, last, section=None, fields={
+        # DESIGN.md: a missing section's finding names that section (its words are where
+        # the section should have been).
+        hits.append(Hit(first, last, section=label, fields={
             "section": label, "heard": ctx.span_text(first, last),
             "severity": "major" if label in _MAJOR_MISSING else "minor",
         }))

@@ -145,6 +145,7 @@ def test_missing_reflection_is_reported():
     rep = analyze(timed(SIT + TASK + ACTION + RESULT), principle="ownership")
     missing = [f for f in rep.findings if f.rule == "section_missing"]
     assert any("reflection" in f.message for f in missing)
+    assert [f.section for f in missing] == ["reflection"]  # DESIGN.md: ``section`` names it
 
 
 def test_escalation_suggestion_carries_the_strong_counterpart():
