@@ -149,6 +149,21 @@ class QuestionChooser(QWidget):
         index = self.lens.findData(lens) if lens else 0
         self.lens.setCurrentIndex(max(0, index))
 
+    def reload_catalogue(self, select_qid: str | None = None) -> None:
+        """Rebuild the tree from the (refreshed) default catalogue, e.g. after a pack was
+        imported; selects ``select_qid``, else keeps the current question, level and lens
+        (the first question when the current one is gone)."""
+        from starcoach.rubric.packs import default_catalogue
+
+        keep = select_qid or self.question_id()
+        lens = self.lens_id()
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self.catalogue = default_catalogue()
+        self._populate()
+        self.tree.blockSignals(False)
+        self.select(keep, self.level_id(), lens)
+
     # ----------------------------------------------------------------- slots
     def _on_current(self, current: QTreeWidgetItem | None, _previous=None) -> None:
         qid = current.data(0, ID_ROLE) if current is not None else None

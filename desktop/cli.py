@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     pick.add_argument("--weakest", action="store_true",
                       help="questions aimed at the rules your past attempts failed most")
     qs.set_defaults(func=cmd_questions)
+    qs_sub = qs.add_subparsers(dest="questions_command", parser_class=_Parser,
+                               metavar="{import}")
+    imp = qs_sub.add_parser("import", help="add your own question pack (a .toml file)")
+    imp.add_argument("file", type=Path, help="the pack file (TOML)")
+    imp.set_defaults(func=cmd_questions_import)
     speech_cli.register(sub)
     register_history(sub)
     return parser
@@ -143,6 +148,37 @@ def cmd_questions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_questions_import(args: argparse.Namespace) -> int:
+    from starcoach.desktop.bank.imports import import_pack
+    from starcoach.rubric.packs import PackError, default_catalogue
+
+    try:
+        dest = import_pack(args.file)
+    except PackError as exc:
+        return _fail(str(exc))
+    cat = default_catalogue()
+    ids = [q.id for q in cat.questions.values() if cat.packs.get(q.pack) == str(dest)]
+    sys.stdout.write(f"Imported {len(ids)} question{'s' if len(ids) != 1 else ''} "
+                     f"into {dest}\n")
+    for qid in ids:
+        sys.stdout.write(f"  {qid}\n")
+    return EXIT_OK
+
+
+def _activate_user_packs() -> None:
+    """Commands that read the question bank see the person's imported packs too; a pack
+    that can no longer be used is skipped with one line on stderr, never fatal."""
+    from starcoach.desktop.bank.imports import activate_user_packs
+    from starcoach.rubric.packs import PackError
+
+    try:
+        problems = activate_user_packs()
+    except PackError:  # a bundled pack is broken: the command itself reports it
+        return
+    for problem in problems:
+        sys.stderr.write(f"starcoach: warning: skipped your pack {problem}\n")
+
+
 class _ModelMissing(Exception):
     pass
 
@@ -168,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         return launch_app()
+    if args.command in ("questions", "analyze", "history"):
+        _activate_user_packs()
     return int(args.func(args))
 
 

@@ -2,13 +2,22 @@
 
 Packs are TOML data files. They are validated on load, and any problem is reported as
 ``PackError("<file>: <field>: <problem>")`` so a person editing one knows where to look.
-A pack can only *configure* detectors that exist in code (by rule id); it never runs code.
+A pack can only *configure* detectors that exist in code (by rule id); it never runs code:
+the loader only parses TOML (``tomllib``) and copies strings and numbers out of it, so text
+that looks like code in a pack is just text. Nothing here evaluates, imports or formats
+pack content beyond checking ``{placeholder}`` names.
+
+The bundled packs are always loaded strictly. Extra packs (a person's own, imported ones:
+``set_extra_packs``) join the default catalogue; one that cannot be used is skipped and
+its problem recorded (``extra_pack_problems``), so a broken user pack never stops the app.
 """
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -99,6 +108,7 @@ class Catalogue:
     lenses: dict[str, Lens]
     questions: dict[str, Question]
     rubric_version: str
+    packs: dict[str, str] = field(default_factory=dict)  # pack id → the file it came from
 
 
 class _Reader:
@@ -183,36 +193,103 @@ def _targets(r: _Reader, key: str, required: bool = False) -> dict[str, float]:
     return out
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _parse_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
+    """``path``'s TOML (or ``data``, reported as ``path``): only parsed, never executed."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        if data is None:
+            with path.open("rb") as fh:
+                data = fh.read()
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: not valid TOML: {exc}") from None
+        raise PackError(f"{path}: {_toml_where(exc)}not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise PackError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise PackError(f"{path}: cannot read: {exc.strerror}") from None
 
 
+def _load_toml(path: Path) -> dict[str, Any]:
+    return _parse_toml(path)
+
+
+def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
+    """``"line 3: "`` from a TOML error (its message ends "(at line 3, column 6)")."""
+    match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+    return f"line {match.group(1)}: " if match else ""
+
+
 def packs_dir() -> Path:
     return Path(str(resources.files("starcoach.assets") / "packs"))
 
 
-def load_catalogue(extra: list[Path] | None = None) -> Catalogue:
-    """The core rubric (``core.toml``) plus every other bundled pack and ``extra`` files."""
+def load_catalogue(extra: Sequence[Path | str] | None = None, *,
+                   problems: list[str] | None = None) -> Catalogue:
+    """The core rubric (``core.toml``) plus every other bundled pack and ``extra`` files.
+
+    Bundled packs are strict: any problem raises ``PackError``. ``extra`` packs too,
+    unless ``problems`` is given: then an unusable extra pack is skipped (none of its
+    questions join) and its one-line ``PackError`` message is appended to ``problems``.
+    """
     directory = packs_dir()
     core_path = directory / "core.toml"
     cat = _read_core(core_path)
     paths = sorted(p for p in directory.glob("*.toml") if p.name != "core.toml")
-    for path in [*paths, *(extra or [])]:
+    for path in paths:
         _read_question_pack(Path(path), cat)
+    for path in extra or []:
+        try:
+            _read_question_pack(Path(path), cat)
+        except PackError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
     return cat
+
+
+_extra_packs: tuple[Path, ...] = ()
+_extra_problems: list[str] = []
 
 
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
-    return load_catalogue()
+    """The bundled packs plus the extra packs set by ``set_extra_packs`` (cached)."""
+    problems: list[str] = []
+    cat = load_catalogue(_extra_packs, problems=problems)
+    _extra_problems[:] = problems
+    return cat
+
+
+def set_extra_packs(paths: Iterable[Path | str]) -> list[str]:
+    """Make ``default_catalogue`` include ``paths`` (a person's imported packs), rebuilding
+    it now; returns the problems of the extra packs it had to skip (empty when all load)."""
+    global _extra_packs
+    _extra_packs = tuple(Path(p) for p in paths)
+    default_catalogue.cache_clear()
+    default_catalogue()
+    return extra_pack_problems()
+
+
+def extra_packs() -> tuple[Path, ...]:
+    """The extra pack files ``default_catalogue`` currently includes (or tried to)."""
+    return _extra_packs
+
+
+def extra_pack_problems() -> list[str]:
+    """``"<file>: <field>: <problem>"`` for each extra pack the default catalogue skipped."""
+    default_catalogue()
+    return list(_extra_problems)
+
+
+def read_pack_id(path: Path, data: bytes | None = None) -> str:
+    """The ``[pack] id`` of a question pack file (or of ``data``, reported as ``path``)."""
+    return _Reader(str(path), _parse_toml(path, data)).table("pack").text("id")
+
+
+def check_pack(path: Path, against: Catalogue, data: bytes | None = None) -> list[str]:
+    """Validate a question pack as if it were added to ``against``, changing nothing;
+    returns its question ids. Raises ``PackError`` naming ``path``, field and problem."""
+    _, questions = _stage_question_pack(path, _parse_toml(path, data), against)
+    return list(questions)
 
 
 def _read_core(path: Path) -> Catalogue:
@@ -274,21 +351,38 @@ def _read_core(path: Path) -> Catalogue:
         targets=_targets(r, "targets", required=True),
         expected_sections=r.str_list("expected_sections", SECTION_LABELS),
         levels=levels, principles=principles, lenses=lenses, questions={},
-        rubric_version=version,
+        rubric_version=version, packs={meta.text("id", "core"): str(path)},
     )
 
 
 def _read_question_pack(path: Path, cat: Catalogue) -> None:
-    r = _Reader(str(path), _load_toml(path))
+    """Add one question pack to ``cat``: all of its questions, or (on error) none."""
+    pack_id, questions = _stage_question_pack(path, _load_toml(path), cat)
+    cat.questions.update(questions)
+    cat.packs[pack_id] = str(path)
+
+
+def _stage_question_pack(path: Path, data: dict[str, Any],
+                         cat: Catalogue) -> tuple[str, dict[str, Question]]:
+    """Read a question pack against ``cat`` without changing it."""
+    r = _Reader(str(path), data)
     pack_id = r.table("pack").text("id")
+    if pack_id in cat.packs:
+        raise r.fail("pack.id", f"pack id {pack_id!r} is already used by "
+                                f"{Path(cat.packs[pack_id]).name}")
     qs = r.get("questions", list)
+    staged: dict[str, Question] = {}
     for n, raw in enumerate(qs):
         if not isinstance(raw, dict):
             raise r.fail(f"questions[{n}]", "must be a table")
         q = _Reader(str(path), raw, f"questions[{n}].")
         qid = q.text("id")
-        if qid in cat.questions:
+        if qid in staged:
             raise q.fail("id", f"duplicate question id {qid!r}")
+        if qid in cat.questions:
+            where = cat.packs.get(cat.questions[qid].pack)
+            raise q.fail("id", f"duplicate question id {qid!r} (already in "
+                               f"{Path(where).name if where else cat.questions[qid].pack})")
         principle = q.text("principle")
         if principle not in cat.principles:
             raise q.fail("principle", f"unknown principle {principle!r}")
@@ -316,12 +410,13 @@ def _read_question_pack(path: Path, cat: Catalogue) -> None:
         targets = dict(cat.targets)
         targets.update(_targets(q, "targets"))
         expected = q.str_list("expected_sections", SECTION_LABELS) or cat.expected_sections
-        cat.questions[qid] = Question(
+        staged[qid] = Question(
             id=qid, principle=principle, text=q.text("text"), pack=pack_id,
             lenses=lenses, targets=targets, expected_sections=expected,
             suggestions=suggestions, rules=_severity_map(q, "rules", set(cat.rules)),
             followups=tuple(followups), notes=q.get("notes", dict, {}),
         )
+    return pack_id, staged
 
 
 @dataclass(frozen=True, slots=True)

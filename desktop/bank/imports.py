@@ -1,0 +1,96 @@
+"""A person's own question packs: validated, copied into ``<data folder>/packs/``, loaded.
+
+A pack is a TOML file and only ever TOML: the loader parses it with ``tomllib`` and copies
+strings and numbers out of it, so a pack can never run code, however its text looks.
+Importing checks the file against everything already loaded (the bundled packs and the
+packs imported before), so a malformed pack is refused with one line
+``"<file>: <field>: <problem>"`` and nothing is copied. A pack imported earlier that has
+since become unusable (edited by hand, truncated) is skipped at start and reported, never
+fatal. Qt-free: the CLI and the app share it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from starcoach.rubric.packs import (
+    PackError,
+    check_pack,
+    load_catalogue,
+    read_pack_id,
+    set_extra_packs,
+)
+from starcoach.speech.models import data_dir
+
+PACK_SUFFIX = ".toml"
+
+
+def user_packs_dir() -> Path:
+    """Where imported packs live (``STARCOACH_DATA_DIR`` moves it with the data folder)."""
+    return data_dir() / "packs"
+
+
+def user_pack_paths() -> list[Path]:
+    """The imported pack files, in a stable (name) order."""
+    folder = user_packs_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"*{PACK_SUFFIX}") if p.is_file())
+
+
+def activate_user_packs() -> list[str]:
+    """Make the default catalogue include the imported packs; returns one line per pack
+    that had to be skipped (``"<file>: <field>: <problem>"``), empty when all loaded."""
+    return set_extra_packs(user_pack_paths())
+
+
+def _pack_id_or_none(path: Path) -> str | None:
+    try:
+        return read_pack_id(path)
+    except PackError:
+        return None
+
+
+def _destination(source: Path, pack_id: str, existing: list[Path]) -> Path:
+    """Where the import goes: over the imported pack with the same id (re-importing an
+    edited pack updates it), else the source's name, numbered if another pack has it."""
+    for path in existing:
+        if _pack_id_or_none(path) == pack_id:
+            return path
+    folder = user_packs_dir()
+    stem = source.stem or "pack"
+    candidate = folder / f"{stem}{PACK_SUFFIX}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}{PACK_SUFFIX}"
+        n += 1
+    return candidate
+
+
+def import_pack(source: Path | str) -> Path:
+    """Validate ``source`` and copy it into the user packs folder; returns the copy.
+
+    Raises ``PackError("<file>: <field>: <problem>")`` naming ``source`` when it cannot
+    be used (not TOML, a missing or mistyped field, an unknown principle, lens or rule, a
+    question id that already exists); then nothing is copied. A pack with the same
+    ``[pack] id`` as one imported before replaces it; any other pack never overwrites a
+    file: a taken name gets a number. The default catalogue includes the pack on return.
+    """
+    source = Path(source)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    pack_id = read_pack_id(source, data)
+    existing = user_pack_paths()
+    dest = _destination(source, pack_id, existing)
+    others = [p for p in existing if p != dest]
+    against = load_catalogue(others, problems=[])  # a broken earlier import never blocks
+    check_pack(source, against, data)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(f".{dest.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, dest)
+    activate_user_packs()
+    return dest
