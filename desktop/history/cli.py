@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from starcoach.desktop.history.store import HistoryStore
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-EXPORT_FORMATS = ("pdf", "html", "md", "flac")
+EXPORT_FORMATS = ("pdf", "html", "md", "flac")  # history.exporting's, without importing it
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -179,31 +179,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export(store: HistoryStore, args: argparse.Namespace) -> int:
-    from starcoach.desktop.history.export import ExportError, to_html, to_markdown
+    from starcoach.desktop.history.export import ExportError
+    from starcoach.desktop.history.exporting import write_export
 
-    attempt = store.get(args.id)
-    ext = args.format
-    target: Path = args.output or Path(f"attempt-{attempt.id}.{ext}")
-    if target.is_dir():
-        target = target / f"attempt-{attempt.id}.{ext}"
+    target: Path = args.output or Path(f"attempt-{args.id}.{args.format}")
     try:
-        if ext == "flac":
-            from starcoach.desktop.history.audio import copy_audio
-
-            source = store.audio_file(attempt.id)
-            if source is None:
-                return _fail(f"attempt {attempt.id} has no audio file", EXIT_FAIL)
-            target = copy_audio(source, target)
-        elif ext == "pdf":
-            try:
-                from starcoach.desktop.history.pdf import write_pdf
-            except ImportError as exc:
-                return _fail(f"PDF export needs PySide6 ({exc})", EXIT_FAIL)
-            write_pdf(attempt, target)
-        else:
-            text = to_markdown(attempt) if ext == "md" else to_html(attempt)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        target = write_export(store, args.id, args.format, target)
     except ExportError as exc:
         return _fail(str(exc), EXIT_FAIL)
     except OSError as exc:

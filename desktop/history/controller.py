@@ -1,0 +1,164 @@
+"""Wiring between the history store and the screens: opening a kept attempt in the review
+(with its recording), saving split corrections back, transcribing a recording that has no
+transcript, and recovering interrupted recordings when the window first shows.
+
+The main window owns one ``HistoryController``; the store work that can take time
+(recovering, transcribing) runs on workers and reports back on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+from starcoach.desktop.errors import log
+from starcoach.desktop.practice.workers import Job, start_job
+
+
+class HistoryController(QObject):
+    attemptOpened = Signal(int)  # shown in the review
+    transcribed = Signal(int)  # a recording became an analysed attempt
+    recovered = Signal(list)  # ids of recordings recovered at start
+    problem = Signal(str, str)  # title, one line
+    modelNeeded = Signal()  # transcribing needs a speech model first
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.jobs: dict[str, Job] = {}
+        self.last_message: QMessageBox | None = None
+        self.transcribing: int | None = None
+        window.review.reportChanged.connect(self.save_correction)
+
+    @property
+    def store(self) -> Any:
+        return self.window.practice.store
+
+    # ----------------------------------------------------------------- open
+    def open_attempt(self, attempt_id: int) -> bool:
+        """Show a stored attempt in the review: its report as stored, its marks, its audio."""
+        from starcoach.desktop.history.records import AttemptNotFound
+        from starcoach.desktop.history.reports import report_from_json
+
+        w = self.window
+        try:
+            attempt = self.store.get(attempt_id)
+        except AttemptNotFound as exc:
+            self.problem.emit("Cannot open this attempt", str(exc))
+            return False
+        if not attempt.report:
+            return self.transcribe(attempt_id)
+        report = report_from_json(attempt.report)
+        s = attempt.summary
+        if s.question:
+            w.chooser.select(s.question, s.level, s.lens)
+        q = w.chooser.catalogue.questions.get(s.question or "")
+        w.review.marks = list(attempt.marks)
+        w.review.set_report(report, question_text=q.text if q else "", keep_marks=True)
+        w.review.set_audio(self.store.audio_file(attempt_id), attempt_id)
+        w.review.followups = list(attempt.followups)
+        w.show_review()
+        self.attemptOpened.emit(attempt_id)
+        return True
+
+    def save_correction(self, report: Any) -> None:
+        """The person corrected the split of a kept attempt: keep the marks and new report."""
+        attempt_id = self.window.review.attempt_id
+        if attempt_id is None:
+            return
+        try:
+            self.store.finish_attempt(attempt_id, report.words, report,
+                                      self.window.review.marks)
+        except Exception:  # the review still shows it; the next correction retries
+            log.exception("could not save the corrected split of attempt %s", attempt_id)
+
+    # ----------------------------------------------------------------- transcribe
+    def transcribe(self, attempt_id: int) -> bool:
+        """Transcribe a kept recording that has no transcript, then open it."""
+        practice = self.window.practice
+        if self.transcribing is not None:
+            return False
+        if practice.recording:
+            self.problem.emit("Recording in progress",
+                              "Finish the answer you are recording first.")
+            return False
+        if practice.transcriber is None:
+            if practice.loader.loading:
+                self.problem.emit("Speech model loading",
+                                  "The speech model is still loading; try again in a moment.")
+            else:
+                self.modelNeeded.emit()
+            return False
+        from starcoach.desktop.history.recovered import transcribe_attempt
+
+        store, transcriber, model = self.store, practice.transcriber, practice.model_name
+        self.transcribing = attempt_id
+        self.window.statusBar().showMessage("Transcribing the recording…")
+        self.jobs["transcribe"] = start_job(
+            lambda: transcribe_attempt(store, attempt_id, transcriber, model),
+            "transcribe-attempt", self,
+            lambda _report: self._transcribed(attempt_id), self._transcribe_failed)
+        return True
+
+    def _transcribed(self, attempt_id: int) -> None:
+        self.transcribing = None
+        self.window.statusBar().showMessage("Transcribed.", 5000)
+        self.window.history.refresh(attempt_id)
+        self.transcribed.emit(attempt_id)
+        self.open_attempt(attempt_id)
+
+    def _transcribe_failed(self, exc: BaseException) -> None:
+        self.transcribing = None
+        self.window.statusBar().clearMessage()
+        from starcoach.desktop.history.records import HistoryError
+        from starcoach.speech.errors import SpeechError
+
+        if not isinstance(exc, SpeechError | HistoryError):
+            raise exc  # the friendly error dialog, with details
+        self.problem.emit("Cannot transcribe this recording",
+                          f"{exc} The recording is kept.")
+
+    # ----------------------------------------------------------------- start-up
+    def recover_on_start(self) -> None:
+        """Mark recordings a crash interrupted as recovered (on a worker: their durations are
+        read from the audio), then tell the person; a database that had to be set aside is
+        reported too."""
+        store = self.store
+        if store.notice:
+            self.problem.emit("History set aside", store.notice)
+        self.jobs["recover"] = start_job(store.recover, "recover-attempts", self,
+                                         self._recovered, self._recover_failed)
+
+    def _recovered(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        log.info("recovered interrupted recordings: %s", ids)
+        self.window.history.refresh()
+        self.recovered.emit(list(ids))
+        n = len(ids)
+        box = QMessageBox(QMessageBox.Icon.Information, "Recording recovered",
+                          ("StarCoach stopped while you were answering. "
+                           + ("Your recording was kept" if n == 1 else
+                              f"{n} recordings were kept")
+                           + " up to the moment it stopped. Open it in History to transcribe "
+                           "and review it."),
+                          QMessageBox.StandardButton.NoButton, self._parent_widget())
+        show = box.addButton("Open History", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setObjectName("recovered")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def done() -> None:
+            if box.clickedButton() is show:
+                self.window.show_history(ids[0])
+
+        box.finished.connect(lambda _r: done())
+        self.last_message = box
+        box.open()
+
+    def _recover_failed(self, exc: BaseException) -> None:
+        log.error("could not recover interrupted recordings: %s", exc)
+
+    def _parent_widget(self) -> QWidget | None:
+        return self.window if isinstance(self.window, QWidget) else None

@@ -1,0 +1,121 @@
+"""The history list as a Qt table model: one row per attempt, newest first.
+
+Rows are the store's cheap :class:`AttemptSummary` records (no words, no report), so a
+thousand attempts list in milliseconds. Sorting happens on the view through a proxy; each
+cell also carries a sort key (``SORT_ROLE``) so dates, durations and scores sort as values.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from starcoach.desktop.history.records import AttemptSummary
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Date", "Question", "Principle", "Length", "Verdict", "Findings", "Notes")
+STATUS_TEXT = {
+    "recording": "Recording…",
+    "recorded": "Not analysed yet",
+    "recovered": "Recovered: not transcribed",
+}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def local_time(started_at: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(started_at).astimezone()
+    except ValueError:
+        return None
+
+
+def clock(seconds: float) -> str:
+    s = max(0, round(seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class AttemptTableModel(QAbstractTableModel):
+    """Attempt summaries for a ``QTableView``; ``question_text`` and ``principle_name``
+    turn ids into what people read."""
+
+    def __init__(self, question_text: dict[str, str] | None = None,
+                 principle_name: dict[str, str] | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[AttemptSummary] = []
+        self.question_text = question_text or {}
+        self.principle_name = principle_name or {}
+
+    def set_rows(self, rows: list[AttemptSummary]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_of(self, attempt_id: int) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.id == attempt_id), -1)
+
+    # ----------------------------------------------------------------- model API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == ID_ROLE:
+            return r.id
+        if role == SORT_ROLE:
+            key = self._sort_key(r, column)
+            return self._display(r, column).casefold() if key is None else key
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "Question":
+                return self.question_text.get(r.question or "", r.question or "")
+            if column == "Notes" and r.notes:
+                return r.notes
+            if column == "Verdict" and r.status != "analysed":
+                return "Open it to transcribe the recording and see its review."
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("Length", "Findings"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, r: AttemptSummary, column: str) -> str:
+        if column == "Date":
+            when = local_time(r.started_at)
+            return when.strftime("%Y-%m-%d %H:%M") if when else r.started_at
+        if column == "Question":
+            return self.question_text.get(r.question or "", r.question or "(no question)")
+        if column == "Principle":
+            return self.principle_name.get(r.principle or "", r.principle or "")
+        if column == "Length":
+            return clock(r.duration_s)
+        if column == "Verdict":
+            return r.verdict or STATUS_TEXT.get(r.status, r.status)
+        if column == "Findings":
+            return "" if r.finding_count is None else str(r.finding_count)
+        return r.notes.splitlines()[0] if r.notes else ""
+
+    @staticmethod
+    def _sort_key(r: AttemptSummary, column: str) -> Any:
+        if column == "Date":
+            return r.started_at
+        if column == "Length":
+            return r.duration_s
+        if column == "Findings":
+            return -1 if r.finding_count is None else r.finding_count
+        if column == "Verdict":
+            return -1 if r.overall is None else r.overall
+        return None
