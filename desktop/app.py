@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 from starcoach.desktop import errors
 from starcoach.desktop.chooser import QuestionChooser
+from starcoach.desktop.history.controller import HistoryController
+from starcoach.desktop.history.view import HistoryView
 from starcoach.desktop.practice import PracticeScreen
 from starcoach.desktop.practice.session import Question
 from starcoach.desktop.review import ReviewScreen
@@ -52,11 +54,15 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("StarCoach")
         self.last_message: QMessageBox | None = None
         self.last_dialog = None
+        from starcoach.desktop.bank.imports import activate_user_packs
 
+        self.pack_problems = activate_user_packs()  # imported packs, before any question shows
         self.chooser = QuestionChooser(self)
         self.review = ReviewScreen(self)
         self.practice = PracticeScreen(self.settings, self, loader=loader, store=store,
                                        stream_factory=stream_factory)
+        self.history = HistoryView(lambda: self.practice.store, self)
+        self.history_control = HistoryController(self)
         self._model_requested = False
         self.stack = QStackedWidget(self)
         home = QWidget(self)
@@ -66,7 +72,12 @@ class MainWindow(QMainWindow):
         self.open_button = QPushButton("&Open answer…", home)
         self.open_button.setAccessibleName("Open answer")
         self.open_button.setToolTip("Review a written (.txt) or timed (.json) answer")
+        self.history_button = QPushButton("&History", home)
+        self.history_button.setAccessibleName("History")
+        self.history_button.setToolTip("Every attempt you recorded, to replay and compare "
+                                       "(Ctrl+H)")
         row = QHBoxLayout()
+        row.addWidget(self.history_button)
         row.addStretch(1)
         row.addWidget(self.open_button)
         row.addWidget(self.practise_button)
@@ -74,11 +85,26 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.chooser)
         self.stack.addWidget(self.review)
         self.stack.addWidget(self.practice)
+        self.stack.addWidget(self.history)
         self.setCentralWidget(self.stack)
 
         self._build_actions()
+        from starcoach.desktop.bank.actions import BankActions
+
+        self.bank = BankActions(self)
+        self.practice.recordingChanged.connect(lambda _r: self.bank.update_actions())
         self.open_button.clicked.connect(self.open_action.trigger)
         self.practise_button.clicked.connect(self.practise_action.trigger)
+        self.history_button.clicked.connect(lambda: self.show_history())
+        self.history.openRequested.connect(self.history_control.open_attempt)
+        self.history.transcribeRequested.connect(self.history_control.transcribe)
+        self.history.practiseRequested.connect(self.practise_question)
+        self.history.exported.connect(
+            lambda path: self.statusBar().showMessage(f"Exported to {path}", 5000))
+        self.history_control.problem.connect(self.show_problem)
+        self.history_control.modelNeeded.connect(lambda: self.offer_model())
+        self.review.playback.problem.connect(
+            lambda text: self.show_problem("Cannot play the recording", text))
         self.practice.reportReady.connect(self._on_practice_report)
         self.practice.modelNeeded.connect(self.offer_model)
         self.practice.modelReady.connect(
@@ -127,6 +153,10 @@ class MainWindow(QMainWindow):
         self.practise_action.setShortcut(QKeySequence("Ctrl+P"))
         self.practise_action.triggered.connect(self.show_practice)
         view.addAction(self.practise_action)
+        self.history_action = QAction("&History", self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.triggered.connect(lambda: self.show_history())
+        view.addAction(self.history_action)
         view.addSeparator()
         view.addAction(self.review.rerecord_action)
         view.addAction(self.review.reset_action)
@@ -155,6 +185,8 @@ class MainWindow(QMainWindow):
                                     is not self.chooser)
         self.practise_action.setEnabled(not recording)
         self.open_action.setEnabled(not recording)
+        self.history_action.setEnabled(not recording)
+        self.history_button.setEnabled(not recording)
         self.review_action.setEnabled(not on_review and self.review.report is not None)
         self.review.rerecord_action.setEnabled(on_review)
 
@@ -162,6 +194,19 @@ class MainWindow(QMainWindow):
     def show_questions(self) -> None:
         self.stack.setCurrentWidget(self.chooser)
         self.chooser.tree.setFocus()
+
+    def show_history(self, attempt_id: int | None = None) -> None:
+        """The history list, newest first (``attempt_id``: select that attempt)."""
+        if self.practice.recording:
+            return
+        self.history.refresh(attempt_id)
+        self.stack.setCurrentWidget(self.history)
+        self.history.table.setFocus()
+        self._update_actions()
+
+    def practise_question(self, question_id: str) -> None:
+        self.chooser.select(question_id, self.chooser.level_id(), self.chooser.lens_id())
+        self.show_practice()
 
     def show_practice(self) -> None:
         if self.practice.recording:
@@ -195,6 +240,8 @@ class MainWindow(QMainWindow):
         self.review.marks = marks_to_words(timed, report.words)
         self.review.set_report(report, question_text=self.practice.title.text(),
                                keep_marks=True)
+        if session is not None:
+            self.review.set_audio(session.audio_path, session.attempt_id)
         if corrected:
             self.review.reanalyse()
         if self.stack.currentWidget() is self.practice:
@@ -238,6 +285,8 @@ class MainWindow(QMainWindow):
             self.last_message = errors.show_known_error(self, exc)
             return False
         self.review.set_report(report, question_text=self.chooser.question_text())
+        self.review.set_audio(None)
+        self.review.followups = []
         self.stack.setCurrentWidget(self.review)
         self.review.transcript.setFocus()
         self.statusBar().showMessage(f"Reviewing {Path(path).name}", 5000)
@@ -264,6 +313,18 @@ class MainWindow(QMainWindow):
         dialog.installed.connect(lambda _model: self.practice.load_model())
         self.last_dialog = dialog
         dialog.open()
+
+    def show_problem(self, title: str, text: str) -> QMessageBox:
+        """One plain line about something that could not be done (nothing is lost)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAccessibleName(title)
+        box.setObjectName("problem")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        errors.log.info("%s: %s", title, text)
+        self.last_message = box
+        box.open()
+        return box
 
     def show_fault(self, fault) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Warning, fault.title, fault.text,
@@ -302,6 +363,11 @@ class MainWindow(QMainWindow):
         if not self._model_requested:  # the window first, then the model
             self._model_requested = True
             QTimer.singleShot(0, self.practice.load_model)
+            QTimer.singleShot(0, self.history_control.recover_on_start)
+            if self.pack_problems:
+                from starcoach.desktop.bank.import_dialog import show_pack_problems
+
+                self.last_message = show_pack_problems(self, self.pack_problems)
 
     # ----------------------------------------------------------------- errors
     def handle_exception(self, exc_type, exc, tb):

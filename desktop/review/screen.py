@@ -6,6 +6,8 @@ accumulated marks and hands the new report to every view at once.
 
 from __future__ import annotations
 
+import bisect
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 from starcoach.desktop.review import style
 from starcoach.desktop.review.findings import FindingsPanel
 from starcoach.desktop.review.metrics import MetricsPanel
+from starcoach.desktop.review.playback import PlaybackBar
 from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.review.transcript import TranscriptView
 from starcoach.rubric.model import Report
@@ -34,6 +37,8 @@ class ReviewScreen(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Review")
         self.report: Report | None = None
+        self.attempt_id: int | None = None  # the history attempt shown, if any
+        self.followups: list[dict] = []  # its follow-up drill, as stored
         self.marks: list[tuple[int, str]] = []
         self.question_text = ""
         self._syncing = False
@@ -76,6 +81,10 @@ class ReviewScreen(QWidget):
         self.transcript = TranscriptView(self)
         self.findings = FindingsPanel(self)
         self.metrics = MetricsPanel(self)
+        self.playback = PlaybackBar(self)
+        self.addAction(self.playback.toggle_action)
+        self.playback.toggle_action.setShortcutContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         header = QHBoxLayout()
         titles = QVBoxLayout()
@@ -84,6 +93,11 @@ class ReviewScreen(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(rerecord, 0, Qt.AlignmentFlag.AlignTop)
+        # "Next question (2 of 5)" during a mock interview (the Questions menu drives it)
+        self.next_button = QPushButton("Next question", self)
+        self.next_button.setAccessibleName("Next question")
+        self.next_button.setVisible(False)
+        header.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignTop)
 
         left = QSplitter(Qt.Orientation.Vertical, self)
         left.addWidget(self.transcript)
@@ -102,16 +116,19 @@ class ReviewScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.timeline)
+        layout.addWidget(self.playback)
         layout.addWidget(main, 1)
 
         self.findings.findingSelected.connect(self._on_finding_selected)
         self.transcript.wordActivated.connect(self._on_word_activated)
         self.transcript.markRequested.connect(self.mark_section)
+        self.playback.positionChanged.connect(self._on_playback_position)
 
     # ----------------------------------------------------------------- public API
     def set_report(self, report: Report, *, question_text: str | None = None,
                    keep_marks: bool = False) -> None:
-        """Show ``report``; a new answer starts with no manual marks."""
+        """Show ``report``; a new answer starts with no manual marks (its recording, if
+        any, comes with :meth:`set_audio`)."""
         if not keep_marks:
             self.marks = []
         if question_text is not None:
@@ -132,8 +149,31 @@ class ReviewScreen(QWidget):
             self.transcript.set_report(report)
             self.findings.set_report(report)
             self.metrics.set_report(report)
+            self.playback.set_sections([(s.label, s.start_s, s.end_s)
+                                        for s in report.sections])
         finally:
             self._syncing = False
+
+    def set_audio(self, path, attempt_id: int | None = None) -> None:
+        """The recording behind the shown report (``None``: nothing to play) and the history
+        attempt it belongs to."""
+        self.attempt_id = attempt_id
+        duration = self.report.duration_s if self.report is not None else 0.0
+        self.playback.set_audio(path, duration)
+
+    def play_from_word(self, index: int) -> bool:
+        """Play the recording from word ``index`` (a little before it, so it is heard whole)."""
+        if self.report is None or not self.playback.isVisibleTo(self) \
+                or not 0 <= index < len(self.report.words):
+            return False
+        return self.playback.play(max(0.0, self.report.words[index].start - 0.1))
+
+    def word_at_time(self, seconds: float) -> int:
+        """The word being heard at ``seconds``: the last one started by then (-1: none)."""
+        if self.report is None:
+            return -1
+        starts = [w.start for w in self.report.words]
+        return bisect.bisect_right(starts, seconds + 1e-3) - 1
 
     def mark_section(self, word: int, label: str) -> None:
         """"<label> starts at ``word``": add the mark (replacing one on the same word) and
@@ -172,7 +212,12 @@ class ReviewScreen(QWidget):
     def _on_finding_selected(self, index: int) -> None:
         self.transcript.select_finding(index)
 
+    def _on_playback_position(self, seconds: float) -> None:
+        self.transcript.set_playing_word(self.word_at_time(seconds) if self.playback.playing
+                                         or seconds > 0 else -1)
+
     def _on_word_activated(self, word: int) -> None:
+        self.play_from_word(word)
         ids = self.transcript.findings_at_word(word)
         if not ids or self.report is None:
             self.findings.select_finding(-1)

@@ -109,3 +109,13 @@ def rule_title(rule_id: str) -> str:
 
     spec = default_catalogue().rules.get(rule_id)
     return spec.title if spec is not None else rule_id.replace("_", " ").capitalize()
+
+
+def playing_format(palette: QPalette) -> QTextCharFormat:
+    """The word being heard during playback: text and background swapped to the palette's
+    strongest pair, bold, so it stands out over section tints and finding highlights."""
+    fmt = QTextCharFormat()
+    fmt.setBackground(palette.color(QPalette.ColorRole.Text))
+    fmt.setForeground(palette.color(QPalette.ColorRole.Base))
+    fmt.setFontWeight(700)
+    return fmt

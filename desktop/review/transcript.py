@@ -54,6 +54,8 @@ class TranscriptView(QTextEdit):
         self.report: Report | None = None
         self._word_ranges: list[tuple[int, int]] = []
         self._selected = -1
+        self._playing = -1
+        self._finding_selection: list[QTextEdit.ExtraSelection] = []
         self._press_pos: QPoint | None = None
         for n, label in enumerate(SECTION_LABELS, start=1):
             action = QAction(f"{style.section_name(label)} starts here", self)
@@ -66,6 +68,8 @@ class TranscriptView(QTextEdit):
     def set_report(self, report: Report) -> None:
         self.report = report
         self._selected = -1
+        self._playing = -1
+        self._finding_selection = []
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -73,6 +77,7 @@ class TranscriptView(QTextEdit):
         doc = self.document()
         doc.clear()
         self._word_ranges = []
+        self._finding_selection = []
         self.setExtraSelections([])
         if report is None:
             return
@@ -186,7 +191,8 @@ class TranscriptView(QTextEdit):
         self._selected = index
         if self.report is None or not 0 <= index < len(self.report.findings):
             self._selected = -1
-            self.setExtraSelections([])
+            self._finding_selection = []
+            self._show_selections()
             return
         start, end = self.finding_range(index)
         sel = QTextEdit.ExtraSelection()
@@ -196,7 +202,8 @@ class TranscriptView(QTextEdit):
         palette = self.palette()
         sel.format.setBackground(palette.color(QPalette.ColorRole.Highlight))
         sel.format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
-        self.setExtraSelections([sel])
+        self._finding_selection = [sel]
+        self._show_selections()
         caret = QTextCursor(self.document())
         caret.setPosition(end)
         self.setTextCursor(caret)
@@ -207,6 +214,41 @@ class TranscriptView(QTextEdit):
 
     def selected_finding(self) -> int:
         return self._selected
+
+    # ----------------------------------------------------------------- playback
+    def set_playing_word(self, index: int) -> None:
+        """Mark word ``index`` as the one being heard (-1: none) and keep it in view, without
+        moving the caret or the finding selection."""
+        if self.report is None or not 0 <= index < len(self._word_ranges):
+            index = -1
+        if index == self._playing:
+            return
+        self._playing = index
+        self._show_selections()
+        if index >= 0:
+            start = self._word_ranges[index][0]
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            rect = self.cursorRect(cursor)
+            view = self.viewport().rect()
+            if not view.adjusted(0, rect.height(), 0, -rect.height() * 2).contains(rect):
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + rect.top() - view.height() // 3)
+
+    def playing_word(self) -> int:
+        return self._playing
+
+    def _show_selections(self) -> None:
+        selections = list(self._finding_selection)
+        if self._playing >= 0:
+            start, end = self._word_ranges[self._playing]
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = QTextCursor(self.document())
+            sel.cursor.setPosition(start)
+            sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            sel.format = style.playing_format(self.palette())
+            selections.append(sel)
+        self.setExtraSelections(selections)
 
     # ----------------------------------------------------------------- context menu
     def section_menu(self, word: int) -> QMenu:
