@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -32,7 +31,6 @@ from starcoach.desktop.practice import PracticeScreen
 from starcoach.desktop.practice.session import Question
 from starcoach.desktop.review import ReviewScreen
 from starcoach.desktop.settings import (
-    THEMES,
     apply_theme,
     open_settings,
     set_application_names,
@@ -120,63 +118,9 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- actions
     def _build_actions(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.open_action = QAction("&Open Answer…", self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self.choose_answer_file)
-        file_menu.addAction(self.open_action)
-        self.settings_action = QAction("&Settings…", self)
-        self.settings_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Preferences),
-                                           QKeySequence("Ctrl+,")])
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.settings_action.triggered.connect(self.open_settings_dialog)
-        file_menu.addAction(self.settings_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        from starcoach.desktop.menus import build_menus
 
-        view = menu.addMenu("&View")
-        self.back_action = QAction("&Questions", self)
-        self.back_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Back),
-                                       QKeySequence("Ctrl+Shift+Q")])
-        self.back_action.triggered.connect(self.show_questions)
-        view.addAction(self.back_action)
-        self.review_action = QAction("&Review", self)
-        self.review_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Forward))
-        self.review_action.triggered.connect(self.show_review)
-        view.addAction(self.review_action)
-        self.practise_action = QAction("&Practise", self)
-        self.practise_action.setShortcut(QKeySequence("Ctrl+P"))
-        self.practise_action.triggered.connect(self.show_practice)
-        view.addAction(self.practise_action)
-        self.history_action = QAction("&History", self)
-        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
-        self.history_action.triggered.connect(lambda: self.show_history())
-        view.addAction(self.history_action)
-        view.addSeparator()
-        view.addAction(self.review.rerecord_action)
-        view.addAction(self.review.reset_action)
-        view.addSeparator()
-        theme_menu = view.addMenu("&Theme")
-        self.theme_group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for theme, text in zip(THEMES, ("Follow &System", "&Light", "&Dark"), strict=True):
-            action = QAction(text, self, checkable=True)
-            action.setData(theme)
-            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
-            self.theme_group.addAction(action)
-            theme_menu.addAction(action)
-            self.theme_actions[theme] = action
-
-        help_menu = menu.addMenu("&Help")
-        about = QAction("&About StarCoach", self)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        build_menus(self)
 
     def _update_actions(self, _index: int = 0) -> None:
         on_review = self.stack.currentWidget() is self.review
@@ -424,10 +368,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         super().closeEvent(event)
 
-    def _about(self) -> None:
-        QMessageBox.about(self, "About StarCoach",
-                          "<p><b>StarCoach</b></p><p>Rehearse spoken STAR answers offline: "
-                          "sections timed, feedback drawn on your own words.</p>")
 
 
 def run(argv: list[str] | None = None) -> int:
