@@ -162,7 +162,8 @@ HARNESS = Path(__file__).resolve().parent / "cli_harness.py"
 
 
 class FakeMic:
-    """An ALSA capture device ``fakemic`` reading s16 16 kHz samples that the test feeds.
+    """An ALSA capture device ``fakemic`` reading s16 16 kHz samples that the test feeds,
+    and a default playback device that writes what it is given to ``speaker``.
 
     The test process keeps the FIFO open read-write, so PortAudio's device probes never
     block; ``feed`` writes audio at real-time pace (then silence) from a thread.
@@ -176,10 +177,14 @@ class FakeMic:
         self._rw = os.open(self.fifo, os.O_RDWR)
         self._drain_fd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
         self.conf = folder / "asound.conf"
+        self.speaker = folder / "speaker.raw"  # what was played to the default device
         self.conf.write_text(
             f'pcm.fakemic {{ type file slave.pcm "null" file "/dev/null" '
             f'infile "{self.fifo}" format "raw" }}\n'
-            'pcm.!default { type asym playback.pcm "null" capture.pcm "fakemic" }\n'
+            # Playback lands in speaker.raw (truncated by each new stream, in the stream's
+            # format and rate, not paced in real time); capture stays ``fakemic``.
+            f'pcm.!default {{ type asym playback.pcm {{ type file slave.pcm "null" '
+            f'file "{self.speaker}" format "raw" }} capture.pcm "fakemic" }}\n'
         )
         self.alsa_config_path = f"/usr/share/alsa/alsa.conf:{self.conf}"
         self.fed = 0  # samples written
