@@ -1,8 +1,8 @@
 """The history list as a Qt table model: one row per attempt, newest first.
 
 Rows are the store's cheap :class:`AttemptSummary` records (no words, no report), so a
-thousand attempts list in milliseconds. Sorting happens on the view through a proxy; each
-cell also carries a sort key (``SORT_ROLE``) so dates, durations and scores sort as values.
+thousand attempts list in milliseconds. The model sorts itself (no proxy): dates,
+durations and scores sort as values.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from starcoach.desktop.history.records import AttemptSummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Date", "Question", "Principle", "Length", "Verdict", "Findings", "Notes")
 STATUS_TEXT = {
     "recording": "Recording…",
@@ -45,13 +44,39 @@ class AttemptTableModel(QAbstractTableModel):
                  principle_name: dict[str, str] | None = None, parent=None) -> None:
         super().__init__(parent)
         self.rows: list[AttemptSummary] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
         self.question_text = question_text or {}
         self.principle_name = principle_name or {}
 
     def set_rows(self, rows: list[AttemptSummary]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        if self._sort is not None:
+            self._sort_rows(*self._sort)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in Python by each column's value (dates, seconds, scores as numbers): a
+        thousand rows sort in about a millisecond, with no per-cell calls through Qt."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()  # the view's current row and selection
+        ids = [self.rows[i.row()].id if i.isValid() else None for i in before]
+        self._sort = (column, order)
+        self._sort_rows(column, order)
+        self.changePersistentIndexList(
+            before, [self.index(self.row_of(i), old.column()) if i is not None
+                     else QModelIndex() for old, i in zip(before, ids, strict=True)])
+        self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        name = COLUMNS[column]
+
+        def key(r: AttemptSummary) -> Any:
+            value = self._sort_key(r, name)
+            return (value is None, value if value is not None
+                    else self._display(r, name).casefold(), r.id)
+
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def row_of(self, attempt_id: int) -> int:
         return next((i for i, r in enumerate(self.rows) if r.id == attempt_id), -1)
@@ -76,9 +101,6 @@ class AttemptTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == ID_ROLE:
             return r.id
-        if role == SORT_ROLE:
-            key = self._sort_key(r, column)
-            return self._display(r, column).casefold() if key is None else key
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, column)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 from starcoach.desktop.history.detail import AttemptDetail, describe
 from starcoach.desktop.history.records import AttemptNotFound, AttemptSummary
-from starcoach.desktop.history.table import COLUMNS, ID_ROLE, SORT_ROLE, AttemptTableModel
+from starcoach.desktop.history.table import COLUMNS, ID_ROLE, AttemptTableModel
 
 PERIODS = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30))
 PROGRESS_ATTEMPTS = 20  # the chart shows a question's latest attempts
@@ -79,11 +79,8 @@ class HistoryView(QWidget):
         for combo in (self.principle, self.question, self.period):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
 
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView(self)
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setAccessibleName("Attempts")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -93,7 +90,11 @@ class HistoryView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row size hints
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(40)  # column widths from the first rows, not all
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("Question"), QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COLUMNS.index("Notes"), QHeaderView.ResizeMode.Interactive)
@@ -217,30 +218,29 @@ class HistoryView(QWidget):
                            "its recording, to replay and compare.")
         self.list_stack.setCurrentWidget(self.table if rows else self.empty)
         row = self.model.row_of(keep) if keep is not None else -1
-        self.select_row(self.proxy.mapFromSource(self.model.index(max(row, 0), 0)).row()
-                        if rows else -1)
+        self.select_row(max(row, 0) if rows else -1)
 
     def select_row(self, row: int) -> None:
-        if row < 0 or row >= self.proxy.rowCount():
+        if row < 0 or row >= self.model.rowCount():
             self.table.clearSelection()
-            self.table.setCurrentIndex(self.proxy.index(-1, -1))
+            self.table.setCurrentIndex(self.model.index(-1, -1))
             self._on_selected()
             return
         self.table.selectRow(row)
-        self.table.setCurrentIndex(self.proxy.index(row, 0))
+        self.table.setCurrentIndex(self.model.index(row, 0))
 
     def select_attempt(self, attempt_id: int) -> bool:
         row = self.model.row_of(attempt_id)
         if row < 0:
             return False
-        self.select_row(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+        self.select_row(row)
         return True
 
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        value = self.proxy.data(index, ID_ROLE)
+        value = self.model.data(index, ID_ROLE)
         return int(value) if value is not None else None
 
     def selected(self) -> AttemptSummary | None:
@@ -323,12 +323,12 @@ class HistoryView(QWidget):
         return box
 
     def delete(self, attempt_id: int) -> None:
-        row = self.proxy.mapFromSource(self.model.index(self.model.row_of(attempt_id), 0)).row()
+        row = self.model.row_of(attempt_id)
         with contextlib.suppress(AttemptNotFound):
             self.store.delete(attempt_id)
         self._progress_question = None
         self.refresh()
-        self.select_row(min(max(row, 0), self.proxy.rowCount() - 1))
+        self.select_row(min(max(row, 0), self.model.rowCount() - 1))
         self.changed.emit()
 
     # ----------------------------------------------------------------- export

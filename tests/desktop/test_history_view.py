@@ -232,3 +232,18 @@ def test_the_progress_tab_compares_the_questions_attempts(qtbot, store, filled):
         h.progress.attempt_chosen.emit(filled["weak"].id)
     assert opened.args == [filled["weak"].id]
     assert win.review.attempt_id == filled["weak"].id
+
+
+def test_columns_sort_by_value_and_the_selection_follows_the_attempt(qtbot, store, filled):
+    win = open_window(qtbot, store)
+    win.show_history(filled["weak"].id)
+    h = win.history
+    length = COLUMNS.index("Length")
+    h.table.sortByColumn(length, Qt.SortOrder.AscendingOrder)
+    durations = [r.duration_s for r in h.model.rows]
+    assert durations == sorted(durations)
+    h.table.sortByColumn(length, Qt.SortOrder.DescendingOrder)
+    assert [r.duration_s for r in h.model.rows] == sorted(durations, reverse=True)
+    assert h.selected_id() == filled["weak"].id
+    h.refresh()  # a reload keeps the chosen order
+    assert [r.duration_s for r in h.model.rows] == sorted(durations, reverse=True)
