@@ -247,3 +247,20 @@ def test_columns_sort_by_value_and_the_selection_follows_the_attempt(qtbot, stor
     assert h.selected_id() == filled["weak"].id
     h.refresh()  # a reload keeps the chosen order
     assert [r.duration_s for r in h.model.rows] == sorted(durations, reverse=True)
+
+
+def test_a_corrupt_history_is_set_aside_and_the_window_says_so(qtbot, data_dir):
+    from starcoach.desktop.history.paths import default_db_path
+
+    path = default_db_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database " * 200)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.history_control.problem) as problem:
+        win.show()
+    title, text = problem.args
+    assert title == "History set aside" and "corrupt" in text.lower()
+    assert list(path.parent.glob("*.corrupt-*"))  # kept, never deleted
+    win.show_history()
+    assert win.history.list_stack.currentWidget() is win.history.empty
