@@ -1,5 +1,6 @@
-"""Save screenshots of the question chooser, the practice screen mid-answer and the review
-screen, in light and dark: ``python -m starcoach.desktop.screenshots OUTDIR``.
+"""Save screenshots of the question chooser, the practice screen mid-answer, the review
+screen and the history with its progress chart, in light and dark:
+``python -m starcoach.desktop.screenshots OUTDIR``.
 
 Uses a bundled sample answer and throwaway settings and data folders, so it never touches
 the user's settings or history. The practice screen records silence from a stand-in
@@ -70,6 +71,7 @@ def save_screenshots(out: Path) -> list[Path]:
     answer = out / "sample-answer.txt"
     answer.write_text(SAMPLE_ANSWER + "\n", encoding="utf-8")
     saved: list[Path] = []
+    _fill_history()
     try:
         for theme in ("light", "dark"):
             apply_theme(theme)
@@ -89,6 +91,10 @@ def save_screenshots(out: Path) -> list[Path]:
             review.select_finding(pick if findings else -1)
             app.processEvents()
             saved.append(_grab(window, out / f"review-{theme}.png"))
+            window.show_history()
+            window.history.tabs.setCurrentWidget(window.history.progress)
+            app.processEvents()
+            saved.append(_grab(window, out / f"history-{theme}.png"))
             window.close()
             window.deleteLater()
             app.processEvents()
@@ -96,6 +102,43 @@ def save_screenshots(out: Path) -> list[Path]:
         answer.unlink(missing_ok=True)
         apply_theme("system")
     return saved
+
+
+PROGRESSION = (  # three tries at the same question, getting better
+    SAMPLE_ANSWER,
+    "Last year our checkout service dropped about three percent of card payments at peak. "
+    "It was not my team's service and nobody had asked me to look at it. "
+    "We looked at the logs and found that app retries doubled the load on the gateway. "
+    "I wrote a fix with jitter and a retry budget and rolled it out behind a flag. "
+    "Things got a lot better and the team was happy.",
+    "At peak, about three percent of card payments failed in a checkout service another team "
+    "owned; there was no ticket and nobody had asked me to look. I decided to own it "
+    "because every failed payment was a lost order. I pulled a week of gateway logs, "
+    "traced the failures to app retries doubling the load, wrote a fix with jitter and a "
+    "retry budget, replayed Black Friday traffic against it and rolled it out behind a flag "
+    "with the owning team. Failed payments went from three percent to zero point two "
+    "percent, about forty thousand dollars a day of orders kept. I now look for the "
+    "missing owner first when a problem sits between two teams.",
+)
+
+
+def _fill_history() -> None:
+    """A short history in the throwaway data folder: the same question three times."""
+    from datetime import UTC, datetime, timedelta
+
+    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.rubric.analyze import analyze
+    from starcoach.rubric.text import estimate_words
+
+    store = HistoryStore()
+    start = datetime.now(UTC) - timedelta(days=9)
+    for k, text in enumerate(PROGRESSION):
+        words = estimate_words(text)
+        new = store.begin_attempt(question="ownership-failure", principle="ownership",
+                                  started_at=start + timedelta(days=4 * k), model="base.en")
+        store.finish_attempt(new.id, words, analyze(words, question="ownership-failure"))
+    store.set_notes(new.id, "Scope boundary first: it worked.")
+    store.close()
 
 
 class _SilentStream:
@@ -162,6 +205,8 @@ def _practice_shot(app, path: Path) -> Path:
         return _grab(window, path)
     finally:
         screen.stop_and_save()
+        if screen.session is not None and screen.session.attempt_id is not None:
+            screen.store.delete(screen.session.attempt_id)  # a staged recording of hum
         window.close()
         window.deleteLater()
         app.processEvents()
