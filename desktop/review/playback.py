@@ -198,8 +198,8 @@ class PlaybackBar(QWidget):
 
     def _on_finished(self) -> None:
         self.timer.stop()
+        self._tick()  # the final position first, then "stopped"
         self._show_state(False)
-        self._tick()
 
     def _on_slider_released(self) -> None:
         self._dragging = False

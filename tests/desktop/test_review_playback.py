@@ -81,7 +81,9 @@ def test_clicking_a_word_plays_from_there_and_a_section_stops_at_its_end(qtbot, 
     assert bar.player.position >= answer.words[k].start - 0.15
     heard = []
     bar.positionChanged.connect(lambda _s: heard.append(review.transcript.playing_word()))
-    qtbot.waitUntil(lambda: not bar.playing, timeout=20_000)  # played to the end
+    with qtbot.waitSignal(bar.stateChanged, timeout=20_000,  # played to the end
+                          check_params_cb=lambda playing: not playing):
+        pass
     assert heard and heard[-1] == len(answer.words) - 1 and min(heard) >= k - 1
 
     section = review.report.sections[-1]
