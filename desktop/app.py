@@ -91,6 +91,11 @@ class MainWindow(QMainWindow):
 
         self.bank = BankActions(self)
         self.practice.recordingChanged.connect(lambda _r: self.bank.update_actions())
+        from starcoach.desktop.drill.controller import DrillController
+
+        self.drills = DrillController(self, stream_factory)
+        self.bank.menu.addSeparator()
+        self.bank.menu.addAction(self.drills.read_aloud_action)
         self.open_button.clicked.connect(self.open_action.trigger)
         self.practise_button.clicked.connect(self.practise_action.trigger)
         self.history_button.clicked.connect(lambda: self.show_history())
@@ -124,7 +129,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self, _index: int = 0) -> None:
         on_review = self.stack.currentWidget() is self.review
-        recording = self.practice.recording
+        drills = getattr(self, "drills", None)
+        recording = self.practice.recording or (drills is not None and drills.recording)
         self.back_action.setEnabled(not recording and self.stack.currentWidget()
                                     is not self.chooser)
         self.practise_action.setEnabled(not recording)
@@ -133,6 +139,8 @@ class MainWindow(QMainWindow):
         self.history_button.setEnabled(not recording)
         self.review_action.setEnabled(not on_review and self.review.report is not None)
         self.review.rerecord_action.setEnabled(on_review)
+        self.review.followups_action.setEnabled(on_review and self.review.report is not None
+                                                and bool(self.review.report.question))
 
     # ----------------------------------------------------------------- pages
     def show_questions(self) -> None:
@@ -230,7 +238,6 @@ class MainWindow(QMainWindow):
             return False
         self.review.set_report(report, question_text=self.chooser.question_text())
         self.review.set_audio(None)
-        self.review.followups = []
         self.stack.setCurrentWidget(self.review)
         self.review.transcript.setFocus()
         self.statusBar().showMessage(f"Reviewing {Path(path).name}", 5000)
@@ -363,6 +370,7 @@ class MainWindow(QMainWindow):
             self.practice.stop_and_save()  # the audio is on disk before the window goes
         elif self.practice.session is not None:
             self.practice.session.wait()  # an answer being finished is saved first
+        self.drills.stop_and_save()  # a follow-up reply being recorded is kept too
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._save_choice()
         self.settings.sync()

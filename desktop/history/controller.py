@@ -57,7 +57,7 @@ class HistoryController(QObject):
         w.review.marks = list(attempt.marks)
         w.review.set_report(report, question_text=q.text if q else "", keep_marks=True)
         w.review.set_audio(self.store.audio_file(attempt_id), attempt_id)
-        w.review.followups = list(attempt.followups)
+        w.drills.show_stored(list(attempt.followups))
         w.show_review()
         self.attemptOpened.emit(attempt_id)
         return True

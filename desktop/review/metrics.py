@@ -32,6 +32,11 @@ class MetricsPanel(QWidget):
                                              | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.overall = QLabel(self)
         self.overall.setAccessibleName("Overall score")
+        self.followup = QLabel(self)
+        self.followup.setAccessibleName("After the follow-up questions")
+        self.followup.setWordWrap(True)
+        self.followup.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.followup.setVisible(False)
 
         delivery = QGroupBox("Delivery", self)
         form = QFormLayout(delivery)
@@ -65,8 +70,21 @@ class MetricsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(headline)
+        layout.addWidget(self.followup)
         layout.addLayout(groups)
         layout.addStretch(1)
+
+    def set_followup_effect(self, scores: dict | None) -> None:
+        """How the follow-up drill moved the rating (``rubric.followups.rescore``'s scores);
+        ``None`` or no effect hides the line."""
+        reason = (scores or {}).get("followup_effect")
+        self.followup.setVisible(bool(reason))
+        if not reason:
+            self.followup.setText("")
+            return
+        before = scores.get("verdict_before_followups") or "—"
+        after = scores.get("verdict") or "—"
+        self.followup.setText(f"After the follow-up questions: {before} → {after}. {reason}")
 
     def set_report(self, report: Report) -> None:
         m, s = report.metrics, report.scores

@@ -31,6 +31,7 @@ RERECORD_SHORTCUT = "Ctrl+R"
 
 class ReviewScreen(QWidget):
     rerecordRequested = Signal()
+    followupsRequested = Signal()
     reportChanged = Signal(object)  # the new Report after a correction
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -38,7 +39,6 @@ class ReviewScreen(QWidget):
         self.setAccessibleName("Review")
         self.report: Report | None = None
         self.attempt_id: int | None = None  # the history attempt shown, if any
-        self.followups: list[dict] = []  # its follow-up drill, as stored
         self.marks: list[tuple[int, str]] = []
         self.question_text = ""
         self._syncing = False
@@ -93,6 +93,18 @@ class ReviewScreen(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(rerecord, 0, Qt.AlignmentFlag.AlignTop)
+        self.followups_button = QPushButton("&Follow-up questions…", self)
+        self.followups_button.setAccessibleName("Follow-up questions")
+        self.followups_button.setToolTip("Answer the interviewer's follow-ups on this story, "
+                                         "out loud (Ctrl+U)")
+        self.followups_action = QAction("&Follow-up Questions…", self)
+        self.followups_action.setShortcut(QKeySequence("Ctrl+U"))
+        self.followups_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.followups_action.triggered.connect(self.followupsRequested.emit)
+        self.addAction(self.followups_action)
+        self.followups_button.clicked.connect(self.followups_action.trigger)
+        self.followups_action.enabledChanged.connect(self.followups_button.setEnabled)
+        header.addWidget(self.followups_button, 0, Qt.AlignmentFlag.AlignTop)
         # "Next question (2 of 5)" during a mock interview (the Questions menu drives it)
         self.next_button = QPushButton("Next question", self)
         self.next_button.setAccessibleName("Next question")
@@ -158,6 +170,7 @@ class ReviewScreen(QWidget):
         """The recording behind the shown report (``None``: nothing to play) and the history
         attempt it belongs to."""
         self.attempt_id = attempt_id
+        self.metrics.set_followup_effect(None)  # a new answer: no follow-ups yet
         duration = self.report.duration_s if self.report is not None else 0.0
         self.playback.set_audio(path, duration)
 
