@@ -4,10 +4,10 @@ panel that shows how the reply landed (the screen wires them; this only lays the
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from starcoach.desktop.drill.result import ReplyPanel
 from starcoach.desktop.practice.meter import LevelMeter
+from starcoach.desktop.review import style
 
 
 class ProbePage(QWidget):
@@ -24,11 +24,11 @@ class ProbePage(QWidget):
         self.probe.setWordWrap(True)
         self.probe.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.probe.setAccessibleName("Interviewer's question")
-        self.probe.setFont(_scaled(self.font(), 1.6, bold=True))
+        self.probe.setFont(style.scaled_font(self.font(), 1.6, bold=True))
         self.elapsed = QLabel("0:00", self)
         self.elapsed.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.elapsed.setAccessibleName("Elapsed time")
-        self.elapsed.setFont(_scaled(self.font(), 1.8))
+        self.elapsed.setFont(style.scaled_font(self.font(), 1.8))
         self.meter = LevelMeter(self)
         self.record_button = QPushButton("Answer (Space)", self)
         self.record_button.setAccessibleName("Start or stop your reply")
@@ -75,10 +75,3 @@ class ProbePage(QWidget):
         layout.addStretch(1)
         layout.addLayout(bottom)
 
-
-def _scaled(font: QFont, factor: float, bold: bool = False) -> QFont:
-    out = QFont(font)
-    if out.pointSizeF() > 0:
-        out.setPointSizeF(out.pointSizeF() * factor)
-    out.setBold(bold)
-    return out

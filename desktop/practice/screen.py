@@ -25,6 +25,7 @@ from starcoach.desktop.practice.model import (
     threads_setting,
 )
 from starcoach.desktop.practice.session import SECTION_KEYS, PracticeSession, Question
+from starcoach.desktop.review import style
 from starcoach.desktop.settings import effective_dark
 
 TICK_MS = 100
@@ -64,14 +65,14 @@ class PracticeScreen(QWidget):
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Question")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setFont(_scaled(self.font(), 1.6, bold=True))
+        self.title.setFont(style.scaled_font(self.font(), 1.6, bold=True))
         self.subtitle = QLabel(self)
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle.setAccessibleName("Question details")
         self.elapsed = QLabel("0:00", self)
         self.elapsed.setAccessibleName("Elapsed time")
         self.elapsed.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        mono = _scaled(self.font(), 2.4)
+        mono = style.scaled_font(self.font(), 2.4)
         mono.setStyleHint(QFont.StyleHint.Monospace)
         mono.setFamilies(["monospace"])
         self.elapsed.setFont(mono)
@@ -79,7 +80,7 @@ class PracticeScreen(QWidget):
         self.cue_label = QLabel("", self)
         self.cue_label.setAccessibleName("Section clock")
         self.cue_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cue_label.setFont(_scaled(self.font(), 1.3))
+        self.cue_label.setFont(style.scaled_font(self.font(), 1.3))
         self.marks_label = QLabel("", self)
         self.marks_label.setAccessibleName("Marks")
         self.marks_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -312,10 +313,3 @@ class PracticeScreen(QWidget):
         self.status.setText(f"The recording is saved ({where}) but could not be analysed.")
         raise exc  # reaches the friendly error dialog through the excepthook
 
-
-def _scaled(font: QFont, factor: float, bold: bool = False) -> QFont:
-    out = QFont(font)
-    if out.pointSizeF() > 0:
-        out.setPointSizeF(out.pointSizeF() * factor)
-    out.setBold(bold)
-    return out

@@ -6,7 +6,7 @@ themes; nothing here knows about rubric rules beyond the section and severity na
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette, QTextCharFormat
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QStyle, QWidget
 
 SECTION_NAMES = {
@@ -119,3 +119,12 @@ def playing_format(palette: QPalette) -> QTextCharFormat:
     fmt.setForeground(palette.color(QPalette.ColorRole.Base))
     fmt.setFontWeight(700)
     return fmt
+
+
+def scaled_font(font: QFont, factor: float, bold: bool = False) -> QFont:
+    """``font`` ``factor`` times larger (in points, so it follows the system's size)."""
+    out = QFont(font)
+    if out.pointSizeF() > 0:
+        out.setPointSizeF(out.pointSizeF() * factor)
+    out.setBold(bold)
+    return out
