@@ -32,17 +32,10 @@ from starcoach.rubric.analyze import analyze
 from starcoach.rubric.packs import default_catalogue
 from starcoach.rubric.text import estimate_words
 
+from .conftest import WEAK_ANSWER
+
 Q = "ownership-failure"
-WEAK = (
-    "So um last year I was on the payments team and we had this big outage where like a "
-    "lot of checkouts were failing for about two hours, and it was kind of a mess, and "
-    "there were a lot of people involved and we had many meetings about the whole thing "
-    "over several weeks. My manager asked me to look into it and figure out what happened. "
-    "We looked at the logs and we found that a config change had broken the retry logic. "
-    "I escalated it to the platform team and sent them a message, and then they fixed it "
-    "eventually. In the end things got a lot better and the team was happy. "
-    "What I learned is that communication is really important."
-)
+WEAK = WEAK_ANSWER
 STRONG = (
     "Last year our checkout service failed every night during the batch import. "
     "It was not my team's system and nobody asked me to look at it. "
