@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -105,7 +106,6 @@ class MainWindow(QMainWindow):
         self.history.exported.connect(
             lambda path: self.statusBar().showMessage(f"Exported to {path}", 5000))
         self.history_control.problem.connect(self.show_problem)
-        self.history_control.modelNeeded.connect(lambda: self.offer_model())
         self.review.playback.problem.connect(
             lambda text: self.show_problem("Cannot play the recording", text))
         self.practice.reportReady.connect(self._on_practice_report)
@@ -129,8 +129,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self, _index: int = 0) -> None:
         on_review = self.stack.currentWidget() is self.review
-        drills = getattr(self, "drills", None)
-        recording = self.practice.recording or (drills is not None and drills.recording)
+        recording = self.practice.recording or self.drills.recording
         self.back_action.setEnabled(not recording and self.stack.currentWidget()
                                     is not self.chooser)
         self.practise_action.setEnabled(not recording)
@@ -264,6 +263,19 @@ class MainWindow(QMainWindow):
         dialog.installed.connect(lambda _model: self.practice.load_model())
         self.last_dialog = dialog
         dialog.open()
+
+    def ready_transcriber(self) -> Any:
+        """The loaded speech model for work outside the practice screen (transcribing a kept
+        recording, hearing a follow-up reply); ``None`` after saying why: still loading, or
+        none installed (then the download is offered)."""
+        practice = self.practice
+        if practice.transcriber is None:
+            if practice.loader.loading:
+                self.show_problem("Speech model loading",
+                                  "The speech model is still loading; try again in a moment.")
+            else:
+                self.offer_model()
+        return practice.transcriber
 
     def show_problem(self, title: str, text: str) -> QMessageBox:
         """One plain line about something that could not be done (nothing is lost)."""

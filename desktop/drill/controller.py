@@ -58,16 +58,12 @@ class DrillController(QObject):
         report = review.report
         if report is None or practice.recording:
             return False
-        if practice.transcriber is None:
-            if not practice.loader.loading:
-                w.offer_model()
-            else:
-                w.show_problem("Speech model loading",
-                               "The speech model is still loading; try again in a moment.")
+        transcriber = w.ready_transcriber()
+        if transcriber is None:
             return False
         review.playback.stop()
         self.screen.start(review.attempt_id, report, report.question, report.level,
-                          report.lens, practice.transcriber, practice.store,
+                          report.lens, transcriber, practice.store,
                           read_aloud=self.read_aloud())
         w.stack.setCurrentWidget(self.screen)
         self.screen.setFocus()

@@ -21,7 +21,6 @@ class HistoryController(QObject):
     transcribed = Signal(int)  # a recording became an analysed attempt
     recovered = Signal(list)  # ids of recordings recovered at start
     problem = Signal(str, str)  # title, one line
-    modelNeeded = Signal()  # transcribing needs a speech model first
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -83,16 +82,12 @@ class HistoryController(QObject):
             self.problem.emit("Recording in progress",
                               "Finish the answer you are recording first.")
             return False
-        if practice.transcriber is None:
-            if practice.loader.loading:
-                self.problem.emit("Speech model loading",
-                                  "The speech model is still loading; try again in a moment.")
-            else:
-                self.modelNeeded.emit()
+        transcriber = self.window.ready_transcriber()
+        if transcriber is None:
             return False
         from starcoach.desktop.history.recovered import transcribe_attempt
 
-        store, transcriber, model = self.store, practice.transcriber, practice.model_name
+        store, model = self.store, practice.model_name
         self.transcribing = attempt_id
         self.window.statusBar().showMessage("Transcribing the recording…")
         self.jobs["transcribe"] = start_job(

@@ -209,10 +209,11 @@ class HistoryView(QWidget):
         """Reload the list with the current filters, keeping (or moving to) a selection."""
         self.save_notes()
         keep = select_id if select_id is not None else self.selected_id()
-        rows = self.store.list(**self.filters())
+        filters = self.filters()
+        rows = self.store.list(**filters)
         self._progress_question = None  # new or changed attempts: draw it again
         self.model.set_rows(rows)
-        filtered = any(v for v in self.filters().values())
+        filtered = any(v for v in filters.values())
         self.empty.setText("No attempt matches these filters." if filtered else
                            "No attempts yet. Answer a question and it is kept here, with "
                            "its recording, to replay and compare.")
