@@ -30,6 +30,18 @@ def _sd() -> Any:
     return sounddevice
 
 
+def close_quietly(stream: Any) -> None:
+    """Abort and close a PortAudio stream that may already be gone (device unplugged,
+    stream failed to start): shutting down never raises."""
+    if stream is None:
+        return
+    try:
+        stream.abort()
+        stream.close()
+    except Exception:
+        pass
+
+
 def list_input_devices() -> list[InputDevice]:
     """Every device with at least one input channel (empty when there is none)."""
     sd = _sd()

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 from starcoach.speech.audio import decode_audio, resample
+from starcoach.speech.devices import close_quietly
 from starcoach.speech.errors import AudioError, DeviceError
 
 StreamFactory = Callable[..., Any]
@@ -424,7 +425,7 @@ class Player:
             raise
         except Exception as exc:
             self._playing = False
-            self._close_quietly(self._stream)
+            close_quietly(self._stream)
             self._stream = None
             raise DeviceError(_output_message(exc)) from None
 
@@ -482,17 +483,7 @@ class Player:
             self._playing = False
             self._stream = None
             self._fading = None
-        self._close_quietly(stream)
-
-    @staticmethod
-    def _close_quietly(stream: Any) -> None:
-        if stream is None:
-            return
-        try:
-            stream.abort()
-            stream.close()
-        except Exception:
-            pass
+        close_quietly(stream)
 
     # -- audio thread -------------------------------------------------------------------------
     def _callback(self, generation: int, outdata: np.ndarray, frames: int, time_info: Any) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from starcoach.speech.audio import SAMPLE_RATE, StreamResampler, to_mono
-from starcoach.speech.devices import InputDevice, choose_input_device
+from starcoach.speech.devices import InputDevice, choose_input_device, close_quietly
 from starcoach.speech.errors import DeviceError, RecordingError, SpeechError
 from starcoach.speech.flacfile import FlacWriter
 
@@ -293,13 +293,7 @@ class Recorder:
 
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None
-        if stream is None:
-            return
-        try:
-            stream.abort()
-            stream.close()
-        except Exception:
-            pass
+        close_quietly(stream)
 
 
 def _device_message(exc: BaseException) -> str:
