@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from starcoach.rubric import lexicon as lx
+from starcoach.rubric.cues import cue_matrix
+from starcoach.rubric.evidence import TaggerModel
+from starcoach.rubric.evidence import tag as tag_evidence
 from starcoach.rubric.model import SECTION_LABELS, Finding, Report, Section, Timing, Word
 from starcoach.rubric.packs import Catalogue, Resolved, default_catalogue, resolve
 from starcoach.rubric.rules import DETECTORS, Context
 from starcoach.rubric.rules.delivery import filler_positions
 from starcoach.rubric.scoring import score
 from starcoach.rubric.segment import SegmenterModel, segment
-from starcoach.rubric.text import tokenize
+from starcoach.rubric.text import split_units, tokenize
 
 RUBRIC_VERSION = "1"
 _ORDER = {label: i for i, label in enumerate(SECTION_LABELS)}
@@ -88,6 +92,74 @@ def _metrics(ctx: Context, words: list[Word], duration_s: float) -> dict:
     }
 
 
+@dataclass(slots=True)
+class Prepared:
+    """Everything the detectors read for one answer, built once (``prepare``)."""
+
+    context: Context
+    rubric: Resolved
+    words: list[Word]
+    sections: list[Section]
+    duration_s: float
+    spoken_s: float
+    catalogue: Catalogue
+
+
+def segmented(words: list[Word], rub: Resolved, level: str, duration_s: float | None,
+              marks: Sequence[tuple[int, str]], model: SegmenterModel | None
+              ) -> tuple[Context, list, list[Section], float, float]:
+    """Tokens, units and STAR sections of an answer, as a Context without evidence tags."""
+    tokens = tokenize(words)
+    units = split_units(tokens, words)
+    seg = segment(tokens, words, model, units)
+    labels = seg.labels
+    if marks:
+        labels = _apply_marks(labels, marks)
+    sections, headline = build_sections(words, labels, rub.targets)
+    flat = ["result" if lab == "headline" else lab for lab in labels]
+    if duration_s is None:
+        duration_s = words[-1].end if words else 0.0
+    duration_s = max(duration_s, words[-1].end if words else 0.0)
+    spoken = (words[-1].end - words[0].start) if words else 0.0
+    ctx = Context(words, tokens, flat, headline, sections, rub.principle, level,
+                  rub.lens.id if rub.lens else None, rub.targets, rub.expected_sections,
+                  {}, spoken, {} if marks else seg.evidence)
+    return ctx, units, sections, duration_s, spoken
+
+
+def prepare(
+    words: Sequence[Word],
+    *,
+    question: str | None = None,
+    principle: str | None = None,
+    level: str = "mid",
+    lens: str | None = None,
+    duration_s: float | None = None,
+    marks: Sequence[tuple[int, str]] = (),
+    catalogue: Catalogue | None = None,
+    model: SegmenterModel | None = None,
+    tagger: TaggerModel | None = None,
+    rule_overrides: dict[str, str] | None = None,
+) -> Prepared:
+    """Resolve the rubric, segment the answer and tag its evidence (no findings yet)."""
+    cat = catalogue or default_catalogue()
+    if question is None and principle is None:
+        question = "ownership-failure" if "ownership-failure" in cat.questions else None
+    rub: Resolved = resolve(cat, question, principle, level, lens, rule_overrides)
+    words = list(words)
+    ctx, units, sections, duration_s, spoken = segmented(words, rub, level, duration_s,
+                                                         marks, model)
+    ctx.attach(tag_evidence(ctx.tokens, units, tagger, cue_matrix(ctx, units)))
+    return Prepared(ctx, rub, words, sections, duration_s, spoken, cat)
+
+
+def run_rule(prepared: Prepared, rule_id: str) -> list:
+    """The raw hits of one detector on a prepared answer (with that rule's parameters)."""
+    ctx = prepared.context
+    ctx.params = prepared.rubric.rules[rule_id].params
+    return DETECTORS[rule_id](ctx)
+
+
 def analyze(
     words: Sequence[Word],
     *,
@@ -100,6 +172,7 @@ def analyze(
     marks: Sequence[tuple[int, str]] = (),
     catalogue: Catalogue | None = None,
     model: SegmenterModel | None = None,
+    tagger: TaggerModel | None = None,
     rule_overrides: dict[str, str] | None = None,
 ) -> Report:
     """Segment, time and judge one answer.
@@ -110,32 +183,19 @@ def analyze(
     ``rule_overrides`` (rule id → severity) is applied after every pack layer.
     Raises ``KeyError`` for an unknown question/principle/level/lens.
     """
-    cat = catalogue or default_catalogue()
-    if question is None and principle is None:
-        question = "ownership-failure" if "ownership-failure" in cat.questions else None
-    rub: Resolved = resolve(cat, question, principle, level, lens, rule_overrides)
-    words = list(words)
-    tokens = tokenize(words)
-    seg = segment(tokens, words, model)
-    labels = seg.labels
-    if marks:
-        labels = _apply_marks(labels, marks)
-    sections, headline = build_sections(words, labels, rub.targets)
-    flat = ["result" if lab == "headline" else lab for lab in labels]
-    if duration_s is None:
-        duration_s = words[-1].end if words else 0.0
-    duration_s = max(duration_s, words[-1].end if words else 0.0)
-    spoken = (words[-1].end - words[0].start) if words else 0.0
+    prep = prepare(words, question=question, principle=principle, level=level, lens=lens,
+                   duration_s=duration_s, marks=marks, catalogue=catalogue, model=model,
+                   tagger=tagger, rule_overrides=rule_overrides)
+    rub, base, words = prep.rubric, prep.context, prep.words
+    flat, sections, duration_s, spoken = base.labels, prep.sections, prep.duration_s, \
+        prep.spoken_s
+    cat = prep.catalogue
     findings: list[Finding] = []
-    base = Context(words, tokens, flat, headline, sections, rub.principle, level,
-                   rub.lens.id if rub.lens else None, rub.targets, rub.expected_sections,
-                   {}, spoken, {} if marks else seg.evidence)
     for rule_id, severity in rub.severities.items():
         if severity == "off" or not words:
             continue
         spec = rub.rules[rule_id]
-        base.params = spec.params
-        for hit in DETECTORS[rule_id](base):
+        for hit in run_rule(prep, rule_id):
             sev = severity
             if "severity" in hit.fields and severity == spec.severity:
                 sev = str(hit.fields["severity"])

@@ -111,23 +111,78 @@ def evaluate_followups(replies: list[FollowUpReply]) -> dict[str, Counter]:
     """Per check: tp (weak caught), fp (strong flagged), fn, tn — each reply analysed as its
     probe's section with the check forced on, as a follow-up drill does."""
     out: dict[str, Counter] = {}
+    from starcoach.rubric.followups import judge_words
+
     for r in replies:
-        rep = analyze(estimate_words(r.text), principle="ownership", marks=[(0, r.section)],
-                      rule_overrides={r.check: "major"})
-        fired = any(f.rule == r.check for f in rep.findings)
+        fired = judge_words(r.check, r.section, estimate_words(r.text)).weak
         key = ("tp" if r.weak else "fp") if fired else ("fn" if r.weak else "tn")
         out.setdefault(r.check, Counter())[key] += 1
     return out
 
 
-def _print_followups(which: str) -> None:
-    from starcoach.rubric.corpus import load_followup_replies
+def evaluate_evidence(answers: list, strip: bool = False, gold_sections: bool = False,
+                      whisper: bool = False) -> Scores:
+    """Score ``analyze`` on clause-tagged answers against the rules their tags imply
+    (``evidence_corpus.gold_rules``) plus the timing rules of their labelled sections."""
+    from starcoach.rubric.evidence_corpus import gold_rules
+    from starcoach.rubric.evidence_training import (
+        active_rules,
+        gold_marks,
+        principle_of,
+        whisper_rendering,
+    )
 
-    replies = [r for r in load_followup_replies()
-               if which == "all" or r.development == (which == "development")]
-    stats = evaluate_followups(replies)
+    sc = Scores()
+    for ans in answers:
+        words, clause_of = ans.words, ans.clause_of
+        if whisper:
+            rendered = whisper_rendering(ans)
+            if rendered is None or not rendered[0]:
+                continue
+            words, clause_of = rendered
+        elif strip:
+            words = asr_style(words)
+        labels = [ans.clauses[c].label for c in clause_of]
+        marks = gold_marks(ans, clause_of)
+        rep = analyze(words, principle=principle_of(ans), level=ans.level,
+                      timing="estimated", marks=marks if gold_sections else ())
+        gold_rep = analyze(words, principle=principle_of(ans), level=ans.level,
+                           timing="estimated", marks=marks)
+        for i, gold in enumerate(labels):
+            gold = "result" if gold == HEADLINE else gold
+            sc.words_right += rep.section_of_word(i) == gold
+            sc.words_total += 1
+        active = active_rules(ans)
+        expected = (gold_rules(ans) & active) | {f.rule for f in gold_rep.findings
+                                                 if f.rule in DERIVED}
+        judged = active | set(DERIVED)
+        predicted = {f.rule for f in rep.findings if f.rule in judged}
+        for rule in predicted & expected:
+            sc.tp[rule] += 1
+        for rule in predicted - expected:
+            sc.fp[rule] += 1
+            sc.errors.append(("fp", rule, ans.id))
+        for rule in expected - predicted:
+            sc.fn[rule] += 1
+            sc.errors.append(("fn", rule, ans.id))
+    return sc
+
+
+def evaluate_tagged_followups(replies: list) -> dict[str, Counter]:
+    """Per check, as ``evaluate_followups`` but on the clause-tagged reply set."""
+    from starcoach.rubric.followups import judge_words
+
+    out: dict[str, Counter] = {}
+    for r in replies:
+        check, weak = r.probe["check"], r.probe["label"] == "weak"
+        fired = judge_words(check, r.probe.get("section", "action"), r.words).weak
+        key = ("tp" if weak else "fp") if fired else ("fn" if weak else "tn")
+        out.setdefault(check, Counter()).update([key])
+    return out
+
+
+def _print_counts(stats: dict[str, Counter]) -> None:
     total: Counter = Counter()
-    print(f"{len(replies)} follow-up replies ({which} half of the blind set)")
     for check, c in sorted(stats.items()):
         total += c
         p = c["tp"] / max(1, c["tp"] + c["fp"])
@@ -141,6 +196,23 @@ def _print_followups(which: str) -> None:
     print(f"overall precision {p:.2f} recall {r:.2f} accuracy {acc:.2f}")
 
 
+def _print_tagged_followups() -> None:
+    from starcoach.rubric.evidence_corpus import load_evidence
+
+    replies = [r for r in load_evidence(followups=True) if r.heldout]
+    print(f"{len(replies)} held-out clause-tagged follow-up replies")
+    _print_counts(evaluate_tagged_followups(replies))
+
+
+def _print_followups(which: str) -> None:
+    from starcoach.rubric.corpus import load_followup_replies
+
+    replies = [r for r in load_followup_replies()
+               if which == "all" or r.development == (which == "development")]
+    print(f"{len(replies)} follow-up replies ({which} half of the blind set)")
+    _print_counts(evaluate_followups(replies))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--all", action="store_true", help="every answer, not only held-out")
@@ -148,15 +220,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list each wrong (answer, rule)")
     ap.add_argument("--gold-sections", action="store_true",
                     help="give the rules the labelled sections (measures rules alone)")
-    ap.add_argument("--followups", choices=("held-out", "development", "all"),
-                    help="score follow-up replies from the blind set instead")
+    ap.add_argument("--followups", choices=("held-out", "development", "all", "tagged"),
+                    help="score follow-up replies from the blind set (or the held-out "
+                         "quarter of the clause-tagged replies) instead")
+    ap.add_argument("--live", nargs=2, metavar=("AUDIO_DIR", "WORDS_DIR"),
+                    help="replay recognised answers through the live cue, against truth spans")
+    ap.add_argument("--evidence", action="store_true",
+                    help="the clause-tagged corpus (assets/corpus/evidence) instead")
+    ap.add_argument("--whisper", action="store_true",
+                    help="with --evidence: the answers as real tiny.en transcribed them")
     args = ap.parse_args(argv)
+    if args.live:
+        _print_live(*args.live)
+        return 0
+    if args.followups == "tagged":
+        _print_tagged_followups()
+        return 0
     if args.followups:
         _print_followups(args.followups)
         return 0
-    corpus = load_corpus()
-    answers = corpus if args.all else [a for a in corpus if a.heldout]
-    sc = evaluate(answers, args.strip, args.gold_sections)
+    if args.evidence:
+        from starcoach.rubric.evidence_corpus import load_evidence
+
+        corpus = load_evidence()
+        answers = corpus if args.all else [a for a in corpus if a.heldout]
+        sc = evaluate_evidence(answers, args.strip, args.gold_sections, args.whisper)
+    else:
+        corpus = load_corpus()
+        answers = corpus if args.all else [a for a in corpus if a.heldout]
+        sc = evaluate(answers, args.strip, args.gold_sections)
     p, r, f = sc.prf()
     which = "all" if args.all else "held-out"
     print(f"{len(answers)} {which} answers{' (stripped)' if args.strip else ''}")
@@ -172,6 +264,61 @@ def main(argv: list[str] | None = None) -> int:
         for kind, rule, aid in sorted(sc.errors, key=lambda e: (e[1], e[0])):
             print(f"  {kind} {rule:24} {aid}")
     return 0
+
+
+
+def live_cue_accuracy(words: list, segments: list[dict], *, step_s: float = 1.0,
+                      lag_s: float = 1.5, answer_target_s: float = 120.0,
+                      **options: float) -> Counter:
+    """Replay an answer as the live cue sees it: every ``step_s``, the words recognised up
+    to ``lag_s`` ago; count ticks where the cue named a section, named the right one
+    (the true section being spoken, or the last one during a pause), and showed the
+    Situation alert while the speaker had moved on."""
+    from starcoach.rubric.live import live_state
+
+    out: Counter = Counter()
+    end = segments[-1]["end_s"]
+    t = step_s
+    while t <= end:
+        heard = [w for w in words if w.end <= t - lag_s]
+        state = live_state(heard, t, answer_target_s=answer_target_s, **options)
+        truth = segments[0]["label"]
+        for seg in segments:
+            if seg["start_s"] <= t:
+                truth = seg["label"]
+        out["ticks"] += 1
+        if state.label is not None:
+            out["named"] += 1
+            out["right"] += state.label == truth
+            if state.label == "situation" and t - state.start_s > 45 and truth != "situation":
+                out["false_alert"] += 1
+        t += step_s
+    return out
+
+
+def _print_live(audio_dir: str, words_dir: str, **options: float) -> None:
+    """``--live AUDIO_DIR WORDS_DIR``: truth spans from ``<id>.truth.json`` (the dev set's
+    layout), recognised words from ``<id>.json`` (``{"words": [...]}``)."""
+    import json
+    from pathlib import Path
+
+    from starcoach.rubric.inputs import parse_words_json
+
+    total: Counter = Counter()
+    for truth_path in sorted(Path(audio_dir).glob("*.truth.json")):
+        case = truth_path.name[: -len(".truth.json")]
+        wpath = Path(words_dir) / f"{case}.json"
+        if not wpath.exists():
+            continue
+        truth = json.loads(truth_path.read_text())
+        words = parse_words_json(wpath.read_text(), str(wpath))
+        c = live_cue_accuracy(words, truth["segments"], **options)
+        total += c
+        print(f"{case:40} named {c['named']:4}/{c['ticks']:4}  right "
+              f"{c['right'] / max(1, c['named']):.2f}  false alerts {c['false_alert']}")
+    print(f"overall: named {total['named'] / max(1, total['ticks']):.2f} of the time, right "
+          f"{total['right'] / max(1, total['named']):.3f} of the time it named one, "
+          f"false alerts {total['false_alert']} s")
 
 
 if __name__ == "__main__":

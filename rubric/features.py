@@ -104,16 +104,18 @@ _NEIGHBOUR_IDX = [_DENSE_NAMES.index(k) for k in (
     "situation")]
 
 
-def unit_features(tokens: list[Token], units: list[Unit]) -> np.ndarray:
-    """Feature matrix, one row per unit."""
-    total = max(1, len(tokens))
+def unit_features(tokens: list[Token], units: list[Unit], total: int | None = None
+                  ) -> np.ndarray:
+    """Feature matrix, one row per unit. ``total`` is the answer's length in tokens when
+    only its beginning is given (a live transcript); positions are relative to it."""
+    total = max(1, len(tokens), total or 0)
     m = len(units)
     X = np.zeros((m, FEATURE_DIM), dtype=np.float32)
     dense_rows = []
     for r, u in enumerate(units):
         norms = [t.norm for t in tokens[u.first:u.last + 1] if t.norm]
         centre = (u.first + u.last + 1) / 2 / total
-        dense = _dense(norms, centre, r == 0, r == m - 1)
+        dense = _dense(norms, centre, r == 0, r == m - 1 and total <= len(tokens))
         dense_rows.append(dense)
         row = X[r]
         for j, w in enumerate(norms):
@@ -152,14 +154,15 @@ BOUNDARY_DENSE = 8 + NEIGHBOUR_DIM
 BOUNDARY_DIM = BOUNDARY_HASH + BOUNDARY_DENSE
 
 
-def boundary_features(tokens: list[Token], units: list[Unit], words) -> np.ndarray:
+def boundary_features(tokens: list[Token], units: list[Unit], words,
+                      total: int | None = None) -> np.ndarray:
     """One row per junction *before* unit ``u`` (row 0 is unused): does a section start here?
 
     Looks at the words on both sides of the junction (a new section usually announces
     itself in its first few words), the punctuation and pause at the junction, and how
     much the language classes change across it.
     """
-    total = max(1, len(tokens))
+    total = max(1, len(tokens), total or 0)
     m = len(units)
     B = np.zeros((m, BOUNDARY_DIM), dtype=np.float32)
     prev_rates = None

@@ -41,16 +41,35 @@ def find_followup(question_id: str, followup_id: str,
     raise KeyError(f"question {question_id!r} has no follow-up {followup_id!r} (known: {known})")
 
 
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    weak: bool
+    findings: list[Finding]
+    report: Report
+
+
+def judge_words(check: str, section: str, words: Sequence[Word], *,
+                question: str | None = None, principle: str | None = "ownership",
+                level: str = "mid", lens: str | None = None,
+                catalogue: Catalogue | None = None) -> Judgement:
+    """The one follow-up judge: the reply is analysed as one ``section`` with ``check``
+    switched on, on the same evidence layer as a whole answer, and is weak when the check
+    fires on it."""
+    rep = analyze(words, question=question, principle=None if question else principle,
+                  level=level, lens=lens, marks=[(0, section)] if words else (),
+                  catalogue=catalogue, rule_overrides={check: "major"})
+    hits = [f for f in rep.findings if f.rule == check]
+    return Judgement(bool(hits), hits, rep)
+
+
 def judge_followup(question_id: str, followup_id: str, words: Sequence[Word], *,
                    level: str = "mid", lens: str | None = None,
                    catalogue: Catalogue | None = None) -> FollowUpResult:
     """Is this reply to the probe weak (its check fires) or strong?"""
     fu = find_followup(question_id, followup_id, catalogue)
-    rep = analyze(words, question=question_id, level=level, lens=lens,
-                  marks=[(0, fu.section or "action")], catalogue=catalogue,
-                  rule_overrides={fu.check: "major"})
-    hits = [f for f in rep.findings if f.rule == fu.check]
-    return FollowUpResult(fu, bool(hits), hits, rep)
+    j = judge_words(fu.check, fu.section or "action", words, question=question_id,
+                    level=level, lens=lens, catalogue=catalogue)
+    return FollowUpResult(fu, j.weak, j.findings, j.report)
 
 
 def rescore(main: Report, results: Sequence[FollowUpResult]) -> dict:

@@ -177,9 +177,11 @@ class Segmentation:
     evidence: dict[str, float]
 
 
-def segment(tokens: list[Token], words, model: SegmenterModel | None = None) -> Segmentation:
-    """Cut into units, classify them and decode the best monotonic STAR labelling."""
-    units = split_units(tokens, words)
+def segment(tokens: list[Token], words, model: SegmenterModel | None = None,
+            units: list[Unit] | None = None) -> Segmentation:
+    """Cut into units (unless given), classify them and decode the best monotonic STAR
+    labelling."""
+    units = split_units(tokens, words) if units is None else units
     if not units:
         return Segmentation([], {})
     model = model or default_model()

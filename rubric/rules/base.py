@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starcoach.rubric import lexicon as lx
+from starcoach.rubric.evidence import Evidence
 from starcoach.rubric.model import Section, Word
 from starcoach.rubric.text import Token
 
@@ -35,10 +36,55 @@ class Context:
     params: dict[str, float]
     duration_s: float
     evidence: dict[str, float] = field(default_factory=dict)  # segmenter belief per section
+    tags: Evidence | None = None  # evidence-layer tag probabilities per unit
     norms: list[str] = field(init=False, repr=False)  # normalised words, computed once
+    unit_labels: list[str] = field(init=False, repr=False)  # section of each evidence unit
 
     def __post_init__(self) -> None:
         self.norms = [t.norm for t in self.tokens]
+        self.unit_labels = []
+        if self.tags is not None:
+            self.attach(self.tags)
+
+    def attach(self, tags: Evidence) -> None:
+        """Give the detectors the evidence layer's tags (and each unit's section)."""
+        self.tags = tags
+        self.unit_labels = []
+        for u in tags.units:
+            labs = self.labels[u.first:u.last + 1]
+            self.unit_labels.append(max(set(labs), key=labs.count) if labs else "")
+
+    # -- evidence --------------------------------------------------------------------------
+    def units_in(self, *labels: str) -> list[int]:
+        """Evidence units whose (majority) section is one of ``labels``."""
+        return [k for k, lab in enumerate(self.unit_labels) if lab in labels]
+
+    def p(self, unit: int, tag: str) -> float:
+        assert self.tags is not None
+        return self.tags.p(unit, tag)
+
+    def best(self, units: list[int], tag: str) -> tuple[int | None, float]:
+        """The unit among ``units`` most likely to carry ``tag``, and that probability."""
+        if not units or self.tags is None:
+            return None, 0.0
+        k = max(units, key=lambda u: self.p(u, tag))
+        return k, self.p(k, tag)
+
+    def threshold(self, name: str, default: float = 0.5) -> float:
+        """A decision threshold chosen in training (``evidence.npz``), or a pack override."""
+        if name in self.params:
+            return float(self.params[name])
+        if self.tags is not None:
+            return self.tags.thresholds.get(name, default)
+        return default
+
+    def unit_hit(self, first_unit: int, last_unit: int | None = None,
+                 **fields: object) -> Hit:
+        """A hit over evidence units ``[first_unit, last_unit]`` quoting their words."""
+        assert self.tags is not None
+        a = self.tags.units[first_unit].first
+        b = self.tags.units[first_unit if last_unit is None else last_unit].last
+        return self.clause_hit(a, b, at=a, **fields)
 
     def indices(self, *labels: str) -> list[int]:
         return [i for i, lab in enumerate(self.labels) if lab in labels]

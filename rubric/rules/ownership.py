@@ -1,241 +1,103 @@
-"""Ownership signals: whose work it was, who started it, and who drove it through."""
+"""Ownership signals: whose work it was, who started it, why, and whether it was "we".
+
+Each rule is an aggregation of evidence-layer tags within sections: a ``we`` unit in
+the Action, a ``directed`` unit before the work got going, no ``scope`` unit at all, a
+``vague_reason`` unit or no ``reason`` before the Result.
+"""
 
 from __future__ import annotations
 
-import itertools
-
 from starcoach.rubric import lexicon as lx
-from starcoach.rubric.rules.base import Context, Hit, detector, window_has
+from starcoach.rubric.rules.base import Context, Hit, detector
 
-_SUBORDINATORS = frozenset(
-    "so that until before when if where because since while whether once unless after as "
-    "which how what".split()
-)
-_JOINT_VERBS = frozenset(
-    "agreed met paired aligned discussed sat talked brainstormed whiteboarded both all each "
-    "collectively jointly celebrated".split()
-)
-_STATIVE_AFTER_WE = frozenset("were are was had have 're 've been being".split())
+_EARLY = ("situation", "task", "action")
 
 
-def _we_clauses(ctx: Context, labels: tuple[str, ...]) -> list[Hit]:
-    norms = ctx.norms
-    hits: list[Hit] = []
-    last_end = -1
-    for i in ctx.indices(*labels):
-        if norms[i] not in lx.WE_SUBJECT or norms[i] == "we'd" or i <= last_end:
-            continue
-        prev = norms[i - 1] if i > 0 else ""
-        prev2 = norms[i - 2] if i > 1 else ""
-        if prev in _SUBORDINATORS or (prev2 == "so" and prev == "that"):
-            continue
-        nxt = norms[i + 1] if i + 1 < len(norms) else ""
-        nxt2 = norms[i + 2] if i + 2 < len(norms) else ""
-        if nxt in _JOINT_VERBS or (nxt2 in _JOINT_VERBS and nxt in ("all", "both", "then")):
-            continue
-        if nxt in _STATIVE_AFTER_WE and nxt2 not in ("able", "to", "going", "trying"):
-            continue  # "we were a team of six": description, not the speaker's action
-        end = ctx.clause_end(i, limit=8)
-        hits.append(ctx.clause_hit(i, end, at=i))
-        last_end = end
-    return hits
+_WORK = frozenset({"fix", "investigate", "route"})
+
+
+def _we_did_work(ctx: Context, u: int) -> bool:
+    """"We" is the subject of a verb of the work itself (investigating, fixing, routing):
+    the role, whatever else the unit says ("we pulled the logs, I traced…")."""
+    assert ctx.tags is not None
+    return any(r.subject == "we" and not r.negated and _WORK & set(r.classes)
+               for r in ctx.tags.roles[u])
 
 
 @detector("we_language")
 def we_language(ctx: Context) -> list[Hit]:
-    hits = _we_clauses(ctx, ("action",))
-    if not hits:
+    threshold = ctx.threshold("we_language", 0.5)
+    action = ctx.units_in("action")
+    units = [u for u in action
+             if ctx.p(u, "we") >= threshold or (ctx.p(u, "we") >= 0.3 and _we_did_work(ctx, u))]
+    if not units:
         return []
-    action = ctx.indices("action")
-    i_count = sum(1 for i in action if ctx.norms[i] in ("i", "i'd", "i've", "i'll", "i'm"))
-    severity = "major" if len(hits) >= 2 or len(hits) >= i_count else "minor"
+    hits = [ctx.unit_hit(u) for u in units]
+    assert ctx.tags is not None
+    clauses = sum(max(1, sum(1 for r in ctx.tags.roles[u] if r.subject == "we"))
+                  for u in units)
+    own = sum(1 for u in action if ctx.p(u, "own") >= 0.5)
+    severity = "major" if clauses >= 2 or clauses >= own else "minor"
     for h in hits:
         h.fields.update(count=len(hits), severity=severity)
     return hits
 
 
-_STRONG_DIRECTIVES = lx.DIRECTIVE_VERBS - {"said", "says", "needed", "want", "wanted", "had"}
-_MODALS = frozenset("should need needed have has had must could can gotta needs".split())
-_ME = frozenset({"me", "i", "us", "my", "myself", "we"})
-_PASSIVE_ASSIGN = frozenset(
-    "assigned asked told tasked given handed put pulled volunteered voluntold nominated "
-    "picked chosen brought".split()
-)
-_LANDED = frozenset("landed fell came ended dropped dumped".split())
-_PLATE = frozenset("plate desk lap queue way".split())
+def _early_units(ctx: Context) -> list[int]:
+    """Situation, Task and the first half of the Action: where a reason or a direction
+    that started the work is told."""
+    action = ctx.units_in("action")
+    cut = action[len(action) // 2] if action else None
+    return [u for u in ctx.units_in(*_EARLY, "headline")
+            if cut is None or u <= cut]
 
 
-def _directive_after(ctx: Context, i: int) -> int | None:
-    """A directive verb aimed at the speaker ("asked me", "told me") after an authority
-    word, in the same sentence, within 14 words."""
-    norms = ctx.norms
-    for j in range(i + 1, min(len(ctx.tokens), i + 15)):
-        if norms[j] in _STRONG_DIRECTIVES and window_has(norms, j + 1, j + 5, _ME) is not None:
-            return j
-        if ctx.tokens[j].sent_end or norms[j] in lx.I_WORDS - {"me", "my"}:
-            return None
-    return None
+def _someone_above(ctx: Context, u: int) -> bool:
+    """The unit (or the one before it) names someone with authority, or assigns the work
+    in the passive ("it got put on my plate"): direction needs someone to direct."""
+    assert ctx.tags is not None
+    first = ctx.tags.units[max(0, u - 1)].first
+    last = ctx.tags.units[u].last
+    if any(ctx.norms[i] in lx.AUTHORITY_WORDS for i in range(first, last + 1)):
+        return True
+    return any(r.subject in ("mgr", "crowd") and "direct" in r.classes
+               for r in ctx.tags.roles[u]) or any(
+        ctx.norms[i] in ("assigned", "tasked", "plate", "voluntold", "handed")
+        for i in range(ctx.tags.units[u].first, last + 1))
 
 
 @detector("manager_directed")
 def manager_directed(ctx: Context) -> list[Hit]:
-    norms = ctx.norms
-    scope = ctx.indices("situation", "task", "action", "headline")
-    if not scope:
-        return []
-    limit = ctx.section("action")
-    if limit is not None:
-        stop = limit.first_word + max(25, (limit.last_word - limit.first_word) // 3)
-    else:
-        stop = len(norms)
-    hits: list[Hit] = []
-    for i in scope:
-        if i > stop:
-            break
-        w = norms[i]
-        if w in lx.AUTHORITY_WORDS:
-            prev = norms[i - 1] if i else ""
-            if prev in ("their", "his", "her", "other", "team's", "a", "an"):
-                continue
-            prev2 = norms[i - 2] if i > 1 else ""
-            if prev in ("i", "asked", "told", "to", "with", "for", "from", "by") or \
-                    prev2 in ("to", "for", "with", "from", "by") or ctx.negated(i, 3):
-                continue
-            verb = _directive_after(ctx, i)
-            if verb is not None and window_has(norms, verb + 1, verb + 5, _ME) is not None:
-                if norms[verb] in ("asked", "told") and window_has(
-                        norms, verb + 1, verb + 3, frozenset({"if", "whether"})) is not None:
-                    continue
-                end = ctx.clause_end(verb, limit=8)
-                hits.append(ctx.clause_hit(i, end, at=i))
-                continue
-            said = window_has(norms, i + 1, i + 4, frozenset({"said", "says", "was", "wanted"}))
-            if said is not None and window_has(norms, said + 1, said + 6, _MODALS) is not None:
-                end = ctx.clause_end(said, limit=8)
-                hits.append(ctx.clause_hit(i, end, at=i))
-        elif w in ("was", "got", "been", "get") and i > 0 and norms[i - 1] in (
-                "i", "i'd", "i've", "me", "it", "this", "that", "which", "and"):
-            nxt = norms[i + 1] if i + 1 < len(norms) else ""
-            if nxt in _PASSIVE_ASSIGN and not ctx.negated(i, 3):
-                from_boss = any(norms[k] in ("from", "by") and k + 3 < len(norms) and any(
-                    norms[m] in lx.AUTHORITY_WORDS for m in range(k + 1, k + 4))
-                    for k in range(i + 2, min(len(norms), i + 6)))
-                if norms[i - 1] not in ("i", "i'd", "i've") and not from_boss and window_has(
-                        norms, i + 2, i + 5, frozenset({"me"})) is None:
-                    continue  # "it was given" about something else; "…to me" or
-                    # "…handed down from the director" counts
-                end = ctx.clause_end(i, limit=8)
-                hits.append(ctx.clause_hit(max(0, i - 1), end, at=i))
-        elif w in _LANDED and not ctx.negated(i, 3):
-            plate = window_has(norms, i + 1, i + 5, _PLATE)
-            if plate is not None and window_has(norms, i + 1, plate, frozenset({"my", "me"})):
-                end = ctx.clause_end(i, limit=6)
-                hits.append(ctx.clause_hit(max(0, i - 1), end, at=i))
-    return _dedupe(hits)
+    threshold = ctx.threshold("manager_directed", 0.5)
+    return [ctx.unit_hit(u) for u in _early_units(ctx)
+            if ctx.p(u, "directed") >= threshold and _someone_above(ctx, u)]
 
 
-def _dedupe(hits: list[Hit]) -> list[Hit]:
-    out: list[Hit] = []
-    for h in sorted(hits, key=lambda h: h.first):
-        if out and h.first <= out[-1].last:
-            continue
-        out.append(h)
-    return out
-
-
-_SCOPE_NOUNS = frozenset(
-    "team team's job area code service system responsibility remit scope lane problem project "
-    "ticket tickets backlog roadmap mine plate sprint module domain repo repository queue "
-    "charter owner ownership".split()
-)
-_SCOPE_VERBS = frozenset(
-    "asked assigned told owned own owns tasked responsible expected requested".split()
-)
-_OTHER_TEAM = frozenset(
-    "another other different neighbouring neighboring sister adjacent partner separate".split()
-)
-
-
-def scope_boundary_span(ctx: Context) -> tuple[int, int] | None:
-    """Where the speaker says the problem lay outside their remit (None if they never do)."""
-    norms = ctx.norms
-    n = len(norms)
-    scope = ctx.indices("situation", "task", "action", "headline")
-    for i in scope:
-        w = norms[i]
-        negation = w in lx.NEGATION or w.endswith("n't")
-        if negation and window_has(norms, i + 1, i + 6, _SCOPE_VERBS | _SCOPE_NOUNS) is not None:
-            return ctx.clause_start(i), ctx.clause_end(i, 10)
-        if w in ("outside", "beyond", "technically") and window_has(
-                norms, i + 1, i + 4, frozenset({"my", "our", "scope", "remit", "lane",
-                                                "belonged", "owned", "their"})) is not None:
-            return ctx.clause_start(i), ctx.clause_end(i, 10)
-        if w in _OTHER_TEAM and i + 1 < n and norms[i + 1].startswith("team"):
-            ctx_win = window_has(norms, i - 6, i + 8, frozenset(
-                {"owned", "belonged", "owns", "belongs", "their", "technically", "service",
-                 "system", "code", "job", "responsibility", "ownership", "'s"}))
-            if ctx_win is not None or norms[i + 1] == "team's":
-                return ctx.clause_start(i), ctx.clause_end(i, 10)
-        if w in ("belonged", "belongs", "owned") and window_has(
-                norms, i + 1, i + 4, frozenset({"to", "by"})) is not None and window_has(
-                norms, i + 1, i + 6, frozenset({"another", "other", "their", "a", "the",
-                                                "different"})) is not None:
-            return ctx.clause_start(i), ctx.clause_end(i, 10)
-        if w in ("unowned", "ownerless", "orphaned") or (w == "nobody" and i + 1 < n and
-                                                          norms[i + 1] in ("owned", "owns")):
-            return ctx.clause_start(i), ctx.clause_end(i, 10)
-        if w in ("my", "our") and i + 2 < n and norms[i + 1] == "own" and norms[i + 2] in (
-                "initiative", "time"):
-            return ctx.clause_start(i), ctx.clause_end(i, 10)
-    return None
+def scope_boundary_unit(ctx: Context) -> int | None:
+    """Where the speaker says the problem lay outside their remit (None if never)."""
+    u, p = ctx.best(ctx.units_in(*_EARLY, "headline", "result"), "scope")
+    return u if u is not None and p >= ctx.threshold("missing_scope_boundary", 0.5) else None
 
 
 @detector("missing_scope_boundary")
 def missing_scope_boundary(ctx: Context) -> list[Hit]:
-    if scope_boundary_span(ctx) is not None or not ctx.words:
+    if not ctx.words or scope_boundary_unit(ctx) is not None:
         return []
-    anchor = ctx.section("action") or ctx.section("task") or ctx.section("situation")
+    anchor = ctx.section("task") or ctx.section("action") or ctx.section("situation")
     first = anchor.first_word if anchor else 0
-    end = ctx.clause_end(first, limit=10)
-    return [ctx.clause_hit(first, end, at=first)]
-
-
-_MOTIVE_VERBS = frozenset(
-    "thought felt feel feeling seemed figured bugged bugging annoyed bothered guessed had "
-    "sit sat".split())
-_VAGUE_MOTIVE_TAIL = frozenset(
-    "someone somebody right good nice fun interesting cool bothered bugged annoyed curious "
-    "feeling instinct gut off weird wrong sense".split())
-_MOTIVE_LEAD = frozenset("i just it and honestly really".split())
+    return [ctx.clause_hit(first, ctx.clause_end(first, limit=10), at=first)]
 
 
 @detector("vague_motivation")
 def vague_motivation(ctx: Context) -> list[Hit]:
-    norms = ctx.norms
-    early = ctx.indices("situation", "task", "action", "headline")
-    action = ctx.section("action")
-    cutoff = action.first_word + (action.last_word - action.first_word) // 2 if action else (
-        early[-1] if early else -1)
-    early = [i for i in early if i <= cutoff]
-    hits: list[Hit] = []
-    for i in early:
-        prev = norms[i - 1] if i > 0 else ""
-        if norms[i] in _MOTIVE_VERBS and (prev in _MOTIVE_LEAD or prev in lx.NEGATION
-                                          or prev.endswith("n't")):
-            end = ctx.clause_end(i, limit=10)
-            seg = norms[i + 1:end + 1]
-            around = norms[i:min(len(norms), end + 9)]
-            why_not = any(a == "why" and b == "not" for a, b in itertools.pairwise(seg))
-            if (why_not or any(w in _VAGUE_MOTIVE_TAIL for w in seg)) and not any(
-                    w in lx.REASON_WORDS or w in lx.BUSINESS_WORDS or w in lx.CUSTOMER_WORDS
-                    or lx.is_number(w) for w in around):
-                start = ctx.clause_start(i)
-                hits.append(ctx.clause_hit(start, end, at=i))
+    early = [u for u in ctx.units_in(*_EARLY)]
+    vague = ctx.threshold("vague_motivation.vague", 0.5)
+    hits = [ctx.unit_hit(u) for u in early if ctx.p(u, "vague_reason") >= vague
+            and ctx.p(u, "reason") < ctx.p(u, "vague_reason")]
     if hits:
         return hits
-    reasons = sum(1 for i in early if norms[i] in lx.REASON_WORDS
-                  or norms[i] in lx.CUSTOMER_WORDS or norms[i] in lx.BUSINESS_WORDS)
-    if reasons >= ctx.params.get("min_reasons", 1):
+    _, p = ctx.best(early, "reason")
+    if not early or p >= ctx.threshold("vague_motivation", 0.5):
         return []
     anchor = ctx.section("task") or ctx.section("action") or ctx.section("situation")
     if anchor is None:

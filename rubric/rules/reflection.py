@@ -2,86 +2,34 @@
 
 from __future__ import annotations
 
-from starcoach.rubric import lexicon as lx
 from starcoach.rubric.rules.base import Context, Hit, detector
-
-_STOP = frozenset(
-    "the a an and or but so to of in on at for with that this it is was were be been i me my "
-    "we our you your they them their he she his her what which who when where how then there "
-    "here just really very about like um uh yeah also more most much some any would could "
-    "should will can did do does have had has not no if because thing things something lot "
-    "always never every time way really actually learned learnt think know going get got make "
-    "made take took next looking back".split()
-)
-_PLATITUDES = frozenset(
-    "communication communicate communicating teamwork collaboration collaborate important "
-    "importance key matters matter essential crucial patience patient flexible flexibility "
-    "adaptable proactive persistence persistent perseverance listen listening attitude "
-    "positive mindset growth humble humility empathy transparency transparent journey "
-    "valuable lot always gotta should happy productive compromise add everything anything".split()
-)
-# Markers of a concrete practice the speaker now follows ("now I check…", "whenever I…").
-_PRACTICE = frozenset("now whenever nowadays since".split())
-
-
-def _content(words: list[str]) -> list[str]:
-    return [w for w in words if len(w) > 3 and w not in _STOP and not lx.is_number(w)]
-
-
-_GENERIC_YOU = (("you", "have", "to"), ("you", "should"), ("you", "gotta"), ("you", "always"),
-                ("you", "just"), ("you", "need", "to"), ("you", "can't"), ("you", "never"),
-                ("you", "got", "to"), ("at", "the", "end", "of", "the", "day"),
-                ("in", "the", "end"), ("is", "everything"), ("is", "key"))
-
-
-def reflection_generality(ctx: Context, refl: list[int]) -> tuple[float, int | None]:
-    """How generic the lesson sounds (platitudes, advice to "you") minus how specific it is
-    (words from this story, numbers, a practice the speaker now follows); and where the
-    most generic words are."""
-    norms = ctx.norms
-    story = set(_content([norms[i] for i in range(len(norms)) if ctx.labels[i] != "reflection"]))
-    mine = _content([norms[i] for i in refl])
-    overlap = sum(1 for w in mine if w in story) / len(mine) if mine else 0.0
-    first_generic = None
-    generic = 0.0
-    for i in refl:
-        if norms[i] in _PLATITUDES:
-            generic += 1
-            first_generic = i if first_generic is None else first_generic
-        for seq in _GENERIC_YOU:
-            if tuple(norms[i:i + len(seq)]) == seq:
-                generic += 2
-                first_generic = i if first_generic is None else first_generic
-    specific = (4 * overlap + sum(1 for i in refl if lx.is_number(norms[i]))
-                + 2 * sum(1 for i in refl if norms[i] in _PRACTICE))
-    return generic - specific, first_generic
 
 
 @detector("generic_reflection")
 def generic_reflection(ctx: Context) -> list[Hit]:
-    refl = ctx.indices("reflection")
-    if len(refl) < 3:
+    refl = ctx.units_in("reflection")
+    u, p = ctx.best(refl, "generic")
+    if u is None or p < ctx.threshold("generic_reflection", 0.5) or p < ctx.p(u, "lesson"):
         return []
-    score, at = reflection_generality(ctx, refl)
-    if at is None or score < ctx.params.get("min_generality", 0.0):
-        return []
-    start, end = ctx.clause_start(at), ctx.clause_end(at, 10)
-    return [ctx.clause_hit(start, end)]
+    others = [v for v in refl if v != u]
+    _, lesson = ctx.best(others, "lesson")
+    if lesson >= ctx.threshold("generic_reflection.lesson", 0.5):
+        return []  # a platitude beside a specific lesson is not a generic reflection
+    return [ctx.unit_hit(u)]
 
 
 @detector("no_systemic_insight")
 def no_systemic_insight(ctx: Context) -> list[Hit]:
-    refl = ctx.indices("reflection")
-    norms = ctx.norms
-    if any(norms[i] in lx.SYSTEMIC_WORDS for i in refl):
+    """A senior reflection that names no organisational cause. Without any reflection
+    this stays silent: ``section_missing`` already says the reflection is absent."""
+    refl = ctx.units_in("reflection")
+    if not refl:
+        return []
+    _, p = ctx.best(refl, "systemic")
+    if p >= ctx.threshold("no_systemic_insight", 0.5):
         return []
     sec = ctx.section("reflection")
-    if sec is None:
-        last = len(ctx.words) - 1
-        if last < 0:
-            return []
-        return [Hit(max(0, last - 5), last, section=ctx.labels[last],
-                    fields={"heard": ctx.span_text(max(0, last - 5), last)})]
-    end = ctx.clause_end(sec.first_word, 12)
-    return [Hit(sec.first_word, end, section="reflection",
-                fields={"heard": ctx.span_text(sec.first_word, end)})]
+    first = sec.first_word if sec is not None else ctx.tags.units[refl[0]].first
+    end = ctx.clause_end(first, 12)
+    return [Hit(first, end, section="reflection",
+                fields={"heard": ctx.span_text(first, end)})]
