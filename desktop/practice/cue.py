@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from starcoach.rubric.live import LiveState
 from starcoach.rubric.model import Report
 
 NAMES = {"situation": "Situation", "task": "Task", "action": "Action", "result": "Result",
@@ -14,8 +15,8 @@ DEFAULT_TARGETS = {"situation": 45.0}
 
 @dataclass(frozen=True)
 class Cue:
-    label: str
-    clock_s: float  # time spent in this section so far
+    label: str | None  # None: the section is not yet clear, so only the clock shows
+    clock_s: float  # time spent in this section so far (or in the answer, when unsure)
     target_s: float | None
 
     @property
@@ -28,6 +29,8 @@ class Cue:
         return self.label == "situation" and self.over
 
     def text(self) -> str:
+        if self.label is None:
+            return clock_text(self.clock_s)
         name = NAMES.get(self.label, self.label.capitalize())
         clock = f"{name} {clock_text(self.clock_s)}"
         if self.target_s is not None:
@@ -55,11 +58,19 @@ def targets_for(question: str | None, principle: str | None, level: str,
         return dict(DEFAULT_TARGETS)
 
 
-def current_cue(report: Report | None, elapsed_s: float, marks: list[tuple[float, str]],
-                targets: dict[str, float]) -> Cue:
-    """Where the speaker is now: the last section of the live report, unless a manual mark
-    made after its start says otherwise; its clock runs from its start to ``elapsed_s``."""
-    label, start = "situation", 0.0
+def current_cue(report: Report | LiveState | None, elapsed_s: float,
+                marks: list[tuple[float, str]], targets: dict[str, float]) -> Cue:
+    """Where the speaker is now: the section the live segmenter is confident of (a
+    ``LiveState``; or the last section of a report), unless a manual mark made after its
+    start says otherwise; its clock runs from its start to ``elapsed_s``. When the live
+    segmenter is unsure, the cue names no section and shows the answer's clock."""
+    label: str | None = "situation"
+    start = 0.0
+    if isinstance(report, LiveState):
+        label, start = report.label, report.start_s
+        if label is None:
+            start = 0.0
+        report = None
     if report is not None and report.sections:
         last = report.sections[-1]
         label, start = last.label, last.start_s
@@ -68,6 +79,8 @@ def current_cue(report: Report | None, elapsed_s: float, marks: list[tuple[float
     for t, mark_label in sorted(marks):
         if t >= start:
             label, start = mark_label, t
+    if label is None:
+        return Cue(None, max(0.0, elapsed_s), None)
     target = targets.get(label)
     if report is not None:
         for section in report.sections:

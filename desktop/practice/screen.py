@@ -264,7 +264,10 @@ class PracticeScreen(QWidget):
     def _on_live_words(self, words: list) -> None:
         if self.session is None or not self.recording or not words:
             return
-        self.live_report = self.session.analyse_words(words, words[-1].end)
+        from starcoach.rubric.live import live_state
+
+        self.live_report = live_state(words, self.elapsed_s(),
+                                      answer_target_s=self.targets.get("answer", 120.0))
         self._tick()
 
     def _tick(self) -> None:

@@ -46,6 +46,20 @@ def test_the_cue_is_the_section_now_and_turns_to_a_calm_alert_past_the_situation
     assert marked.text() == "Task 0:12 / 0:20"
 
 
+def test_an_unsure_live_segmenter_shows_only_the_clock_and_a_sure_one_names_its_section():
+    from starcoach.rubric.live import LiveState
+
+    unsure = current_cue(LiveState(None, 12.0, 0.55), 52.4, [], {"situation": 45.0})
+    assert (unsure.label, unsure.alert, unsure.text()) == (None, False, "0:52")
+    sure = current_cue(LiveState("task", 40.0, 0.97), 52.0, [],
+                       {"situation": 45.0, "task": 20.0})
+    assert sure.text() == "Task 0:12 / 0:20"
+    # a manual mark still wins over the segmenter
+    marked = current_cue(LiveState(None, 0.0, 0.5), 62.0, [(50.0, "action")],
+                         {"action": 70.0})
+    assert marked.text() == "Action 0:12 / 1:10"
+
+
 def test_marks_made_at_times_land_on_the_word_being_spoken_or_the_next():
     words = [Word("I", 0.0, 0.2), Word("um", 0.3, 0.6, "filler"), Word("fixed", 1.0, 1.4),
              Word("it", 1.5, 1.7)]

@@ -1,0 +1,47 @@
+"""The live cue's segmenter: positions against the answer's expected length, a section
+named only when the belief is strong, never the Result or Reflection a few seconds in."""
+
+from __future__ import annotations
+
+from starcoach.rubric.live import live_state
+
+from .conftest import timed
+from .test_rules import ACTION, RESULT, SIT, STRONG, TASK
+
+
+def _heard_until(words, t):
+    return [w for w in words if w.end <= t]
+
+
+def test_early_in_an_answer_it_is_never_the_result_or_reflection():
+    words = timed(STRONG)
+    for t in range(4, 30, 2):
+        state = live_state(_heard_until(words, t), float(t))
+        assert state.label in (None, "situation", "task"), (t, state)
+
+
+def test_the_situation_is_named_with_confidence_and_its_start():
+    words = timed(SIT + "And it had been going on for weeks. ")
+    state = live_state(words, words[-1].end + 1.0)
+    assert state.label == "situation" and state.start_s == 0.0
+    assert state.confidence >= 0.9
+
+
+def test_deep_in_the_action_the_cue_follows():
+    words = timed(SIT + TASK + ACTION)
+    state = live_state(words, words[-1].end + 1.0)
+    assert state.label in ("action", None)
+    assert state.label != "situation"
+
+
+def test_once_the_result_is_told_it_is_named():
+    words = timed(SIT + TASK + ACTION + RESULT)
+    state = live_state(words, words[-1].end + 1.0)
+    assert state.label in ("result", None)
+    assert state.start_s > timed(SIT + TASK)[-1].end
+
+
+def test_unsure_means_no_section():
+    state = live_state(timed("So, um, well."), 3.0)
+    assert state.label is None or state.label == "situation"
+    assert live_state([], 5.0).label is None
