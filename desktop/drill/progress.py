@@ -152,8 +152,19 @@ class DrillProgress:
         after = scores.get("verdict")
         if scores.get("followup_effect"):
             return f"{before} → {after}: {scores['followup_effect']}"
-        if not self.results():
+        answered = len(self.results())
+        if not answered:
             return f"No follow-up was answered, so the rating stays {before}."
+        left = len(self.outcomes) - answered
+        if left:
+            skipped = sum(1 for o in self.outcomes if o.skipped)
+            unjudged = left - skipped
+            parts = [f"{skipped} skipped"] if skipped else []
+            if unjudged:
+                parts.append(f"{unjudged} not judged")
+            return (f"Your rating stays {before}: the {answered} "
+                    f"{'reply' if answered == 1 else 'replies'} you gave held up "
+                    f"({', '.join(parts)} of {len(self.outcomes)} follow-ups).")
         return f"Your rating stays {before}: every reply held up under the follow-ups."
 
     # -- saving ------------------------------------------------------------------------------
