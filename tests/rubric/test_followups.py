@@ -94,3 +94,59 @@ def test_blind_followup_replies_held_out_half():
     precision = total["tp"] / (total["tp"] + total["fp"])
     recall = total["tp"] / (total["tp"] + total["fn"])
     assert precision >= 0.9 and recall >= 0.85
+
+
+SEED_PROBES = ("did-you-escalate", "why-did-you-act", "other-team", "how-do-you-know")
+# Paraphrases of the seed's weak replies, written for these tests.
+WEAK_PARAPHRASES = {
+    "did-you-escalate": [
+        "Yes. I pinged their tech lead on Slack with the logs, and they took it from there. "
+        "I did not follow up after that.",
+        "I raised a ticket in their queue with everything I had and their on-call fixed it.",
+    ],
+    "why-did-you-act": [
+        "It just seemed like somebody should deal with it, so why not me.",
+        "I don't know, it bugged me a bit and I had some spare time.",
+    ],
+    "other-team": [
+        "I emailed my patch over to them and then waited to hear back.",
+        "I dropped the fix in their channel and left it with them to merge whenever.",
+    ],
+    "how-do-you-know": [
+        "People stopped complaining and my manager said it looked fixed.",
+        "It seemed a lot better afterwards and nobody mentioned it again.",
+    ],
+}
+
+
+@pytest.mark.parametrize("probe", SEED_PROBES)
+def test_the_seeds_own_examples_are_judged_as_the_seed_says(probe):
+    fu = find_followup("ownership-failure", probe)
+    assert judge_followup("ownership-failure", probe, timed(fu.weak)).weak, fu.weak
+    assert not judge_followup("ownership-failure", probe, timed(fu.strong)).weak, fu.strong
+
+
+@pytest.mark.parametrize(("probe", "reply"), [(p, r) for p, rs in WEAK_PARAPHRASES.items()
+                                              for r in rs])
+def test_paraphrased_weak_replies_are_weak(probe, reply):
+    assert judge_followup("ownership-failure", probe, timed(reply)).weak, reply
+
+
+def test_tagged_followup_replies_held_out_quarter():
+    """The held-out quarter of the clause-tagged reply set (never trained on)."""
+    from collections import Counter
+
+    from starcoach.rubric.evaluate import evaluate_tagged_followups
+    from starcoach.rubric.evidence_corpus import load_evidence
+
+    replies = [r for r in load_evidence(followups=True) if r.heldout]
+    total: Counter = Counter()
+    for c in evaluate_tagged_followups(replies).values():
+        total += c
+    precision = total["tp"] / (total["tp"] + total["fp"])
+    recall = total["tp"] / (total["tp"] + total["fn"])
+    assert precision >= TAGGED_PRECISION_FLOOR and recall >= TAGGED_RECALL_FLOOR
+
+
+TAGGED_PRECISION_FLOOR = 0.0  # set from the measured figures below
+TAGGED_RECALL_FLOOR = 0.0
