@@ -19,6 +19,8 @@ REPLACEMENT = "\ufffd"
 # overrides and isolates, and the line/paragraph separators some terminals honour.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
                      "\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_STREAM = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
+                            "\u202a-\u202e\u2066-\u2069]")  # a stream: \r allowed too
 _UNSAFE_INLINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
                             "\u202a-\u202e\u2066-\u2069]")
 
@@ -27,12 +29,9 @@ class FileProblem(Exception):
     """A file that cannot be read safely; ``str()`` is the reason (without the path)."""
 
 
-def read_bounded(path: Path, limit: int) -> bytes:
-    """The bytes of the regular file ``path``, refusing anything over ``limit`` bytes.
-
-    Raises :class:`FileProblem` for a missing file, a folder, a device, a FIFO or socket, a
-    file that is too large, and any OS error; never blocks on a FIFO, never reads forever.
-    """
+def regular_file_size(path: Path) -> int:
+    """The size of ``path`` if it is a regular file (links followed); otherwise
+    :class:`FileProblem` saying what it is instead. Never opens the file."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -45,8 +44,18 @@ def read_bounded(path: Path, limit: int) -> bytes:
         raise FileProblem("is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
         raise FileProblem("is not a regular file (a device, pipe or socket)")
-    if info.st_size > limit:
-        raise FileProblem(f"is too long: {info.st_size:,} bytes (limit {limit:,})")
+    return info.st_size
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, refusing anything over ``limit`` bytes.
+
+    Raises :class:`FileProblem` for a missing file, a folder, a device, a FIFO or socket, a
+    file that is too large, and any OS error; never blocks on a FIFO, never reads forever.
+    """
+    size = regular_file_size(path)
+    if size > limit:
+        raise FileProblem(f"is too long: {size:,} bytes (limit {limit:,})")
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
@@ -64,6 +73,12 @@ def clean_text(text: str, *, inline: bool = False) -> str:
     """
     pattern = _UNSAFE_INLINE if inline else _UNSAFE
     return pattern.sub(REPLACEMENT, text)
+
+
+def clean_stream(text: str) -> str:
+    """``text`` for a terminal stream: like :func:`clean_text`, but ``\\r`` (progress
+    lines) passes too."""
+    return _UNSAFE_STREAM.sub(REPLACEMENT, text)
 
 
 def first_unsafe(text: str) -> str | None:

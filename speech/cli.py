@@ -194,7 +194,11 @@ def cmd_record(args: argparse.Namespace) -> int:
             _err(str(exc))
             return 2
         if args.device is not None and recorder.device is not None:
-            remember_device(recorder.device.name)
+            try:
+                remember_device(recorder.device.name)
+            except OSError as exc:  # a full disk must not stop the recording
+                _err(f"warning: could not remember {recorder.device.name!r} as your "
+                     f"microphone ({exc.strerror or exc}); recording anyway")
         what = f"{args.seconds:g} s" if args.seconds else "until Ctrl-C"
         name = recorder.device.name if recorder.device else "input"
         print(f"recording from {name} to {out} ({what})", file=sys.stderr)
