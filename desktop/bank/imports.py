@@ -11,16 +11,19 @@ fatal. Qt-free: the CLI and the app share it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 from starcoach.rubric.packs import (
+    MAX_PACK_BYTES,
     PackError,
     check_pack,
     load_catalogue,
     read_pack_id,
     set_extra_packs,
 )
+from starcoach.rubric.safety import FileProblem, read_bounded
 from starcoach.speech.models import data_dir
 
 PACK_SUFFIX = ".toml"
@@ -79,18 +82,34 @@ def import_pack(source: Path | str) -> Path:
     """
     source = Path(source)
     try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise PackError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        data = read_bounded(source, MAX_PACK_BYTES)
+    except FileProblem as exc:
+        raise PackError(f"{source}: cannot read: {exc}") from None
     pack_id = read_pack_id(source, data)
     existing = user_pack_paths()
     dest = _destination(source, pack_id, existing)
     others = [p for p in existing if p != dest]
     against = load_catalogue(others, problems=[])  # a broken earlier import never blocks
     check_pack(source, against, data)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(f".{dest.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, dest)
+    _write_atomically(dest, data)
     activate_user_packs()
     return dest
+
+
+def _write_atomically(dest: Path, data: bytes) -> None:
+    """Write ``data`` to ``dest`` through a ``.partial`` beside it, renamed into place once
+    complete; on any failure (a full disk, a read-only folder) the partial file is removed,
+    ``dest`` is left as it was and ``PackError`` names it."""
+    partial = dest.with_name(f".{dest.name}.partial")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, dest)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise PackError(f"{dest}: cannot save the pack: {exc.strerror or exc}; nothing was "
+                        "imported") from None
