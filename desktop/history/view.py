@@ -10,6 +10,7 @@ how that question went across attempts.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -56,6 +57,7 @@ class HistoryView(QWidget):
         self._store = store
         self.last_message: QMessageBox | None = None
         self._progress_question: str | None = None
+        self.skipped: list[str] = []  # damaged attempts the last refresh left out
         self.model = AttemptTableModel(parent=self)
 
         self.search = QLineEdit(self)
@@ -210,7 +212,24 @@ class HistoryView(QWidget):
         self.save_notes()
         keep = select_id if select_id is not None else self.selected_id()
         filters = self.filters()
-        rows = self.store.list(**filters)
+        from starcoach.desktop.history.records import HistoryError
+
+        try:
+            store = self.store
+            rows = store.list(**filters)
+        except (HistoryError, sqlite3.DatabaseError) as exc:
+            from starcoach.desktop.history.controller import history_unavailable
+
+            self.model.set_rows([])
+            self.empty.setText(history_unavailable(exc))
+            self.list_stack.setCurrentWidget(self.empty)
+            self.select_row(-1)
+            return
+        self.skipped = list(getattr(store, "skipped", []))
+        if self.skipped:
+            from starcoach.desktop.errors import log
+
+            log.warning("history: damaged attempts left out: %s", "; ".join(self.skipped))
         self._progress_question = None  # new or changed attempts: draw it again
         self.model.set_rows(rows)
         filtered = any(v for v in filters.values())
