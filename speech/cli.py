@@ -42,7 +42,17 @@ def transcribe_for_analyze(path: str, model: str | None) -> tuple[list[Word], fl
     cap = os.environ.get("STARCOACH_MAX_NEW_TOKENS")  # benchmarks with random-weight models
     if cap and cap.isdigit():
         options = TranscribeOptions(max_new_tokens=int(cap))
-    transcript = Transcriber(model, options).transcribe(audio)
+    transcriber = Transcriber(model, options)
+    try:
+        transcript = transcriber.transcribe(audio)
+    except (RuntimeError, ValueError, KeyError, IndexError, TypeError) as exc:
+        # the audio decoded, so this is the model's files (a config.json that loads but
+        # cannot drive the decoder, a vocabulary that does not match the weights)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ModelUnavailable(
+            f"{transcriber.model_dir}: the speech model failed while transcribing "
+            f"({reason}); copy the whole model folder again or run `starcoach models "
+            "download NAME`") from None
     return transcript.words, transcript.duration
 
 
