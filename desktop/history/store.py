@@ -71,6 +71,14 @@ _SUMMARY_COLUMNS = (
 )
 
 
+READONLY = 8  # SQLITE_READONLY
+
+
+def _lenient_text(data: bytes) -> str:
+    """Text columns as stored, with bytes that are not UTF-8 shown as U+FFFD."""
+    return data.decode("utf-8", "replace")
+
+
 def _list_json(text: object) -> list[Any]:
     """A tolerant JSON list column (follow-ups): anything unreadable is an empty list."""
     try:
@@ -143,6 +151,7 @@ class HistoryStore:
         db = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout_s, isolation_level=None,
                              check_same_thread=False)
         db.row_factory = sqlite3.Row
+        db.text_factory = _lenient_text  # a damaged byte must not make a whole row unreadable
         return db
 
     def _open(self) -> sqlite3.Connection:
@@ -212,6 +221,17 @@ class HistoryStore:
         wal = path.with_name(path.name + "-wal")
         if info.st_size == 0 and not (wal.is_file() and wal.stat().st_size > 0):
             return UnusableDatabase("the file is empty (0 bytes)")
+        try:
+            with open(path, "rb") as fh:
+                header = fh.read(100)
+        except OSError as exc:
+            raise HistoryError(f"cannot read the history database {path}: "
+                               f"{exc.strerror or exc}") from None
+        if header.startswith(b"SQLite format 3\0") and len(header) == 100 and (
+                header[18] not in (1, 2) or header[19] not in (1, 2)):
+            # SQLite opens such a file read-only and fails on the first write
+            return UnusableDatabase(f"its header names file format {header[18]}/"
+                                    f"{header[19]}, which SQLite cannot write")
         return None
 
     def _create(self) -> None:
@@ -308,13 +328,20 @@ class HistoryStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taking the write lock up front (no upgrade deadlocks)."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if error_code(exc) == READONLY:
+                    raise HistoryError(f"the history database {self.path} cannot be written "
+                                       f"({exc})") from None
                 raise
-            self._db.execute("COMMIT")
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -291,3 +291,28 @@ def test_schema_columns_list_matches_the_migrations():
     have = [r[1] for r in db.execute("PRAGMA table_info(attempts)")]
     assert set(have) == set(schema.COLUMNS)
     assert schema.check_tables(db) is None
+
+
+# -- found by the fuzz tests ----------------------------------------------------------------
+
+def test_a_header_sqlite_would_open_read_only_is_set_aside(data_dir, words, report):
+    filled(words, report, 1)
+    path = default_db_path()
+    checkpoint(path)
+    data = bytearray(path.read_bytes())
+    data[18] = 3  # "write version 3": SQLite opens it read-only, the first write fails
+    path.write_bytes(bytes(data))
+    out = run("reanalyse", "--all")
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    assert "file format 3" in out.stderr
+    assert [p.read_bytes() for p in set_aside_files(path)] == [bytes(data)]
+
+
+def test_bytes_that_are_not_utf8_in_a_column_do_not_hide_the_row(data_dir, words, report):
+    (attempt,) = filled(words, report, 1)
+    raw(default_db_path(), "UPDATE attempts SET notes = CAST(x'6e6f74e9' AS TEXT)")
+    out = run("list", "--json")
+    assert out.returncode == 0, out.stderr
+    (row,) = json.loads(out.stdout)
+    assert row["id"] == attempt and row["notes"] == "not\ufffd"
+    assert run("show", str(attempt)).returncode == 0
