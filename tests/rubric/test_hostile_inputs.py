@@ -267,3 +267,24 @@ def test_a_pack_named_toml_that_is_a_device_is_refused(tmp_path):
     path = tmp_path / "endless.toml"
     path.symlink_to("/dev/zero")
     refused(run("questions", "import", str(path), timeout=20), "not a regular file")
+
+
+def test_a_huge_pack_already_in_the_packs_folder_is_skipped_quickly(data_dir):
+    folder = data_dir / "packs"
+    folder.mkdir(parents=True)
+    (folder / "huge.toml").write_text(MY_PACK.replace("Tell me about an outage",
+                                                      "x" * 10_000_000))
+    start = time.monotonic()
+    out = run("questions", "--json")
+    assert out.returncode == 0 and time.monotonic() - start < 15
+    (warning,) = out.stderr.strip().splitlines()
+    assert "huge.toml" in warning and "too long" in warning
+    assert "my-unowned-outage" not in out.stdout
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "-1", "0", "1e308"])
+def test_record_refuses_an_unbounded_or_meaningless_duration(tmp_path, seconds):
+    out = run("record", str(tmp_path / "x.flac"), "--seconds", seconds)
+    assert out.returncode == 2 and "--seconds" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.flac").exists()
