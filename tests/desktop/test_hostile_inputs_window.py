@@ -1,4 +1,4 @@
-"""Issue 13 in the window: a history that cannot be used is one plain message at start
+"""Issue 13 in the window: an unusable history, a hostile answer file or a bad pack is one
 (never the "Something went wrong" dialog), the history page says why, and the app goes on.
 Real Qt (offscreen) over real files."""
 
@@ -81,3 +81,41 @@ def test_an_unusable_history_is_a_plain_message_in_the_window(qtbot, data_dir, c
         if mounted is not None:
             subprocess.run(["umount", str(mounted)], check=False)
             mounted.chmod(0o755)
+
+
+def test_hostile_answer_files_are_plain_messages_in_the_window(qtbot, data_dir, tmp_path):
+    import os
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    fifo = tmp_path / "answer.txt"
+    os.mkfifo(fifo)  # nobody writes: reading it would hang the window
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    token = tmp_path / "token.txt"
+    token.write_text("I fixed it " + "x" * 1_000_000)
+    for path, problem in ((fifo, "not a regular file"), (deep, "nested too deeply"),
+                          (token, "characters long")):
+        assert win.open_answer(path) is False
+        box = win.last_message
+        assert isinstance(box, QMessageBox) and box.windowTitle() == "Cannot open this answer"
+        assert str(path) in box.text() and problem in box.text()
+    win.close()
+
+
+def test_a_pack_with_a_bad_template_is_a_plain_message_in_the_window(qtbot, data_dir,
+                                                                      tmp_path):
+    from starcoach.desktop.bank.import_dialog import import_pack_file
+
+    path = tmp_path / "mine.toml"
+    path.write_text('[pack]\nid = "mine"\n\n[[questions]]\nid = "my-q"\nprinciple = '
+                    '"ownership"\ntext = "Tell me about an outage you owned."\n\n'
+                    '[questions.suggestions]\nwe_language = "{heard:>20000000}"\n')
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert import_pack_file(win, path) is None
+    box = win.findChild(QMessageBox, "pack-error")
+    assert box is not None and str(path) in box.text()
+    assert "questions[0].suggestions.we_language" in box.text() and "format specs" in box.text()
+    assert not (data_dir / "packs").exists() or not list((data_dir / "packs").iterdir())
+    win.close()
