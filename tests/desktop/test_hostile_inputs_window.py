@@ -1,6 +1,6 @@
 """Issue 13 in the window: an unusable history, a hostile answer file or a bad pack is one
-(never the "Something went wrong" dialog), the history page says why, and the app goes on.
-Real Qt (offscreen) over real files."""
+plain message (never the "Something went wrong" dialog), the history page says why, and the
+app goes on. Real Qt (offscreen) over real files."""
 
 from __future__ import annotations
 
