@@ -232,15 +232,15 @@ def _transcribe(path: Path, model: str | None):
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return launch_app()
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _SafeStream(out), _SafeStream(err)  # type: ignore[assignment]
     try:
-        return _run_command(args)
+        args = parser.parse_args(argv)  # its errors name arguments: filtered too
+        if args.command is not None:
+            return _run_command(args)
     finally:
         sys.stdout, sys.stderr = out, err
+    return launch_app()
 
 
 def _run_command(args: argparse.Namespace) -> int:
