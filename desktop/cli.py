@@ -14,6 +14,7 @@ unexpected one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import os
@@ -33,6 +34,9 @@ class _SafeStream:
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        # a terminal that cannot show "—" or "“" gets "?" rather than a crash
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")  # type: ignore[attr-defined]
 
     def write(self, text: str) -> int:
         from starcoach.rubric.safety import clean_stream

@@ -288,3 +288,13 @@ def test_record_refuses_an_unbounded_or_meaningless_duration(tmp_path, seconds):
     assert out.returncode == 2 and "--seconds" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.flac").exists()
+
+
+def test_a_terminal_that_cannot_encode_the_report_still_gets_it(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(STRONG, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "starcoach.desktop", "analyze", str(path)],
+                         capture_output=True, timeout=60,
+                         env=dict(os.environ, PYTHONIOENCODING="ascii"))
+    assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr
+    assert b"StarCoach report" in out.stdout and b"?" in out.stdout  # "—" shown as "?"
