@@ -155,10 +155,15 @@ def cmd_questions(args: argparse.Namespace) -> int:
         chosen = bank.mock_loop(cat, args.mock, rng,
                                 [args.principle] if args.principle else None)
     elif args.weakest:
-        from starcoach.desktop.history.store import HistoryStore
+        import sqlite3
 
-        with HistoryStore() as store:
-            chosen = bank.weakest(cat, store.rule_failures())
+        from starcoach.desktop.history.store import HistoryError, HistoryStore
+
+        try:
+            with HistoryStore() as store:
+                chosen = bank.weakest(cat, store.rule_failures())
+        except (HistoryError, sqlite3.DatabaseError) as exc:
+            return _fail(f"cannot read your history for --weakest: {exc}")
         if not chosen:
             sys.stderr.write("starcoach: no analysed attempts yet; practise a few questions "
                              "first\n")

@@ -34,18 +34,31 @@ def user_packs_dir() -> Path:
     return data_dir() / "packs"
 
 
-def user_pack_paths() -> list[Path]:
-    """The imported pack files, in a stable (name) order."""
+MAX_USER_PACKS = 200  # loaded at every start; the rest are reported, not read
+
+
+def _all_pack_paths() -> list[Path]:
     folder = user_packs_dir()
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob(f"*{PACK_SUFFIX}") if p.is_file())
 
 
+def user_pack_paths() -> list[Path]:
+    """The imported pack files, in a stable (name) order, at most ``MAX_USER_PACKS``."""
+    return _all_pack_paths()[:MAX_USER_PACKS]
+
+
 def activate_user_packs() -> list[str]:
     """Make the default catalogue include the imported packs; returns one line per pack
     that had to be skipped (``"<file>: <field>: <problem>"``), empty when all loaded."""
-    return set_extra_packs(user_pack_paths())
+    problems = set_extra_packs(user_pack_paths())
+    extra = _all_pack_paths()[MAX_USER_PACKS:]
+    if extra:
+        problems.append(f"{user_packs_dir()}: {len(extra)} more packs than the "
+                        f"{MAX_USER_PACKS} StarCoach loads; from {extra[0].name} on they "
+                        "were left out")
+    return problems
 
 
 def _pack_id_or_none(path: Path) -> str | None:

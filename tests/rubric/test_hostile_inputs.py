@@ -298,3 +298,27 @@ def test_a_terminal_that_cannot_encode_the_report_still_gets_it(tmp_path):
                          env=dict(os.environ, PYTHONIOENCODING="ascii"))
     assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr
     assert b"StarCoach report" in out.stdout and b"?" in out.stdout  # "—" shown as "?"
+
+
+def test_more_packs_than_the_limit_are_reported_not_read(data_dir, monkeypatch):
+    from starcoach.desktop.bank import imports
+    from starcoach.rubric.packs import default_catalogue, set_extra_packs
+
+    folder = data_dir / "packs"
+    folder.mkdir(parents=True)
+    for n in range(3):
+        (folder / f"p{n}.toml").write_text(MY_PACK.replace("my-stories", f"pack-{n}")
+                                           .replace("my-unowned-outage", f"q-{n}"))
+    monkeypatch.setattr(imports, "MAX_USER_PACKS", 2)
+    try:
+        problems = imports.activate_user_packs()
+        assert len(problems) == 1 and "p2.toml" in problems[0] and "left out" in problems[0]
+        assert {"q-0", "q-1"} <= set(default_catalogue().questions)
+        assert "q-2" not in default_catalogue().questions
+    finally:
+        set_extra_packs([])
+
+
+def test_weakest_with_an_unusable_history_is_one_line(data_dir):
+    (data_dir / "history" / "starcoach.sqlite3").mkdir(parents=True)
+    refused(run("questions", "--weakest"), "is a folder")
