@@ -75,6 +75,7 @@ def set_aside(path: Path, exc: sqlite3.DatabaseError, db: sqlite3.Connection | N
     for side, aside in sides:  # a stale WAL must never meet the new database
         with contextlib.suppress(FileNotFoundError):
             os.replace(side, aside)
-    return target, (f"The attempt history database was unreadable ({exc}). It was kept as "
+    what = "could not be used" if isinstance(exc, UnusableDatabase) else "was unreadable"
+    return target, (f"The attempt history database {what} ({exc}). It was kept as "
                     f"{target} and a new, empty history was started; your recordings are "
                     f"still in {audio_dir}.")
