@@ -260,15 +260,20 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _delete(store: HistoryStore, args: argparse.Namespace) -> int:
-    s = store.get(args.id).summary
+    from starcoach.desktop.history.records import AttemptDamaged
+
+    try:
+        s = store.get(args.id).summary
+        what = f"{s.question or s.principle or 'answer'}, {_local(s.started_at)}"
+    except AttemptDamaged:  # a damaged attempt can still be deleted
+        what = "damaged"
     if not args.yes:
         if not sys.stdin.isatty():
-            return _fail(f"not deleting attempt {s.id} without confirmation: pass --yes")
-        answer = input(f"Delete attempt {s.id} ({s.question or s.principle or 'answer'}, "
-                       f"{_local(s.started_at)}) and its audio? [y/N] ")
+            return _fail(f"not deleting attempt {args.id} without confirmation: pass --yes")
+        answer = input(f"Delete attempt {args.id} ({what}) and its audio? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("kept")
             return EXIT_OK
-    store.delete(s.id)
-    print(f"deleted attempt {s.id}")
+    store.delete(args.id)
+    print(f"deleted attempt {args.id}")
     return EXIT_OK

@@ -316,3 +316,12 @@ def test_bytes_that_are_not_utf8_in_a_column_do_not_hide_the_row(data_dir, words
     (row,) = json.loads(out.stdout)
     assert row["id"] == attempt and row["notes"] == "not\ufffd"
     assert run("show", str(attempt)).returncode == 0
+
+
+def test_a_damaged_attempt_can_still_be_deleted(damaged):
+    _good, bad = damaged
+    out = run("delete", str(bad["duration_s"]), "--yes")
+    assert out.returncode == 0 and "deleted" in out.stdout, out.stderr
+    listed = run("list", "--json")
+    assert bad["duration_s"] not in {r["id"] for r in json.loads(listed.stdout)}
+    assert f"attempt {bad['duration_s']}:" not in listed.stderr
