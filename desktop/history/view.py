@@ -126,8 +126,13 @@ class HistoryView(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        self.damage_note = QLabel(self)  # damaged attempts the list had to leave out
+        self.damage_note.setObjectName("damage-note")
+        self.damage_note.setWordWrap(True)
+        self.damage_note.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addWidget(self.damage_note)
         layout.addWidget(splitter, 1)
         self._on_selected()
 
@@ -226,10 +231,16 @@ class HistoryView(QWidget):
             self.select_row(-1)
             return
         self.skipped = list(getattr(store, "skipped", []))
+        self.damage_note.setVisible(bool(self.skipped))
         if self.skipped:
             from starcoach.desktop.errors import log
 
             log.warning("history: damaged attempts left out: %s", "; ".join(self.skipped))
+            n = len(self.skipped)
+            self.damage_note.setText(
+                (f"{n} damaged attempts are" if n > 1 else "1 damaged attempt is")
+                + " not listed: " + "; ".join(self.skipped[:3]) + ("; …" if n > 3 else "")
+                + ". Nothing was deleted.")
         self._progress_question = None  # new or changed attempts: draw it again
         self.model.set_rows(rows)
         filtered = any(v for v in filters.values())

@@ -119,3 +119,28 @@ def test_a_pack_with_a_bad_template_is_a_plain_message_in_the_window(qtbot, data
     assert "questions[0].suggestions.we_language" in box.text() and "format specs" in box.text()
     assert not (data_dir / "packs").exists() or not list((data_dir / "packs").iterdir())
     win.close()
+
+
+def test_damaged_attempts_are_named_above_the_history_list(qtbot, data_dir):
+    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.rubric.analyze import analyze
+    from starcoach.rubric.text import estimate_words
+
+    words = estimate_words("I fixed the nightly export and failures fell to zero.")
+    report = analyze(words, question="ownership-failure", timing="estimated")
+    with HistoryStore() as store:
+        ids = [store.begin_attempt(question="ownership-failure").id for _ in range(2)]
+        for attempt in ids:
+            store.finish_attempt(attempt, words, report)
+    with closing(sqlite3.connect(default_db_path())) as db:
+        db.execute("UPDATE attempts SET duration_s = 'long' WHERE id = ?", (ids[0],))
+        db.commit()
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.show_history()
+    assert [r.id for r in win.history.model.rows] == [ids[1]]
+    note = win.history.damage_note
+    assert note.isVisible() and f"attempt {ids[0]}" in note.text() and "duration_s" in note.text()
+    assert not isinstance(win.last_dialog, errors.ErrorDialog)
+    win.close()
