@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,12 +21,14 @@ from starcoach.rubric.text import estimate_words
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".m4a", ".ogg", ".webm", ".opus", ".aac"})
 MAX_WORDS = 20_000  # about two hours of speech; a rehearsal answer is a few hundred
-MAX_ANSWER_BYTES = 8 * 1024 * 1024  # a .txt or .json answer file
+MAX_ANSWER_BYTES = 4 * 1024 * 1024  # a .txt or .json answer file (20,000 words fit in 2)
 MAX_WORD_CHARS = 100  # one word (the longest English words are under 50 letters)
 MAX_TIME_S = 4 * 3600.0  # any word's start or end
 MAX_JSON_DEPTH = 16  # {"words": [{...}]} is 3 deep
 MAX_NUMBER_DIGITS = 20  # an integer in the JSON (seconds never need more)
+MAX_JSON_CONTAINERS = 4 * MAX_WORDS  # "{" and "[" in the file, strings included
 OVERLAP_TOLERANCE_S = 0.01
+_WORD = re.compile(r"\S+")
 
 
 class InputError(ValueError):
@@ -59,12 +62,14 @@ def read_answer(path: Path) -> tuple[list[Word], Timing]:
 
 def parse_transcript(text: str, source: str = "<text>") -> list[Word]:
     """Words with estimated timings from a plain-text transcript (bounded, controls dropped)."""
-    pieces = clean_text(text, inline=True).replace("\ufffd", " ").split()
+    pieces: list[str] = []
+    for match in _WORD.finditer(clean_text(text, inline=True).replace("\ufffd", " ")):
+        if len(pieces) == MAX_WORDS:  # stop counting: memory stays bounded
+            raise InputError(f"{source}: more than {MAX_WORDS} words is too long to be one "
+                             "answer")
+        pieces.append(match.group())
     if not pieces:
         raise InputError(f"{source}: has no words; nothing to analyse")
-    if len(pieces) > MAX_WORDS:
-        raise InputError(f"{source}: {len(pieces)} words is too long to be one answer "
-                         f"(limit {MAX_WORDS})")
     for i, piece in enumerate(pieces):
         if len(piece) > MAX_WORD_CHARS:
             raise InputError(f"{source}: word {i} is {len(piece):,} characters long; a word "
@@ -115,6 +120,10 @@ def _word_text(value: object, where: str) -> str:
 
 def parse_words_json(text: str, source: str = "<json>") -> list[Word]:
     """Validate ``[{"text", "start", "end"}, …]`` or ``{"words": [...]}``."""
+    containers = text.count("{") + text.count("[")
+    if containers > MAX_JSON_CONTAINERS:  # counted before parsing: memory stays bounded
+        raise InputError(f"{source}: {containers:,} JSON objects and arrays is too many to "
+                         f"be one answer (limit {MAX_JSON_CONTAINERS:,})")
     try:
         data = json.loads(text, parse_int=_int(source), parse_constant=_constant(source))
     except json.JSONDecodeError as exc:
@@ -123,6 +132,9 @@ def parse_words_json(text: str, source: str = "<json>") -> list[Word]:
     except RecursionError:
         raise InputError(f"{source}: JSON nested too deeply (limit {MAX_JSON_DEPTH} "
                          "levels)") from None
+    if isinstance(data, list) and len(data) > MAX_WORDS:
+        raise InputError(f"{source}: {len(data)} words is too long to be one answer "
+                         f"(limit {MAX_WORDS})")
     if tree_depth(data) > MAX_JSON_DEPTH:
         raise InputError(f"{source}: JSON nested too deeply (limit {MAX_JSON_DEPTH} levels)")
     if isinstance(data, dict):

@@ -58,11 +58,19 @@ def words_file(tmp_path: Path, body: str, name: str = "w.json") -> Path:
 
 # -- analyze: JSON --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("depth", [1_000, 100_000])
-def test_deeply_nested_json_is_refused(tmp_path, depth):
+@pytest.mark.parametrize("depth, problem", [(1_000, "nested too deeply"),
+                                            (100_000, "too many to be one answer")])
+def test_deeply_nested_json_is_refused(tmp_path, depth, problem):
     for body in ("[" * depth + "]" * depth, '{"words": ' + '{"a": ' * depth + "1" + "}" * depth
                  + "}"):
-        refused(run("analyze", str(words_file(tmp_path, body))), "nested too deeply")
+        refused(run("analyze", str(words_file(tmp_path, body))), problem)
+
+
+def test_millions_of_tiny_objects_are_refused_before_parsing(tmp_path):
+    body = "[" + ",".join(["{}"] * 1_300_000) + "]"  # 3.9 MB, under the size limit
+    start = time.monotonic()
+    refused(run("analyze", str(words_file(tmp_path, body))), "too many to be one answer")
+    assert time.monotonic() - start < 15
 
 
 @pytest.mark.parametrize("digits", [310, 4_301, 100_000])
