@@ -7,7 +7,8 @@ the loader only parses TOML (``tomllib``) and copies strings and numbers out of 
 that looks like code in a pack is just text. Nothing here evaluates, imports or formats
 pack content beyond checking ``{placeholder}`` names.
 
-Loading is bounded: a pack file is at most ``MAX_PACK_BYTES``, nests at most
+Loading is bounded: a pack file is at most ``MAX_PACK_BYTES`` with at most
+``MAX_PACK_BRACKETS`` opening brackets, nests at most
 ``MAX_PACK_DEPTH`` tables/arrays deep, holds at most ``MAX_QUESTIONS`` questions, each
 string at most ``MAX_TEXT_CHARS`` characters (a question at most ``MAX_QUESTION_CHARS``),
 no control characters, and finite numbers. A message template may use only the fields
@@ -51,7 +52,8 @@ TEMPLATE_FIELDS = frozenset(
      "principle", "lens", "over"}
 )
 TARGET_KEYS = (*SECTION_LABELS, "answer", "answer_limit")
-MAX_PACK_BYTES = 1024 * 1024  # the bundled packs are under 50 kB
+MAX_PACK_BYTES = 512 * 1024  # the bundled packs are under 50 kB
+MAX_PACK_BRACKETS = 10_000  # "{" and "[" in a pack (the bundled ones have under 250)
 MAX_PACK_DEPTH = 12  # the bundled packs nest 6 deep
 MAX_QUESTIONS = 1_000  # per pack
 MAX_TEXT_CHARS = 8_000  # any string in a pack
@@ -276,6 +278,10 @@ def _parse_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PackError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    brackets = text.count("{") + text.count("[")
+    if brackets > MAX_PACK_BRACKETS:  # counted before parsing: time stays bounded
+        raise PackError(f"{path}: {brackets:,} tables and arrays is too many for a pack "
+                        f"(limit {MAX_PACK_BRACKETS:,})")
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

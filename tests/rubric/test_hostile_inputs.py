@@ -330,3 +330,10 @@ def test_more_packs_than_the_limit_are_reported_not_read(data_dir, monkeypatch):
 def test_weakest_with_an_unusable_history_is_one_line(data_dir):
     (data_dir / "history" / "starcoach.sqlite3").mkdir(parents=True)
     refused(run("questions", "--weakest"), "is a folder")
+
+
+def test_a_pack_of_countless_tables_is_refused_before_parsing(tmp_path):
+    body = MY_PACK + "\nx = [" + ",".join(["{}"] * 100_000) + "]\n"  # 300 kB
+    start = time.monotonic()
+    refused(run("questions", "import", str(pack(tmp_path, body))), "too many for a pack")
+    assert time.monotonic() - start < 10
