@@ -35,6 +35,7 @@ def user_packs_dir() -> Path:
 
 
 MAX_USER_PACKS = 200  # loaded at every start; the rest are reported, not read
+MAX_USER_PACK_BYTES = 4 * 1024 * 1024  # all of them together (a few seconds to parse)
 
 
 def _all_pack_paths() -> list[Path]:
@@ -45,19 +46,30 @@ def _all_pack_paths() -> list[Path]:
 
 
 def user_pack_paths() -> list[Path]:
-    """The imported pack files, in a stable (name) order, at most ``MAX_USER_PACKS``."""
-    return _all_pack_paths()[:MAX_USER_PACKS]
+    """The imported pack files StarCoach loads, in a stable (name) order: at most
+    ``MAX_USER_PACKS`` of them and ``MAX_USER_PACK_BYTES`` together."""
+    out, total = [], 0
+    for path in _all_pack_paths()[:MAX_USER_PACKS]:
+        with contextlib.suppress(OSError):  # an unreadable one is reported when read
+            size = path.stat().st_size
+            if size <= MAX_PACK_BYTES:  # an oversized one is refused unread: no cost
+                total += size
+        if total > MAX_USER_PACK_BYTES:
+            break
+        out.append(path)
+    return out
 
 
 def activate_user_packs() -> list[str]:
     """Make the default catalogue include the imported packs; returns one line per pack
     that had to be skipped (``"<file>: <field>: <problem>"``), empty when all loaded."""
-    problems = set_extra_packs(user_pack_paths())
-    extra = _all_pack_paths()[MAX_USER_PACKS:]
+    loaded = user_pack_paths()
+    problems = set_extra_packs(loaded)
+    extra = _all_pack_paths()[len(loaded):]
     if extra:
-        problems.append(f"{user_packs_dir()}: {len(extra)} more packs than the "
-                        f"{MAX_USER_PACKS} StarCoach loads; from {extra[0].name} on they "
-                        "were left out")
+        problems.append(f"{user_packs_dir()}: more packs than StarCoach loads (at most "
+                        f"{MAX_USER_PACKS}, {MAX_USER_PACK_BYTES // 1024 // 1024} MiB in all); "
+                        f"{len(extra)} from {extra[0].name} on were left out")
     return problems
 
 

@@ -337,3 +337,21 @@ def test_a_pack_of_countless_tables_is_refused_before_parsing(tmp_path):
     start = time.monotonic()
     refused(run("questions", "import", str(pack(tmp_path, body))), "too many for a pack")
     assert time.monotonic() - start < 10
+
+
+def test_imported_packs_past_the_byte_budget_are_reported_not_read(data_dir, monkeypatch):
+    from starcoach.desktop.bank import imports
+    from starcoach.rubric.packs import default_catalogue, set_extra_packs
+
+    folder = data_dir / "packs"
+    folder.mkdir(parents=True)
+    for n in range(3):
+        (folder / f"p{n}.toml").write_text(MY_PACK.replace("my-stories", f"pack-{n}")
+                                           .replace("my-unowned-outage", f"q-{n}"))
+    monkeypatch.setattr(imports, "MAX_USER_PACK_BYTES", len(MY_PACK) * 2 + 10)
+    try:
+        (problem,) = imports.activate_user_packs()
+        assert "1 from p2.toml on were left out" in problem
+        assert "q-2" not in default_catalogue().questions
+    finally:
+        set_extra_packs([])
