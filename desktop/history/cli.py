@@ -155,7 +155,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.since:
         try:
             since = datetime.fromisoformat(args.since)
-        except ValueError:
+            if since.tzinfo is None:
+                since = since.astimezone()  # local time; year 1 or 9999 can overflow here
+        except (ValueError, OverflowError, OSError):
             return _fail(f"--since {args.since!r}: expected a date like 2025-01-31")
     return _run(lambda store, a: _list(store, a, since), args)
 

@@ -325,3 +325,9 @@ def test_a_damaged_attempt_can_still_be_deleted(damaged):
     listed = run("list", "--json")
     assert bad["duration_s"] not in {r["id"] for r in json.loads(listed.stdout)}
     assert f"attempt {bad['duration_s']}:" not in listed.stderr
+
+
+@pytest.mark.parametrize("since", ["0001-01-01", "2024-13-01", "\x1b[2J"])
+def test_an_impossible_since_date_is_one_line(data_dir, since):
+    line = one_line_error(run("list", "--since", since))
+    assert "--since" in line and "\x1b" not in line
