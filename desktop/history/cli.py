@@ -222,10 +222,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _export(store: HistoryStore, args: argparse.Namespace) -> int:
     from starcoach.desktop.history.export import ExportError
     from starcoach.desktop.history.exporting import write_export
+    from starcoach.desktop.history.records import AttemptNotFound
 
     target: Path = args.output or Path(f"attempt-{args.id}.{args.format}")
     try:
         target = write_export(store, args.id, args.format, target)
+    except AttemptNotFound as exc:  # a KeyError: before the damaged-report catch below
+        return _fail(str(exc))
     except ExportError as exc:
         return _fail(str(exc), EXIT_FAIL)
     except OSError as exc:

@@ -331,3 +331,10 @@ def test_a_damaged_attempt_can_still_be_deleted(damaged):
 def test_an_impossible_since_date_is_one_line(data_dir, since):
     line = one_line_error(run("list", "--since", since))
     assert "--since" in line and "\x1b" not in line
+
+
+@pytest.mark.parametrize("command", [("show",), ("export", "--format", "md"), ("reanalyse",),
+                                     ("delete", "--yes")])
+def test_an_id_beyond_sqlite_integers_is_not_found(data_dir, command):
+    line = one_line_error(run(command[0], "99999999999999999999", *command[1:]))
+    assert line.endswith("no attempt with id 99999999999999999999")
