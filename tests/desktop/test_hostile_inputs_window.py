@@ -44,6 +44,13 @@ def _read_only(path):
     return folder
 
 
+def settle(qtbot, win) -> None:
+    """Close the window once the model it started loading on show has answered (a load
+    finishing after the window is gone would emit into a deleted object)."""
+    qtbot.waitUntil(lambda: not win.practice.loader.loading, timeout=30_000)
+    win.close()
+
+
 CASES = {"newer-schema": (_newer_schema, "update StarCoach"),
          "folder": (_folder, "is a folder"),
          "dangling-link": (_dangling_link, "does not exist"),
@@ -76,7 +83,7 @@ def test_an_unusable_history_is_a_plain_message_in_the_window(qtbot, data_dir, c
         except HistoryError as exc:
             shown = win.handle_exception(type(exc), exc, exc.__traceback__)
         assert isinstance(shown, QMessageBox) and shown.windowTitle() == "History unavailable"
-        win.close()
+        settle(qtbot, win)
     finally:
         if mounted is not None:
             subprocess.run(["umount", str(mounted)], check=False)
@@ -100,7 +107,7 @@ def test_hostile_answer_files_are_plain_messages_in_the_window(qtbot, data_dir, 
         box = win.last_message
         assert isinstance(box, QMessageBox) and box.windowTitle() == "Cannot open this answer"
         assert str(path) in box.text() and problem in box.text()
-    win.close()
+    settle(qtbot, win)
 
 
 def test_a_pack_with_a_bad_template_is_a_plain_message_in_the_window(qtbot, data_dir,
@@ -118,7 +125,7 @@ def test_a_pack_with_a_bad_template_is_a_plain_message_in_the_window(qtbot, data
     assert box is not None and str(path) in box.text()
     assert "questions[0].suggestions.we_language" in box.text() and "format specs" in box.text()
     assert not (data_dir / "packs").exists() or not list((data_dir / "packs").iterdir())
-    win.close()
+    settle(qtbot, win)
 
 
 def test_damaged_attempts_are_named_above_the_history_list(qtbot, data_dir):
@@ -143,4 +150,4 @@ def test_damaged_attempts_are_named_above_the_history_list(qtbot, data_dir):
     note = win.history.damage_note
     assert note.isVisible() and f"attempt {ids[0]}" in note.text() and "duration_s" in note.text()
     assert not isinstance(win.last_dialog, errors.ErrorDialog)
-    win.close()
+    settle(qtbot, win)
