@@ -2,20 +2,50 @@
 
 Kept light to import: the rubric (numpy) loads only when a command needs it, and speech
 libraries only when audio is involved, so ``starcoach analyze answer.json`` starts fast.
+
+Whatever a command prints passes through a filter that replaces control characters, lone
+surrogates and bidi overrides (text from an answer, a pack or the history can never drive
+the terminal). Exit status: 0 done, 1 the output could not be written (a full disk or
+closed pipe) or an unexpected fault, 2 bad usage or unreadable input, 3 no speech model.
+Every failure is one line on stderr; ``STARCOACH_DEBUG=1`` adds the traceback of an
+unexpected one.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any, TextIO
 
 from starcoach.desktop.history.cli import register as register_history
 from starcoach.speech import cli as speech_cli
 
 LEVELS = ("junior", "mid", "senior", "principal")
-EXIT_OK, EXIT_USAGE, EXIT_NO_MODEL = 0, 2, 3
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_MODEL = 0, 1, 2, 3
+
+
+class _SafeStream:
+    """A text stream whose writes have terminal control characters replaced."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        # a terminal that cannot show "—" or "“" gets "?" rather than a crash
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")  # type: ignore[attr-defined]
+
+    def write(self, text: str) -> int:
+        from starcoach.rubric.safety import clean_stream
+
+        self._stream.write(clean_stream(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,7 +54,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    sys.stderr.write(f"starcoach: error: {message}\n")
+    from starcoach.rubric.safety import one_line
+
+    sys.stderr.write(f"starcoach: error: {one_line(message)}\n")
     return code
 
 
@@ -123,10 +155,15 @@ def cmd_questions(args: argparse.Namespace) -> int:
         chosen = bank.mock_loop(cat, args.mock, rng,
                                 [args.principle] if args.principle else None)
     elif args.weakest:
-        from starcoach.desktop.history.store import HistoryStore
+        import sqlite3
 
-        with HistoryStore() as store:
-            chosen = bank.weakest(cat, store.rule_failures())
+        from starcoach.desktop.history.store import HistoryError, HistoryStore
+
+        try:
+            with HistoryStore() as store:
+                chosen = bank.weakest(cat, store.rule_failures())
+        except (HistoryError, sqlite3.DatabaseError) as exc:
+            return _fail(f"cannot read your history for --weakest: {exc}")
         if not chosen:
             sys.stderr.write("starcoach: no analysed attempts yet; practise a few questions "
                              "first\n")
@@ -186,11 +223,14 @@ class _ModelMissing(Exception):
 def _transcribe(path: Path, model: str | None):
     """Audio → words through ``speech``; its errors become one-line CLI errors."""
     from starcoach.rubric.inputs import InputError
+    from starcoach.rubric.safety import FileProblem, regular_file_size
     from starcoach.speech.cli import transcribe_for_analyze
     from starcoach.speech.errors import AudioError, ModelUnavailable
 
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    try:
+        regular_file_size(path)
+    except FileProblem as exc:
+        raise InputError(f"{path}: {exc}") from None
     try:
         return transcribe_for_analyze(str(path), model)
     except ModelUnavailable as exc:
@@ -201,12 +241,55 @@ def _transcribe(path: Path, model: str | None):
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return launch_app()
-    if args.command in ("questions", "analyze", "history"):
-        _activate_user_packs()
-    return int(args.func(args))
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(out), _SafeStream(err)  # type: ignore[assignment]
+    try:
+        args = parser.parse_args(argv)  # its errors name arguments: filtered too
+        if args.command is not None:
+            return _run_command(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+    return launch_app()
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Run one command; output that cannot be written and unexpected faults are one line."""
+    try:
+        if args.command in ("questions", "analyze", "history"):
+            _activate_user_packs()
+        code = int(args.func(args))
+        sys.stdout.flush()
+        return code
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT):
+            return _unexpected(exc)
+        _silence_stdout()
+        if exc.errno == errno.EPIPE:
+            return EXIT_FAIL  # the reader went away (| head): nothing to say
+        return _fail(f"cannot write the output: {exc.strerror or exc}", EXIT_FAIL)
+    except KeyboardInterrupt:
+        return 130
+    except (Exception, RecursionError, MemoryError) as exc:
+        return _unexpected(exc)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def _unexpected(exc: BaseException) -> int:
+    if os.environ.get("STARCOACH_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    return _fail(f"unexpected {type(exc).__name__}: {exc} (set STARCOACH_DEBUG=1 for "
+                 "details)", EXIT_FAIL)
 
 
 def launch_app() -> int:

@@ -47,17 +47,34 @@ def setup_logging() -> Path:
 
 
 def is_known(exc: BaseException) -> bool:
-    """Faults with a message written for people: bad answer files and bad packs."""
+    """Faults with a message written for people: bad answer files, bad packs, and a
+    history that cannot be used (a newer schema, a folder in the file's place, …)."""
+    from starcoach.desktop.history.records import HistoryError
     from starcoach.rubric.inputs import InputError
     from starcoach.rubric.packs import PackError
 
-    return isinstance(exc, InputError | PackError)
+    return isinstance(exc, InputError | PackError | HistoryError)
+
+
+def known_title(exc: BaseException) -> str:
+    """The dialog title for a known fault."""
+    from starcoach.desktop.history.records import HistoryError
+    from starcoach.rubric.packs import PackError
+
+    if isinstance(exc, HistoryError):
+        return "History unavailable"
+    if isinstance(exc, PackError):
+        return "Cannot use this question pack"
+    return "Cannot open this answer"
 
 
 def show_known_error(parent: QWidget | None, exc: BaseException,
-                     title: str = "Cannot open this answer") -> QMessageBox:
+                     title: str | None = None) -> QMessageBox:
     """One plain line, no traceback (window-modal, does not block)."""
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    from starcoach.rubric.safety import one_line
+
+    title = title or known_title(exc)
+    text = one_line((str(exc).strip().splitlines() or [type(exc).__name__])[0])
     log.info("%s: %s", title, text)
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
                       parent)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,7 +10,13 @@ from starcoach.rubric.cues import cue_matrix
 from starcoach.rubric.evidence import TaggerModel
 from starcoach.rubric.evidence import tag as tag_evidence
 from starcoach.rubric.model import SECTION_LABELS, Finding, Report, Section, Timing, Word
-from starcoach.rubric.packs import Catalogue, Resolved, default_catalogue, resolve
+from starcoach.rubric.packs import (
+    Catalogue,
+    Resolved,
+    default_catalogue,
+    resolve,
+    safe_format,
+)
 from starcoach.rubric.rules import DETECTORS, Context
 from starcoach.rubric.rules.delivery import filler_positions
 from starcoach.rubric.scoring import score
@@ -206,8 +211,8 @@ def analyze(
             findings.append(Finding(
                 rule=rule_id, severity=sev,  # type: ignore[arg-type]
                 section=hit.section or flat[hit.first],
-                message=string.Formatter().vformat(spec.message, (), fields),
-                suggestion=string.Formatter().vformat(template, (), fields),
+                message=safe_format(spec.message, fields),
+                suggestion=safe_format(template, fields),
                 word_span=(hit.first, hit.last),
                 start_s=words[hit.first].start, end_s=words[hit.last].end,
                 heard=str(fields.get("heard", "")),

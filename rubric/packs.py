@@ -7,6 +7,15 @@ the loader only parses TOML (``tomllib``) and copies strings and numbers out of 
 that looks like code in a pack is just text. Nothing here evaluates, imports or formats
 pack content beyond checking ``{placeholder}`` names.
 
+Loading is bounded: a pack file is at most ``MAX_PACK_BYTES`` with at most
+``MAX_PACK_BRACKETS`` opening brackets, nests at most
+``MAX_PACK_DEPTH`` tables/arrays deep, holds at most ``MAX_QUESTIONS`` questions, each
+string at most ``MAX_TEXT_CHARS`` characters (a question at most ``MAX_QUESTION_CHARS``),
+no control characters, and finite numbers. A message template may use only the fields
+in ``TEMPLATE_FIELDS``, plainly (``{heard}``): no conversion (``!r``), no format spec
+(``:>20``), no attribute or index, no nested field, no lone brace. ``safe_format`` fills
+a template and clips every value, so even an unchecked template cannot grow a report.
+
 The bundled packs are always loaded strictly. Extra packs (a person's own, imported ones:
 ``set_extra_packs``) join the default catalogue; one that cannot be used is skipped and
 its problem recorded (``extra_pack_problems``), so a broken user pack never stops the app.
@@ -14,6 +23,7 @@ its problem recorded (``extra_pack_problems``), so a broken user pack never stop
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import tomllib
@@ -25,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.rubric.model import SECTION_LABELS
+from starcoach.rubric.safety import FileProblem, first_unsafe, read_bounded
 
 SEVERITIES = ("major", "minor", "info", "off")
 LEVELS = ("junior", "mid", "senior", "principal")
@@ -41,6 +52,15 @@ TEMPLATE_FIELDS = frozenset(
      "principle", "lens", "over"}
 )
 TARGET_KEYS = (*SECTION_LABELS, "answer", "answer_limit")
+MAX_PACK_BYTES = 512 * 1024  # the bundled packs are under 50 kB
+MAX_PACK_BRACKETS = 10_000  # "{" and "[" in a pack (the bundled ones have under 250)
+MAX_PACK_DEPTH = 12  # the bundled packs nest 6 deep
+MAX_QUESTIONS = 1_000  # per pack
+MAX_TEXT_CHARS = 8_000  # any string in a pack
+MAX_QUESTION_CHARS = 1_000  # a question's text
+MAX_PACK_NUMBER = 10**12  # any integer in a pack
+MAX_FIELD_CHARS = 200  # one value filled into a message template
+MAX_MESSAGE_CHARS = 2_000  # a filled message
 
 
 class PackError(ValueError):
@@ -160,12 +180,60 @@ class _Reader:
         return iter(list(self.data))
 
 
+def template_problem(value: str) -> str | None:
+    """Why ``value`` is not a usable message template (``None`` when it is): only the
+    fields in ``TEMPLATE_FIELDS``, written plainly as ``{name}``; ``{{``/``}}`` are braces."""
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError as exc:  # a lone "{" or "}"
+        return f"{exc} (write {{{{ or }}}} for a literal brace)"
+    allowed = ", ".join(sorted(TEMPLATE_FIELDS))
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in TEMPLATE_FIELDS:
+            if name.split(".")[0].split("[")[0] in TEMPLATE_FIELDS:
+                return f"placeholder {{{name}}}: attributes and indexes are not allowed"
+            return f"unknown placeholder {{{name}}} (allowed: {allowed})"
+        if conversion is not None:
+            return f"placeholder {{{name}!{conversion}}}: conversions are not allowed"
+        if spec:
+            what = "nested fields are" if "{" in spec else "format specs are"
+            return f"placeholder {{{name}:{spec}}}: {what} not allowed; write {{{name}}}"
+    return None
+
+
 def _check_template(r: _Reader, key: str, value: str) -> str:
-    for _, name, _, _ in string.Formatter().parse(value):
-        if name is not None and name not in TEMPLATE_FIELDS:
-            raise r.fail(key, f"unknown placeholder {{{name}}} (allowed: "
-                              f"{', '.join(sorted(TEMPLATE_FIELDS))})")
+    problem = template_problem(value)
+    if problem is not None:
+        raise r.fail(key, problem)
     return value
+
+
+def _clip(value: object, limit: int) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def safe_format(template: str, fields: dict[str, Any]) -> str:
+    """Fill ``{name}`` fields of a message template, clipping each value to
+    ``MAX_FIELD_CHARS`` and the result to ``MAX_MESSAGE_CHARS``; a missing field is empty.
+
+    Conversions and format specs are ignored and nothing is looked up on the values, so a
+    template that slipped past validation still cannot fail or grow without bound; an
+    unparsable one is returned as written (clipped).
+    """
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return _clip(template, MAX_MESSAGE_CHARS)
+    out: list[str] = []
+    for literal, name, _spec, _conversion in parts:
+        out.append(literal)
+        if name is not None:
+            value = fields.get(name, "") if name in TEMPLATE_FIELDS else ""
+            out.append(_clip(value, MAX_FIELD_CHARS))
+    return _clip("".join(out), MAX_MESSAGE_CHARS)
 
 
 def _severity_map(r: _Reader, key: str, known_rules: set[str]) -> dict[str, str]:
@@ -194,18 +262,68 @@ def _targets(r: _Reader, key: str, required: bool = False) -> dict[str, float]:
 
 
 def _parse_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
-    """``path``'s TOML (or ``data``, reported as ``path``): only parsed, never executed."""
+    """``path``'s TOML (or ``data``, reported as ``path``): only parsed, never executed.
+
+    A UTF-8 byte-order mark is accepted; size, nesting, strings and numbers are bounded.
+    """
+    if data is None:
+        try:
+            data = read_bounded(path, MAX_PACK_BYTES)
+        except FileProblem as exc:
+            raise PackError(f"{path}: cannot read: {exc}") from None
+    if len(data) > MAX_PACK_BYTES:
+        raise PackError(f"{path}: is {len(data):,} bytes; a pack may have at most "
+                        f"{MAX_PACK_BYTES:,}")
     try:
-        if data is None:
-            with path.open("rb") as fh:
-                data = fh.read()
-        return tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    brackets = text.count("{") + text.count("[")
+    if brackets > MAX_PACK_BRACKETS:  # counted before parsing: time stays bounded
+        raise PackError(f"{path}: {brackets:,} tables and arrays is too many for a pack "
+                        f"(limit {MAX_PACK_BRACKETS:,})")
+    try:
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{path}: {_toml_where(exc)}not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise PackError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise PackError(f"{path}: cannot read: {exc.strerror}") from None
+    except RecursionError:
+        raise PackError(f"{path}: nested too deeply (limit {MAX_PACK_DEPTH} levels)") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise PackError(f"{path}: not valid TOML: {str(exc).splitlines()[0]}") from None
+    _check_tree(str(path), parsed)
+    return parsed
+
+
+def _check_tree(path: str, data: dict[str, Any]) -> None:
+    """Bound every value of a parsed pack, naming the first field that breaks a limit."""
+    stack: list[tuple[str, object, int]] = [("", data, 0)]
+    while stack:
+        where, value, depth = stack.pop()
+        field = where.lstrip(".") or "(top level)"
+        if isinstance(value, dict | list):
+            if depth >= MAX_PACK_DEPTH:
+                raise PackError(f"{path}: {field}: nested too deeply (limit "
+                                f"{MAX_PACK_DEPTH} levels)")
+            items = (value.items() if isinstance(value, dict)
+                     else ((f"[{i}]", v) for i, v in enumerate(value)))
+            for key, item in items:
+                if len(key) > MAX_TEXT_CHARS or first_unsafe(key) is not None:
+                    raise PackError(f"{path}: {field}: a key is too long or has a control "
+                                    "character")
+                name = key if key.startswith("[") else f".{key}"
+                stack.append((where + name, item, depth + 1))
+        elif isinstance(value, str):
+            if len(value) > MAX_TEXT_CHARS:
+                raise PackError(f"{path}: {field}: {len(value):,} characters is too long "
+                                f"(limit {MAX_TEXT_CHARS:,})")
+            bad = first_unsafe(value)
+            if bad is not None:
+                raise PackError(f"{path}: {field}: contains the control character {bad}")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise PackError(f"{path}: {field}: must be a finite number")
+        elif isinstance(value, int) and abs(value) > MAX_PACK_NUMBER:
+            raise PackError(f"{path}: {field}: the number is too large (limit "
+                            f"{MAX_PACK_NUMBER:,})")
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -371,6 +489,9 @@ def _stage_question_pack(path: Path, data: dict[str, Any],
         raise r.fail("pack.id", f"pack id {pack_id!r} is already used by "
                                 f"{Path(cat.packs[pack_id]).name}")
     qs = r.get("questions", list)
+    if len(qs) > MAX_QUESTIONS:
+        raise r.fail("questions", f"{len(qs):,} questions is too many for one pack (limit "
+                                  f"{MAX_QUESTIONS:,})")
     staged: dict[str, Question] = {}
     for n, raw in enumerate(qs):
         if not isinstance(raw, dict):
@@ -410,8 +531,12 @@ def _stage_question_pack(path: Path, data: dict[str, Any],
         targets = dict(cat.targets)
         targets.update(_targets(q, "targets"))
         expected = q.str_list("expected_sections", SECTION_LABELS) or cat.expected_sections
+        text = q.text("text")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise q.fail("text", f"{len(text):,} characters is too long for a question "
+                                 f"(limit {MAX_QUESTION_CHARS:,})")
         staged[qid] = Question(
-            id=qid, principle=principle, text=q.text("text"), pack=pack_id,
+            id=qid, principle=principle, text=text, pack=pack_id,
             lenses=lenses, targets=targets, expected_sections=expected,
             suggestions=suggestions, rules=_severity_map(q, "rules", set(cat.rules)),
             followups=tuple(followups), notes=q.get("notes", dict, {}),

@@ -1,10 +1,17 @@
-"""The human-readable text report that ``starcoach analyze`` prints without ``--json``."""
+"""The human-readable text report that ``starcoach analyze`` prints without ``--json``.
+
+Every line is safe for a terminal (control characters replaced) and bounded: a message is
+clipped before it is wrapped, so no word or message, however long, makes wrapping slow.
+"""
 
 from __future__ import annotations
 
 import textwrap
 
 from starcoach.rubric.model import Report
+from starcoach.rubric.safety import clean_text
+
+MAX_WRAPPED_CHARS = 2_000  # one message or suggestion as printed
 
 _MARK = {"major": "!!", "minor": "! ", "info": "i "}
 
@@ -48,6 +55,9 @@ def render_text(report: Report, width: int = 88) -> str:
             at = _clock(f.start_s)
             lines.append(f"{_MARK[f.severity]} [{at} {f.section or '-'}] {f.rule}")
             for label, text in (("", f.message), ("→ ", f.suggestion)):
+                text = str(text)
+                if len(text) > MAX_WRAPPED_CHARS:
+                    text = text[: MAX_WRAPPED_CHARS - 1] + "…"
                 lines.extend(textwrap.wrap(label + text, width, initial_indent="     ",
                                            subsequent_indent="       "))
-    return "\n".join(lines) + "\n"
+    return "".join(clean_text(line, inline=True) + "\n" for line in lines)

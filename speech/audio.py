@@ -8,6 +8,10 @@ import numpy as np
 from starcoach.speech.errors import AudioError
 
 SAMPLE_RATE = 16_000
+MIN_SOURCE_RATE = 2_000  # Hz: below this a header is lying (telephone audio is 8 kHz)
+MAX_SOURCE_RATE = 768_000  # Hz: the highest rate any real recorder writes
+MAX_CHANNELS = 64
+MAX_AUDIO_S = 3_600.0  # decoded length limit: an hour (230 MB of 16 kHz float32)
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".aac", ".mp4")
 
 
@@ -39,13 +43,25 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray
         if not container.streams.audio:
             raise AudioError(f"{p}: the file has no audio stream")
         stream = container.streams.audio[0]
+        _check_stream(p, stream)
+        declared = container.duration / 1e6 if container.duration else 0.0  # microseconds
+        if declared > MAX_AUDIO_S * 1.01:
+            raise AudioError(f"{p}: {declared / 60:.0f} minutes long; the limit for one "
+                             f"answer is {MAX_AUDIO_S / 60:g} minutes")
         resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+        limit = int(MAX_AUDIO_S * sample_rate)
+        total = 0
         try:
             for frame in container.decode(stream):
+                _check_frame(p, frame)
                 frame.pts = None
                 for out in resampler.resample(frame):
                     chunks.append(out.to_ndarray().reshape(-1))
-        except (av.FFmpegError, ValueError) as exc:
+                    total += chunks[-1].size
+                if total > limit:
+                    raise AudioError(f"{p}: longer than {MAX_AUDIO_S / 60:g} minutes, the "
+                                     "limit for one answer")
+        except (av.FFmpegError, ValueError, MemoryError) as exc:
             if not chunks:
                 raise AudioError(f"{p}: corrupt audio ({_reason(exc)})") from None
         for out in resampler.resample(None):
@@ -54,6 +70,28 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray
     if audio.size == 0:
         raise AudioError(f"{p}: the file contains no audio samples")
     return audio.astype(np.float32, copy=False)
+
+
+def _check_rate(p: Path, rate: object, channels: object) -> None:
+    if isinstance(rate, int) and not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
+        raise AudioError(f"{p}: a sample rate of {rate} Hz is not plausible audio (expected "
+                         f"{MIN_SOURCE_RATE:,}–{MAX_SOURCE_RATE:,} Hz)")
+    if isinstance(channels, int) and not 0 <= channels <= MAX_CHANNELS:
+        raise AudioError(f"{p}: {channels} channels is not plausible audio (limit "
+                         f"{MAX_CHANNELS})")
+
+
+def _check_stream(p: Path, stream: object) -> None:
+    """Refuse a header whose rate or channel count would make decoding explode."""
+    ctx = getattr(stream, "codec_context", None)
+    _check_rate(p, getattr(ctx, "sample_rate", None) or getattr(stream, "rate", None),
+                getattr(ctx, "channels", None))
+
+
+def _check_frame(p: Path, frame: object) -> None:
+    rate = getattr(frame, "sample_rate", None)
+    layout = getattr(frame, "layout", None)
+    _check_rate(p, rate, len(getattr(layout, "channels", ())) if layout else None)
 
 
 class StreamResampler:

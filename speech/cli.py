@@ -6,6 +6,7 @@ Importing this module is cheap: faster-whisper, PortAudio and PyAV load inside t
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -42,7 +43,17 @@ def transcribe_for_analyze(path: str, model: str | None) -> tuple[list[Word], fl
     cap = os.environ.get("STARCOACH_MAX_NEW_TOKENS")  # benchmarks with random-weight models
     if cap and cap.isdigit():
         options = TranscribeOptions(max_new_tokens=int(cap))
-    transcript = Transcriber(model, options).transcribe(audio)
+    transcriber = Transcriber(model, options)
+    try:
+        transcript = transcriber.transcribe(audio)
+    except (RuntimeError, ValueError, KeyError, IndexError, TypeError) as exc:
+        # the audio decoded, so this is the model's files (a config.json that loads but
+        # cannot drive the decoder, a vocabulary that does not match the weights)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ModelUnavailable(
+            f"{transcriber.model_dir}: the speech model failed while transcribing "
+            f"({reason}); copy the whole model folder again or run `starcoach models "
+            "download NAME`") from None
     return transcript.words, transcript.duration
 
 
@@ -170,9 +181,14 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    from starcoach.speech.audio import MAX_AUDIO_S
     from starcoach.speech.devices import remember_device
     from starcoach.speech.recorder import Recorder
 
+    seconds = args.seconds
+    if seconds is not None and not (math.isfinite(seconds) and 0 < seconds <= MAX_AUDIO_S):
+        _err(f"--seconds must be more than 0 and at most {MAX_AUDIO_S:g} (one hour)")
+        return 2
     out = Path(args.out)
     if out.suffix.lower() != ".flac":
         out = out.with_suffix(".flac")
@@ -184,7 +200,8 @@ def cmd_record(args: argparse.Namespace) -> int:
             n = max(0, min(30, int((db + 60) / 2)))
             sys.stderr.write(f"\r[{'=' * n}{' ' * (30 - n)}] {recorder.duration:6.1f} s")
 
-    recorder = Recorder(out, device=args.device, on_level=meter, limit_s=args.seconds)
+    recorder = Recorder(out, device=args.device, on_level=meter,
+                        limit_s=seconds if seconds is not None else MAX_AUDIO_S)
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
@@ -194,8 +211,13 @@ def cmd_record(args: argparse.Namespace) -> int:
             _err(str(exc))
             return 2
         if args.device is not None and recorder.device is not None:
-            remember_device(recorder.device.name)
-        what = f"{args.seconds:g} s" if args.seconds else "until Ctrl-C"
+            try:
+                remember_device(recorder.device.name)
+            except OSError as exc:  # a full disk must not stop the recording
+                _err(f"warning: could not remember {recorder.device.name!r} as your "
+                     f"microphone ({exc.strerror or exc}); recording anyway")
+        what = (f"{seconds:g} s" if seconds else
+                f"until Ctrl-C, at most {MAX_AUDIO_S / 60:g} minutes")
         name = recorder.device.name if recorder.device else "input"
         print(f"recording from {name} to {out} ({what})", file=sys.stderr)
         while not stop.is_set() and not recorder.wait(0.1):

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
-from starcoach.speech.errors import AudioError
+from starcoach.speech.errors import AudioError, ModelUnavailable
 from starcoach.speech.fillers import FillerOptions, detect_fillers, merge_fillers
 from starcoach.speech.vad import SpeechTimeline, VadOptions
 
@@ -106,16 +106,26 @@ class WordRecogniser(Protocol):
 
 @functools.lru_cache(maxsize=4)
 def load_whisper(model_dir: str, cpu_threads: int = 0, compute_type: str = "int8") -> Any:
-    """Load (once per process) a faster-whisper model from a local folder, never the network."""
+    """Load (once per process) a faster-whisper model from a local folder, never the network.
+
+    A folder whose files are damaged (a random or truncated ``model.bin``, a bad
+    ``config.json`` or tokenizer) raises :class:`ModelUnavailable` naming the folder.
+    """
     from faster_whisper import WhisperModel
 
-    return WhisperModel(
-        model_dir,
-        device="cpu",
-        compute_type=compute_type,
-        cpu_threads=cpu_threads,
-        local_files_only=True,
-    )
+    try:
+        return WhisperModel(
+            model_dir,
+            device="cpu",
+            compute_type=compute_type,
+            cpu_threads=cpu_threads,
+            local_files_only=True,
+        )
+    except Exception as exc:  # ctranslate2, tokenizers and json each raise their own
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ModelUnavailable(
+            f"{model_dir}: the speech model cannot be loaded ({reason}); copy the whole "
+            "model folder again or run `starcoach models download NAME`") from None
 
 
 class DecodeSession:

@@ -11,16 +11,19 @@ fatal. Qt-free: the CLI and the app share it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 from starcoach.rubric.packs import (
+    MAX_PACK_BYTES,
     PackError,
     check_pack,
     load_catalogue,
     read_pack_id,
     set_extra_packs,
 )
+from starcoach.rubric.safety import FileProblem, read_bounded
 from starcoach.speech.models import data_dir
 
 PACK_SUFFIX = ".toml"
@@ -31,18 +34,43 @@ def user_packs_dir() -> Path:
     return data_dir() / "packs"
 
 
-def user_pack_paths() -> list[Path]:
-    """The imported pack files, in a stable (name) order."""
+MAX_USER_PACKS = 200  # loaded at every start; the rest are reported, not read
+MAX_USER_PACK_BYTES = 4 * 1024 * 1024  # all of them together (a few seconds to parse)
+
+
+def _all_pack_paths() -> list[Path]:
     folder = user_packs_dir()
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob(f"*{PACK_SUFFIX}") if p.is_file())
 
 
+def user_pack_paths() -> list[Path]:
+    """The imported pack files StarCoach loads, in a stable (name) order: at most
+    ``MAX_USER_PACKS`` of them and ``MAX_USER_PACK_BYTES`` together."""
+    out, total = [], 0
+    for path in _all_pack_paths()[:MAX_USER_PACKS]:
+        with contextlib.suppress(OSError):  # an unreadable one is reported when read
+            size = path.stat().st_size
+            if size <= MAX_PACK_BYTES:  # an oversized one is refused unread: no cost
+                total += size
+        if total > MAX_USER_PACK_BYTES:
+            break
+        out.append(path)
+    return out
+
+
 def activate_user_packs() -> list[str]:
     """Make the default catalogue include the imported packs; returns one line per pack
     that had to be skipped (``"<file>: <field>: <problem>"``), empty when all loaded."""
-    return set_extra_packs(user_pack_paths())
+    loaded = user_pack_paths()
+    problems = set_extra_packs(loaded)
+    extra = _all_pack_paths()[len(loaded):]
+    if extra:
+        problems.append(f"{user_packs_dir()}: more packs than StarCoach loads (at most "
+                        f"{MAX_USER_PACKS}, {MAX_USER_PACK_BYTES // 1024 // 1024} MiB in all); "
+                        f"{len(extra)} from {extra[0].name} on were left out")
+    return problems
 
 
 def _pack_id_or_none(path: Path) -> str | None:
@@ -79,18 +107,34 @@ def import_pack(source: Path | str) -> Path:
     """
     source = Path(source)
     try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise PackError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        data = read_bounded(source, MAX_PACK_BYTES)
+    except FileProblem as exc:
+        raise PackError(f"{source}: cannot read: {exc}") from None
     pack_id = read_pack_id(source, data)
     existing = user_pack_paths()
     dest = _destination(source, pack_id, existing)
     others = [p for p in existing if p != dest]
     against = load_catalogue(others, problems=[])  # a broken earlier import never blocks
     check_pack(source, against, data)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(f".{dest.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, dest)
+    _write_atomically(dest, data)
     activate_user_packs()
     return dest
+
+
+def _write_atomically(dest: Path, data: bytes) -> None:
+    """Write ``data`` to ``dest`` through a ``.partial`` beside it, renamed into place once
+    complete; on any failure (a full disk, a read-only folder) the partial file is removed,
+    ``dest`` is left as it was and ``PackError`` names it."""
+    partial = dest.with_name(f".{dest.name}.partial")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, dest)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise PackError(f"{dest}: cannot save the pack: {exc.strerror or exc}; nothing was "
+                        "imported") from None

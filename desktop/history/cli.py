@@ -2,6 +2,11 @@
 
 Importing this module is cheap (the store loads inside the commands) and nothing on these
 paths imports Qt except ``export --format pdf``.
+
+Exit status: 0 done; 1 something could not be written or re-analysed; 2 bad usage, or a
+history that cannot be read (a database from a newer StarCoach, a folder or dangling link
+where the file should be, a read-only folder, a damaged attempt), always as one line.
+Damaged attempts are left out of ``list`` and ``reanalyse --all`` with a warning each.
 """
 
 from __future__ import annotations
@@ -63,8 +68,16 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    sys.stderr.write(f"starcoach: error: {message}\n")
+    from starcoach.rubric.safety import one_line
+
+    sys.stderr.write(f"starcoach: error: {one_line(message)}\n")
     return code
+
+
+def _warn(message: str) -> None:
+    from starcoach.rubric.safety import one_line
+
+    sys.stderr.write(f"starcoach: warning: {one_line(message)}\n")
 
 
 class _Abort(Exception):
@@ -79,10 +92,14 @@ def _open() -> HistoryStore:
     try:
         store = HistoryStore()
     except HistoryError as exc:
-        raise _Abort(_fail(str(exc), EXIT_FAIL)) from None
+        raise _Abort(_fail(str(exc), EXIT_USAGE)) from None
     if store.notice:
-        sys.stderr.write(f"starcoach: warning: {store.notice}\n")
-    recovered = store.recover()
+        _warn(store.notice)
+    try:
+        recovered = store.recover()
+    except HistoryError as exc:  # busy elsewhere: the command itself can still read
+        _warn(str(exc))
+        recovered = []
     if recovered:
         ids = ", ".join(str(i) for i in recovered)
         sys.stderr.write(f"starcoach: recovered interrupted recording(s): {ids}\n")
@@ -96,10 +113,25 @@ def _run(func, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
         store = _open()
     except _Abort as abort:
         return abort.code
+    import sqlite3
+
+    from starcoach.desktop.history.records import HistoryBusy, HistoryError
+
     try:
         return int(func(store, args))
     except AttemptNotFound as exc:
         return _fail(str(exc))
+    except HistoryBusy as exc:
+        return _fail(str(exc), EXIT_FAIL)
+    except HistoryError as exc:
+        return _fail(str(exc))
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return _fail(f"the history database {store.path} is busy (another StarCoach is "
+                         "writing to it); try again in a moment", EXIT_FAIL)
+        return _fail(f"the history database {store.path} cannot be read: {exc}")
+    except sqlite3.DatabaseError as exc:
+        return _fail(f"the history database {store.path} cannot be read: {exc}")
     finally:
         store.close()
 
@@ -112,7 +144,7 @@ def _clock(seconds: float) -> str:
 def _local(started_at: str) -> str:
     try:
         return datetime.fromisoformat(started_at).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         return started_at
 
 
@@ -123,7 +155,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.since:
         try:
             since = datetime.fromisoformat(args.since)
-        except ValueError:
+            if since.tzinfo is None:
+                since = since.astimezone()  # local time; year 1 or 9999 can overflow here
+        except (ValueError, OverflowError, OSError):
             return _fail(f"--since {args.since!r}: expected a date like 2025-01-31")
     return _run(lambda store, a: _list(store, a, since), args)
 
@@ -131,6 +165,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _list(store: HistoryStore, args: argparse.Namespace, since: datetime | None) -> int:
     rows = store.list(question=args.question, principle=args.principle, since=since,
                       text=args.search)
+    for problem in store.skipped:
+        _warn(f"skipped damaged {problem}")
     if args.json:
         sys.stdout.write(json.dumps([r.to_json() for r in rows], ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -170,7 +206,12 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     from starcoach.desktop.history.reports import report_from_json
     from starcoach.rubric.render import render_text
 
-    sys.stdout.write(render_text(report_from_json(attempt.report)))
+    try:
+        text = render_text(report_from_json(attempt.report))
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        return _fail(f"attempt {s.id}: the stored report is damaged ({type(exc).__name__}: "
+                     f"{exc}); `starcoach history reanalyse {s.id}` rebuilds it")
+    sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -181,14 +222,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _export(store: HistoryStore, args: argparse.Namespace) -> int:
     from starcoach.desktop.history.export import ExportError
     from starcoach.desktop.history.exporting import write_export
+    from starcoach.desktop.history.records import AttemptNotFound
 
     target: Path = args.output or Path(f"attempt-{args.id}.{args.format}")
     try:
         target = write_export(store, args.id, args.format, target)
+    except AttemptNotFound as exc:  # a KeyError: before the damaged-report catch below
+        return _fail(str(exc))
     except ExportError as exc:
         return _fail(str(exc), EXIT_FAIL)
     except OSError as exc:
         return _fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAIL)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        return _fail(f"attempt {args.id}: the stored report is damaged ({type(exc).__name__}: "
+                     f"{exc}); `starcoach history reanalyse {args.id}` rebuilds it")
     print(f"wrote {target}")
     return EXIT_OK
 
@@ -205,7 +252,7 @@ def _reanalyse(store: HistoryStore, args: argparse.Namespace) -> int:
     for r in results:
         if r.error:
             failed += 1
-            print(f"attempt {r.id}: not re-analysed: {r.error}", file=sys.stderr)
+            _warn(f"attempt {r.id}: not re-analysed: {r.error}")
         else:
             print(f"attempt {r.id}: rubric {r.old_version or '—'} → {r.new_version}")
     if not results:
@@ -218,15 +265,20 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _delete(store: HistoryStore, args: argparse.Namespace) -> int:
-    s = store.get(args.id).summary
+    from starcoach.desktop.history.records import AttemptDamaged
+
+    try:
+        s = store.get(args.id).summary
+        what = f"{s.question or s.principle or 'answer'}, {_local(s.started_at)}"
+    except AttemptDamaged:  # a damaged attempt can still be deleted
+        what = "damaged"
     if not args.yes:
         if not sys.stdin.isatty():
-            return _fail(f"not deleting attempt {s.id} without confirmation: pass --yes")
-        answer = input(f"Delete attempt {s.id} ({s.question or s.principle or 'answer'}, "
-                       f"{_local(s.started_at)}) and its audio? [y/N] ")
+            return _fail(f"not deleting attempt {args.id} without confirmation: pass --yes")
+        answer = input(f"Delete attempt {args.id} ({what}) and its audio? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("kept")
             return EXIT_OK
-    store.delete(s.id)
-    print(f"deleted attempt {s.id}")
+    store.delete(args.id)
+    print(f"deleted attempt {args.id}")
     return EXIT_OK

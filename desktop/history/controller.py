@@ -16,6 +16,14 @@ from starcoach.desktop.errors import log
 from starcoach.desktop.practice.workers import Job, start_job
 
 
+def history_unavailable(exc: BaseException) -> str:
+    """The sentence shown when the history cannot be opened at all."""
+    from starcoach.rubric.safety import one_line
+
+    return (f"Your attempt history cannot be opened: {one_line(str(exc), 600)}. Nothing in "
+            "it was changed; attempts are not kept until this is fixed.")
+
+
 class HistoryController(QObject):
     attemptOpened = Signal(int)  # shown in the review
     transcribed = Signal(int)  # a recording became an analysed attempt
@@ -41,14 +49,20 @@ class HistoryController(QObject):
         from starcoach.desktop.history.reports import report_from_json
 
         w = self.window
+        from starcoach.desktop.history.records import HistoryError
+
         try:
             attempt = self.store.get(attempt_id)
-        except AttemptNotFound as exc:
+            report = report_from_json(attempt.report) if attempt.report else None
+        except (AttemptNotFound, HistoryError) as exc:
             self.problem.emit("Cannot open this attempt", str(exc))
             return False
-        if not attempt.report:
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            self.problem.emit("Cannot open this attempt",
+                              f"attempt {attempt_id}: the stored report is damaged ({exc}).")
+            return False
+        if report is None:
             return self.transcribe(attempt_id)
-        report = report_from_json(attempt.report)
         s = attempt.summary
         if s.question:
             w.chooser.select(s.question, s.level, s.lens)
@@ -119,7 +133,13 @@ class HistoryController(QObject):
         """Mark recordings a crash interrupted as recovered (on a worker: their durations are
         read from the audio), then tell the person; a database that had to be set aside is
         reported too."""
-        store = self.store
+        from starcoach.desktop.history.records import HistoryError
+
+        try:
+            store = self.store
+        except HistoryError as exc:  # refused, left untouched: say so plainly
+            self.problem.emit("History unavailable", history_unavailable(exc))
+            return
         if store.notice:
             self.problem.emit("History set aside", store.notice)
         self.jobs["recover"] = start_job(store.recover, "recover-attempts", self,

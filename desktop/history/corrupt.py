@@ -16,6 +16,11 @@ CANTOPEN = 14
 BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 
 
+class UnusableDatabase(sqlite3.DatabaseError):
+    """A database SQLite can open but StarCoach cannot use (empty file, a schema version it
+    never wrote, missing tables or columns): set aside like a corrupt one."""
+
+
 def error_code(exc: sqlite3.Error) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     return None if code is None else int(code) & 0xFF
@@ -23,6 +28,8 @@ def error_code(exc: sqlite3.Error) -> int | None:
 
 def unusable(path: Path, exc: sqlite3.DatabaseError) -> bool:
     """The file is damaged, not a database, or unreadable (not merely locked)."""
+    if isinstance(exc, UnusableDatabase):
+        return True
     code = error_code(exc)
     if code in CORRUPT_CODES:
         return True
@@ -68,6 +75,7 @@ def set_aside(path: Path, exc: sqlite3.DatabaseError, db: sqlite3.Connection | N
     for side, aside in sides:  # a stale WAL must never meet the new database
         with contextlib.suppress(FileNotFoundError):
             os.replace(side, aside)
-    return target, (f"The attempt history database was unreadable ({exc}). It was kept as "
+    what = "could not be used" if isinstance(exc, UnusableDatabase) else "was unreadable"
+    return target, (f"The attempt history database {what} ({exc}). It was kept as "
                     f"{target} and a new, empty history was started; your recordings are "
                     f"still in {audio_dir}.")

@@ -18,6 +18,15 @@ class HistoryError(Exception):
     """The history store cannot be used (one line for the person)."""
 
 
+class HistoryBusy(HistoryError):
+    """Another process holds the history's write lock longer than this call would wait."""
+
+
+class AttemptDamaged(HistoryError):
+    """A stored attempt whose columns cannot be read (text in a number column, bad JSON);
+    ``str()`` names the attempt and the column."""
+
+
 class AttemptNotFound(KeyError):
     """No attempt with that id."""
 
@@ -114,7 +123,49 @@ def _words_json(words: Sequence[Word | dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _words_from_json(data: Any) -> list[Word]:
-    if not isinstance(data, list):
+    """Stored words back as ``Word``s; raises ``ValueError`` naming the first bad one."""
+    if data is None:
         return []
-    return [Word(str(w["text"]), float(w["start"]), float(w["end"]), str(w.get("kind", "word")))
-            for w in data]
+    if not isinstance(data, list):
+        raise ValueError("words_json is not a list")
+    out = []
+    for i, w in enumerate(data):
+        if not isinstance(w, dict) or not isinstance(w.get("text"), str):
+            raise ValueError(f"words_json: word {i} has no text")
+        start, end = w.get("start"), w.get("end")
+        if not (_finite(start) and _finite(end)):
+            raise ValueError(f"words_json: word {i} has no finite start and end")
+        kind = w.get("kind", "word")
+        out.append(Word(w["text"], float(start), float(end),
+                        kind if kind in ("word", "filler") else "word"))
+    return out
+
+
+def _marks_from_json(data: Any) -> list[tuple[int, str]]:
+    """Stored section marks back as ``(word index, label)``; ``ValueError`` when damaged."""
+    from starcoach.rubric.model import SECTION_LABELS
+
+    if not isinstance(data, list):
+        raise ValueError("marks_json is not a list")
+    out = []
+    for m in data:
+        if (not isinstance(m, list) or len(m) != 2 or not _whole(m[0])
+                or m[1] not in SECTION_LABELS):
+            raise ValueError(f"marks_json: {str(m)[:40]} is not [word index, section]")
+        out.append((int(m[0]), str(m[1])))
+    return out
+
+
+def _finite(value: Any) -> bool:
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53

@@ -88,6 +88,25 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+COLUMNS = (
+    "id", "question", "pack", "principle", "level", "lens", "started_at", "duration_s",
+    "model", "audio_path", "words_json", "marks_json", "report_json", "rubric_version",
+    "notes", "status", "owner", "verdict", "finding_count", "overall", "transcript",
+    "followups_json",
+)  # the attempts table at SCHEMA_VERSION
+
+
+def check_tables(db: sqlite3.Connection) -> str | None:
+    """Why the database's tables are not the current schema's (``None`` when they are)."""
+    have = {str(r[1]) for r in db.execute("PRAGMA table_info(attempts)").fetchall()}
+    if not have:
+        return "it has no attempts table"
+    missing = [c for c in COLUMNS if c not in have]
+    if missing:
+        return f"its attempts table lacks the column(s) {', '.join(missing)}"
+    return None
+
+
 class SchemaTooNew(Exception):
     """The database was written by a newer StarCoach."""
 

@@ -27,7 +27,7 @@ _Index = QModelIndex | QPersistentModelIndex
 def local_time(started_at: str) -> datetime | None:
     try:
         return datetime.fromisoformat(started_at).astimezone()
-    except ValueError:
+    except (ValueError, OverflowError, OSError):  # not a date, or one the clock cannot show
         return None
 
 

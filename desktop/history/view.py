@@ -10,6 +10,7 @@ how that question went across attempts.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -56,6 +57,7 @@ class HistoryView(QWidget):
         self._store = store
         self.last_message: QMessageBox | None = None
         self._progress_question: str | None = None
+        self.skipped: list[str] = []  # damaged attempts the last refresh left out
         self.model = AttemptTableModel(parent=self)
 
         self.search = QLineEdit(self)
@@ -124,8 +126,13 @@ class HistoryView(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        self.damage_note = QLabel(self)  # damaged attempts the list had to leave out
+        self.damage_note.setObjectName("damage-note")
+        self.damage_note.setWordWrap(True)
+        self.damage_note.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addWidget(self.damage_note)
         layout.addWidget(splitter, 1)
         self._on_selected()
 
@@ -210,7 +217,30 @@ class HistoryView(QWidget):
         self.save_notes()
         keep = select_id if select_id is not None else self.selected_id()
         filters = self.filters()
-        rows = self.store.list(**filters)
+        from starcoach.desktop.history.records import HistoryError
+
+        try:
+            store = self.store
+            rows = store.list(**filters)
+        except (HistoryError, sqlite3.DatabaseError) as exc:
+            from starcoach.desktop.history.controller import history_unavailable
+
+            self.model.set_rows([])
+            self.empty.setText(history_unavailable(exc))
+            self.list_stack.setCurrentWidget(self.empty)
+            self.select_row(-1)
+            return
+        self.skipped = list(getattr(store, "skipped", []))
+        self.damage_note.setVisible(bool(self.skipped))
+        if self.skipped:
+            from starcoach.desktop.errors import log
+
+            log.warning("history: damaged attempts left out: %s", "; ".join(self.skipped))
+            n = len(self.skipped)
+            self.damage_note.setText(
+                (f"{n} damaged attempts are" if n > 1 else "1 damaged attempt is")
+                + " not listed: " + "; ".join(self.skipped[:3]) + ("; …" if n > 3 else "")
+                + ". Nothing was deleted.")
         self._progress_question = None  # new or changed attempts: draw it again
         self.model.set_rows(rows)
         filtered = any(v for v in filters.values())
