@@ -119,7 +119,7 @@ VERB_CLASSES: dict[str, frozenset[str]] = {
         "pull trace dig look check compare reproduce query measure analyze analyse read test "
         "profile debug map interview survey match line notice find spot sample audit chart "
         "plot graph count time watch monitor inspect examine review investigate narrow "
-        "isolate bisect diff grep"),
+        "isolate bisect diff grep figure"),
     "wait": _stems(
         "wait hope leave trust sit expect assume chase nudge remind linger idle"),
     "direct": _stems(

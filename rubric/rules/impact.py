@@ -7,6 +7,7 @@ or lasting change is often told) carries the ``delta``, ``business`` or ``second
 
 from __future__ import annotations
 
+from starcoach.rubric import lexicon as lx
 from starcoach.rubric.rules.base import Context, Hit, detector
 
 
@@ -38,9 +39,26 @@ def _absent(ctx: Context, tag: str, rule: str, with_reflection: bool = True) -> 
     return _missing_here(ctx)
 
 
+_DELTA_WORDS = frozenset("halved doubled tripled quadrupled eliminated zero twice half none "
+                         "nothing nobody".split())
+
+
+def _quantified(ctx: Context, u: int) -> bool:
+    """A before→after change needs a quantity: a number, or a word that is one ("halved",
+    "to zero"); "it went down a lot" is a change, not a measured one."""
+    assert ctx.tags is not None
+    unit = ctx.tags.units[u]
+    return any(lx.is_number(w) or w in _DELTA_WORDS or w.endswith("%")
+               for w in ctx.norms[unit.first:unit.last + 1])
+
+
 @detector("no_metric_delta")
 def no_metric_delta(ctx: Context) -> list[Hit]:
-    return _absent(ctx, "delta", "no_metric_delta")
+    threshold = ctx.threshold("no_metric_delta", 0.5)
+    if any(ctx.p(u, "delta") >= threshold and _quantified(ctx, u)
+           for u in _late_units(ctx)):
+        return []
+    return _missing_here(ctx)
 
 
 @detector("no_business_impact")
@@ -56,5 +74,8 @@ def no_second_order_effect(ctx: Context) -> list[Hit]:
 @detector("vague_outcome")
 def vague_outcome(ctx: Context) -> list[Hit]:
     threshold = ctx.threshold("vague_outcome", 0.5)
-    return [ctx.unit_hit(u) for u in ctx.units_in("result", "reflection")
-            if ctx.p(u, "vague_outcome") >= threshold]
+    late = ctx.units_in("result", "reflection")
+    if late:  # an outcome told just before the Result is often decoded as the Action's end
+        late = [u for u in (late[0] - 2, late[0] - 1)
+                if u >= 0 and ctx.unit_labels[u] == "action"] + late
+    return [ctx.unit_hit(u) for u in late if ctx.p(u, "vague_outcome") >= threshold]

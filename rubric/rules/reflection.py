@@ -8,13 +8,12 @@ from starcoach.rubric.rules.base import Context, Hit, detector
 @detector("generic_reflection")
 def generic_reflection(ctx: Context) -> list[Hit]:
     refl = ctx.units_in("reflection")
-    u, p = ctx.best(refl, "generic")
-    if u is None or p < ctx.threshold("generic_reflection", 0.5) or p < ctx.p(u, "lesson"):
+    u, generic = ctx.best(refl, "generic")
+    _, lesson = ctx.best(refl, "lesson")
+    # The reflection is generic when its most generic clause sounds more so than its most
+    # specific lesson does: a platitude beside a real lesson is not a generic reflection.
+    if u is None or generic < ctx.threshold("generic_reflection", 0.5) or generic < lesson:
         return []
-    others = [v for v in refl if v != u]
-    _, lesson = ctx.best(others, "lesson")
-    if lesson >= ctx.threshold("generic_reflection.lesson", 0.5):
-        return []  # a platitude beside a specific lesson is not a generic reflection
     return [ctx.unit_hit(u)]
 
 
