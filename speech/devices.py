@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from starcoach.speech.errors import DeviceError
-from starcoach.speech.models import data_dir
 
 
 @dataclass(frozen=True)
@@ -68,32 +66,18 @@ def list_input_devices() -> list[InputDevice]:
     return out
 
 
-def _settings_path():
-    return data_dir() / "settings.json"
-
-
-def _load_settings() -> dict[str, Any]:
-    try:
-        return json.loads(_settings_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def remember_device(name: str | None) -> None:
-    """Store the chosen input device's name (``None`` forgets it)."""
-    settings = _load_settings()
-    settings["input_device"] = name
-    path = _settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
-    tmp.replace(path)
+    """Store the chosen input device's name (``None`` forgets it) in the shared settings."""
+    from starcoach.speech import settings
+
+    settings.choose_device(name)
 
 
 def remembered_device() -> str | None:
-    """The stored device name, if any."""
-    value = _load_settings().get("input_device")
-    return value if isinstance(value, str) else None
+    """The stored device name, if any (the same choice the window's Settings make)."""
+    from starcoach.speech import settings
+
+    return settings.chosen_device()
 
 
 def choose_input_device(device: int | str | None = None) -> InputDevice:
