@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
                 self.show_problem("Speech model loading",
                                   "The speech model is still loading; try again in a moment.")
             else:
-                self.offer_model()
+                self.offer_model(practice.model_problem)
         return practice.transcriber
 
     def show_problem(self, title: str, text: str) -> QMessageBox:
