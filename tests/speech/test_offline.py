@@ -1,7 +1,6 @@
-"""Nothing leaves the machine: ``analyze`` on spoken audio, ``record`` through the fake
-microphone then ``analyze``, the window's start, and the window answering a question on its
-practice screen through the fake microphone (live transcription), each a real child process
-on the real built-in tiny.en, open no Internet socket and look up no host.
+"""Nothing leaves the machine: ``analyze`` on spoken audio, a recording through the fake
+microphone and the window's start, each a real child process on the real built-in tiny.en,
+open no Internet socket and look up no host.
 
 Three layers watch each child (see netguard/sitecustomize.py): a Python audit hook that
 records and refuses AF_INET/AF_INET6 sockets and host lookups; the value of
@@ -124,7 +123,7 @@ def _fakemic_env(folder: Path, raw: Path) -> dict[str, str]:
     return {"ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
 
 
-def test_analyze_recording_and_the_window_open_no_internet_socket(tmp_path, fakemic):
+def test_analyze_recording_and_the_window_open_no_internet_socket(tmp_path):
     if not Path("/usr/share/alsa/alsa.conf").exists():
         pytest.skip("ALSA configuration not installed")
     parts = [silence(0.5)]
@@ -142,12 +141,6 @@ def test_analyze_recording_and_the_window_open_no_internet_socket(tmp_path, fake
         f" sys.exit(rc or main(['analyze', {str(take)!r}, '--json']))")
     window_env = dict(env, QT_QPA_PLATFORM="offscreen", STARCOACH_QUIT_AFTER_MS="6000",
                       STARCOACH_CONFIG_DIR=str(tmp_path / "config"))
-    practice_env = dict(env, QT_QPA_PLATFORM="offscreen", ALSA_CONFIG_PATH=fakemic.alsa_config_path,
-                        STARCOACH_CONFIG_DIR=str(tmp_path / "practice-config"),
-                        STARCOACH_DATA_DIR=str(tmp_path / "practice-data"))
-    seconds = audio.size / 16000
-    practice = Child("practice", [str(GUARD / "practice_window.py"), f"{seconds:.2f}"],
-                     tmp_path, practice_env, linger=True)
     children = [
         Child("analyze", ["-m", "starcoach.desktop", "analyze", str(wav), "--json"], tmp_path,
               env, linger=True),
@@ -155,13 +148,7 @@ def test_analyze_recording_and_the_window_open_no_internet_socket(tmp_path, fake
               {**env, **_fakemic_env(tmp_path, raw)}, linger=True),
         Child("window", ["-m", "starcoach.desktop"], tmp_path, window_env, linger=False),
     ]
-    line = practice.process.stdout.readline()
-    assert line.strip() == "recording", line + practice.process.stderr.read()[-3000:]
-    fakemic.feed(audio)
-    try:
-        results = {c.name: c.wait() for c in [*children, practice]}
-    finally:
-        fakemic.stop_feeding()
+    results = {c.name: c.wait() for c in children}
 
     rc, out, err = results["analyze"]
     assert rc == 0, err
@@ -179,14 +166,8 @@ def test_analyze_recording_and_the_window_open_no_internet_socket(tmp_path, fake
     log = (tmp_path / "config" / "logs" / "starcoach.log").read_text(encoding="utf-8")
     assert "StarCoach started" in log and "Traceback" not in log, log
 
-    rc, out, err = results["practice"]
-    assert rc == 0, out + err[-3000:]
-    answered = json.loads(out.splitlines()[-1])
-    assert answered["model"] == "tiny.en (built in)"
-    assert {"checkout", "service"} <= {w.strip(".,").lower() for w in answered["words"]}
-
-    for child in [*children, practice]:
+    for child in children:
         child.check()
-    onnx = [c.name for c in [*children, practice]
+    onnx = [c.name for c in children
             if any(r["event"] == "onnxruntime-import" for r in c.records())]
-    assert {"analyze", "record", "practice"} <= set(onnx)  # the VAD ran: telemetry could
+    assert {"analyze", "record"} <= set(onnx)  # the VAD ran, so telemetry had its chance
