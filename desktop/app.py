@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime can load (speech/)
+
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -80,6 +82,10 @@ class MainWindow(QMainWindow):
         row.addStretch(1)
         row.addWidget(self.open_button)
         row.addWidget(self.practise_button)
+        from starcoach.desktop.practice.model_banner import ModelBanner
+
+        self.model_banner = ModelBanner(home)
+        self.chooser.footer.addWidget(self.model_banner)
         self.chooser.footer.addLayout(row)
         self.stack.addWidget(self.chooser)
         self.stack.addWidget(self.review)
@@ -112,6 +118,11 @@ class MainWindow(QMainWindow):
         self.practice.modelNeeded.connect(self.offer_model)
         self.practice.modelReady.connect(
             lambda name: self.statusBar().showMessage(f"Speech model {name} is ready.", 5000))
+        self.practice.modelLoading.connect(self.model_banner.loading)
+        self.practice.modelReady.connect(self.model_banner.ready)
+        self.practice.loader.unavailable.connect(self.model_banner.unavailable)
+        self.practice.loader.failed.connect(self.model_banner.unavailable)
+        self.model_banner.upgradeRequested.connect(self._on_model_banner)
         self.practice.fault.connect(self.show_fault)
         self.practice.backRequested.connect(self.show_questions)
         self.practice.recordingChanged.connect(self._update_actions)
@@ -251,18 +262,32 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- model, faults
     def offer_model(self, reason: str = "") -> None:
-        """No usable speech model: offer the download, or a folder the person copied."""
+        """Offer base.en / small.en for download (with ``reason``, plain words: why no model
+        can be used now), or a model folder the person copied."""
         from starcoach.desktop.practice.download import DownloadDialog
         from starcoach.desktop.practice.model import model_setting
-        from starcoach.speech.models import DEFAULT_MODEL, KNOWN_MODELS
+        from starcoach.speech.models import UPGRADES
 
         wanted = model_setting(self.settings)
-        name = wanted if wanted in KNOWN_MODELS else DEFAULT_MODEL
-        dialog = DownloadDialog(name, self.settings, reason=reason, parent=self)
+        index = UPGRADES.index(wanted) + 1 if wanted in UPGRADES else 0
+        name = UPGRADES[min(index, len(UPGRADES) - 1)]
+        dialog = DownloadDialog(name, self.settings, choices=UPGRADES, reason=reason,
+                                parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.installed.connect(lambda _model: self.practice.load_model())
+        dialog.installed.connect(lambda _model: self._reload_model())
         self.last_dialog = dialog
         dialog.open()
+
+    def _on_model_banner(self) -> None:
+        practice = self.practice
+        reason = practice.model_problem if practice.transcriber is None else ""
+        if practice.loader.loading:
+            reason = ""
+        self.offer_model(reason)
+
+    def _reload_model(self) -> None:
+        if not self.practice.recording:
+            self.practice.load_model()
 
     def ready_transcriber(self) -> Any:
         """The loaded speech model for work outside the practice screen (transcribing a kept
@@ -274,7 +299,7 @@ class MainWindow(QMainWindow):
                 self.show_problem("Speech model loading",
                                   "The speech model is still loading; try again in a moment.")
             else:
-                self.offer_model()
+                self.offer_model(practice.model_problem)
         return practice.transcriber
 
     def show_problem(self, title: str, text: str) -> QMessageBox:

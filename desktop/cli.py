@@ -22,6 +22,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+# Before anything can load onnxruntime: no usage telemetry leaves the machine (see
+# starcoach/speech/__init__.py, which does the same for every other way in).
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 from starcoach.desktop.history.cli import register as register_history
 from starcoach.speech import cli as speech_cli
 

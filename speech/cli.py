@@ -59,11 +59,13 @@ def transcribe_for_analyze(path: str, model: str | None) -> tuple[list[Word], fl
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``models``, ``devices`` and ``record`` to the ``starcoach`` command line."""
-    p = subparsers.add_parser("models", help="list or download speech models")
-    sub = p.add_subparsers(dest="models_command", metavar="{list,download}")
+    p = subparsers.add_parser("models", help="list, download or choose speech models")
+    sub = p.add_subparsers(dest="models_command", metavar="{list,download,use}")
     sub.add_parser("list", help="installed and known models with sizes (the default)")
     d = sub.add_parser("download", help="fetch a model (needs internet once)")
     d.add_argument("name", help="model name, e.g. base.en")
+    u = sub.add_parser("use", help="choose the model the app and `analyze` use")
+    u.add_argument("model", help="a model name, a model folder, or `builtin` (tiny.en)")
     p.set_defaults(func=cmd_models)
 
     p = subparsers.add_parser("devices", help="list microphones")
@@ -88,19 +90,59 @@ def _size(n: int) -> str:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    if getattr(args, "models_command", None) == "download":
+    command = getattr(args, "models_command", None)
+    if command == "download":
         return _download(args.name)
-    from starcoach.speech.models import DEFAULT_MODEL, list_models, models_dir
+    if command == "use":
+        return _use(args.model)
+    from starcoach.speech import builtin
+    from starcoach.speech.models import list_models, model_label, models_dir
+    from starcoach.speech.settings import chosen_model
 
+    chosen = chosen_model()
     print(f"{'model':<18} {'size':>8}  {'status':<13} note")
     for row in list_models():
         status = "installed" if row.installed else "not installed"
         size = _size(row.size_bytes) if row.installed else f"~{_size(row.size_bytes)}"
         note = row.note if row.known else f"custom ({row.path})"
-        if row.name == DEFAULT_MODEL:
-            note = "default" + (f", {row.note}" if row.note and row.note != "default" else "")
+        if row.builtin and row.installed:
+            note = f"built in, default ({row.path})"
         print(f"{row.name:<18} {size:>8}  {status:<13} {note}")
-    print(f"\nmodels folder: {models_dir()}")
+    print(f"\nin use: {model_label(chosen)}"
+          + ("" if chosen else " (choose another: starcoach models use NAME|FOLDER)"))
+    print(f"models folder: {models_dir()}")
+    state = builtin.check()
+    if not state.available:
+        _err(state.problem)
+    return 0
+
+
+def _use(model: str) -> int:
+    from starcoach.speech import builtin
+    from starcoach.speech.models import model_label, resolve_model
+    from starcoach.speech.settings import choose_model
+
+    if model in ("builtin", "built-in", builtin.NAME):
+        try:
+            resolve_model(builtin.NAME)
+        except ModelUnavailable as exc:
+            _err(str(exc))
+            return 3
+        choose_model(None)
+        print(f"using {builtin.LABEL}")
+        return 0
+    try:
+        path = resolve_model(model)
+    except ModelUnavailable as exc:
+        _err(str(exc))
+        return 3
+    value = str(path) if Path(model).expanduser().is_dir() else model
+    try:
+        choose_model(value)
+    except OSError as exc:
+        _err(f"cannot save the choice ({exc.strerror or exc})")
+        return 1
+    print(f"using {model_label(value)} ({path}) in the app and `starcoach analyze`")
     return 0
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from starcoach.speech.errors import DeviceError
-from starcoach.speech.models import data_dir
 
 
 @dataclass(frozen=True)
@@ -69,47 +66,18 @@ def list_input_devices() -> list[InputDevice]:
     return out
 
 
-def _settings_path():
-    return data_dir() / "settings.json"
-
-
-def _load_settings() -> dict[str, Any]:
-    """The settings file's object; ``{}`` when it is missing, not a regular file, over
-    64 kB, or not a JSON object (a damaged file is rewritten on the next change)."""
-    from starcoach.rubric.safety import FileProblem, read_bounded
-
-    try:
-        data = json.loads(read_bounded(_settings_path(), 64 * 1024).decode("utf-8"))
-    except (FileProblem, ValueError, RecursionError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def remember_device(name: str | None) -> None:
-    """Store the chosen input device's name (``None`` forgets it).
+    """Store the chosen input device's name (``None`` forgets it) in the shared settings."""
+    from starcoach.speech import settings
 
-    Written to a temporary file and renamed over the old one; on failure (a full disk, a
-    read-only folder) the temporary file is removed, the old settings are left as they
-    were and the ``OSError`` is raised for the caller to report.
-    """
-    settings = _load_settings()
-    settings["input_device"] = name
-    path = _settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    try:
-        tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    settings.choose_device(name)
 
 
 def remembered_device() -> str | None:
-    """The stored device name, if any."""
-    value = _load_settings().get("input_device")
-    return value if isinstance(value, str) else None
+    """The stored device name, if any (the same choice the window's Settings make)."""
+    from starcoach.speech import settings
+
+    return settings.chosen_device()
 
 
 def choose_input_device(device: int | str | None = None) -> InputDevice:

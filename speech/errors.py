@@ -12,7 +12,15 @@ class AudioError(SpeechError):
 
 
 class ModelUnavailable(SpeechError):
-    """No usable speech model on this machine; the message says how to get one (CLI exit 3)."""
+    """No usable speech model on this machine; the message says how to get one (CLI exit 3).
+
+    ``plain`` says the same for a window: no commands or flags (empty when only the
+    terminal wording exists; the window then uses its own).
+    """
+
+    def __init__(self, message: str, *, plain: str = "") -> None:
+        super().__init__(message)
+        self.plain = plain
 
 
 class DeviceError(SpeechError):

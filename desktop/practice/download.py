@@ -1,8 +1,12 @@
-"""First run with no speech model: download it with real byte progress and Cancel, or, when
-that cannot work (offline), explain and let the person pick a model folder they copied.
+"""Getting a more accurate speech model (base.en, small.en) than the built-in tiny.en, or
+any model when the built-in one cannot be used: download it with real byte progress and
+Cancel, or, when that cannot work (offline), explain and let the person pick a model folder
+they copied.
 
-The chosen folder is remembered in settings (``speech/model``); a download goes to the
-model store, where it is found by name. ``installed(model)`` says which to load.
+The choice is remembered in the settings the ``starcoach`` command shares
+(:mod:`starcoach.speech.settings`); a download goes to the model store, where it is found
+by name. ``installed(model)`` says which to load. Nothing shown here is a command line or
+an exception's text: the technical detail goes to the log.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import threading
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -20,7 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from starcoach.desktop.practice.model import MODEL_KEY
+from starcoach.desktop.errors import log
+from starcoach.desktop.practice.model import set_model_setting
 from starcoach.desktop.practice.workers import start_job
 
 OFFLINE_TEXT = (
@@ -34,12 +40,24 @@ def _mb(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
+def plain_download_problem(exc: BaseException) -> str:
+    """A failed download, said for a person (the exception's text goes to the log)."""
+    text = str(exc)
+    if text.startswith("cannot write"):
+        return ("The model could not be saved on this computer: the disk may be full, or "
+                "the data folder not writable.")
+    if "interrupted" in text or text.startswith("got "):
+        return "The connection dropped. Download again to carry on from where it stopped."
+    return "The download site could not be reached."
+
+
 class DownloadDialog(QDialog):
     installed = Signal(str)  # model name or folder to load
     progressed = Signal(object, object)  # done bytes, total bytes (from the worker thread)
 
-    def __init__(self, name: str, settings, *, endpoint: str | None = None,
-                 reason: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, settings=None, *, choices: tuple[str, ...] = (),
+                 endpoint: str | None = None, reason: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self.settings = settings
@@ -52,11 +70,24 @@ class DownloadDialog(QDialog):
         self.setAccessibleName("Speech model download")
         from starcoach.speech.models import KNOWN_MODELS
 
-        known = KNOWN_MODELS.get(name)
-        size = f" (about {_mb(known.approx_bytes)})" if known else ""
-        self.message = QLabel(
-            f"StarCoach needs a speech model to hear your answers. The {name} model{size} is "
-            "downloaded once; after that everything stays on this computer.", self)
+        self.choice = QComboBox(self)
+        self.choice.setAccessibleName("Model to download")
+        for option in dict.fromkeys((*choices, name) if choices else (name,)):
+            known = KNOWN_MODELS.get(option)
+            size = f", about {_mb(known.approx_bytes)}" if known else ""
+            note = f" — {known.note}" if known and known.note else ""
+            self.choice.addItem(f"{option}{size}{note}", option)
+        self.choice.setCurrentIndex(max(0, self.choice.findData(name)))
+        self.choice.setVisible(self.choice.count() > 1)
+        self.choice.currentIndexChanged.connect(self._on_choice)
+        if reason:
+            text = ("StarCoach needs a speech model to hear your answers. A model is "
+                    "downloaded once; after that everything stays on this computer.")
+        else:
+            text = ("StarCoach is using its built-in tiny.en model, which works offline from "
+                    "the start. A larger model hears you more accurately. It is downloaded "
+                    "once; after that everything stays on this computer.")
+        self.message = QLabel(text, self)
         self.message.setWordWrap(True)
         self.detail = QLabel(reason, self)
         self.detail.setWordWrap(True)
@@ -87,11 +118,19 @@ class DownloadDialog(QDialog):
         self.progressed.connect(self._show_progress)
 
         layout = QVBoxLayout(self)
-        for widget in (self.message, self.detail, self.bar, self.status, self.buttons):
+        for widget in (self.message, self.detail, self.choice, self.bar, self.status,
+                       self.buttons):
             layout.addWidget(widget)
         self.download_button.setDefault(True)
 
     # -- download -------------------------------------------------------------------------
+    def _on_choice(self, _index: int = 0) -> None:
+        if not self.downloading:
+            self.name = str(self.choice.currentData())
+            self.download_button.setText("&Download")
+            self.status.setText("")
+            self.bar.setVisible(False)
+
     @property
     def downloading(self) -> bool:
         return self.job is not None and self.job.is_running()
@@ -107,6 +146,7 @@ class DownloadDialog(QDialog):
         self.status.setText("Connecting…")
         self.download_button.setEnabled(False)
         self.folder_button.setEnabled(False)
+        self.choice.setEnabled(False)
         self.cancel_button.setText("Cancel")
         name, endpoint = self.name, self.endpoint
         self.job = start_job(
@@ -123,7 +163,10 @@ class DownloadDialog(QDialog):
     def _done(self, path) -> None:
         self.bar.setValue(1000)
         self.status.setText("Downloaded. Loading the model…")
-        self.settings.setValue(MODEL_KEY, self.name)
+        try:
+            set_model_setting(self.name)
+        except OSError as exc:
+            log.info("could not remember the model %s: %s", self.name, exc)
         self.installed.emit(self.name)
         self.accept()
 
@@ -132,15 +175,17 @@ class DownloadDialog(QDialog):
 
         self.download_button.setEnabled(True)
         self.folder_button.setEnabled(True)
+        self.choice.setEnabled(True)
         self.cancel_button.setText("Close")
         if isinstance(exc, DownloadCancelled):
             self.status.setText("Download cancelled. What was fetched is kept: Download "
                                 "carries on from there.")
             self.download_button.setText("&Resume download")
             return
+        log.info("downloading %s failed: %s", self.name, exc)
         self.bar.setVisible(False)
         self.message.setText(OFFLINE_TEXT.format(name=self.name))
-        self.status.setText(f"Details: {exc}")
+        self.status.setText(plain_download_problem(exc))
         self.folder_button.setDefault(True)
 
     def cancel(self) -> None:
@@ -169,9 +214,15 @@ class DownloadDialog(QDialog):
         try:
             path = resolve_model(folder)
         except ModelUnavailable as exc:
-            self.status.setText(f"That folder is not a speech model: {exc}")
+            log.info("not a model folder: %s", exc)
+            self.status.setText("That folder is not a complete speech model (it needs "
+                                "model.bin, config.json and tokenizer.json). Choose the "
+                                "folder that holds them.")
             return False
-        self.settings.setValue(MODEL_KEY, str(path))
+        try:
+            set_model_setting(str(path))
+        except OSError as exc:
+            log.info("could not remember the model folder %s: %s", path, exc)
         self.installed.emit(str(path))
         self.accept()
         return True

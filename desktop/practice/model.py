@@ -1,26 +1,52 @@
-"""Loading the speech model in the background, after the window shows.
+"""Loading the speech model in the background, after the window shows, and the settings
+that choose it.
 
-``ModelLoader.load()`` resolves the model named in settings (a known name or a folder) and
+The chosen model and microphone live in the settings the ``starcoach`` command reads too
+(:mod:`starcoach.speech.settings`, a JSON file in the user data folder), so a model chosen
+in the window is the one ``starcoach analyze`` uses. Older versions kept them in QSettings;
+:func:`model_setting` and :func:`device_setting` move such a value over once. CPU threads
+stay in QSettings (only the window uses them).
+
+``ModelLoader.load()`` resolves the chosen model (none chosen: the built-in tiny.en) and
 loads it on a worker thread; ``ready(transcriber, name)`` or ``unavailable(message)`` (no
-model installed: offer the download) or ``failed(message)`` follow on the GUI thread.
-A test (or a future model chooser) can hand over its own loader function.
+usable model: offer one; the message is plain, for a window) or ``failed(message)`` follow
+on the GUI thread. A test (or a future model chooser) can hand over its own loader function.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from starcoach.desktop.practice.workers import start_job
+from starcoach.speech import settings as shared
 
-MODEL_KEY = "speech/model"
+MODEL_KEY = "speech/model"  # QSettings keys of older versions, migrated on first read
 THREADS_KEY = "speech/threads"
 DEVICE_KEY = "speech/device"
 
 
-def model_setting(settings) -> str:
-    return str(settings.value(MODEL_KEY, "") or "")
+def _migrate(settings, key: str, current: str | None, store: Callable[[str], None]) -> None:
+    if settings is None or not hasattr(settings, "contains") or not settings.contains(key):
+        return
+    old = str(settings.value(key, "") or "")
+    settings.remove(key)
+    if old and current is None:
+        with contextlib.suppress(OSError):
+            store(old)
+
+
+def model_setting(settings=None) -> str:
+    """The chosen model (a name or folder), ``""`` for the built-in one."""
+    _migrate(settings, MODEL_KEY, shared.chosen_model(), shared.choose_model)
+    return shared.chosen_model() or ""
+
+
+def set_model_setting(model: str | None) -> None:
+    """Choose ``model`` (name or folder; ``None``/``""``: the built-in) for app and CLI."""
+    shared.choose_model(model or None)
 
 
 def threads_setting(settings) -> int:
@@ -30,9 +56,14 @@ def threads_setting(settings) -> int:
         return 0
 
 
-def device_setting(settings) -> str | None:
-    value = str(settings.value(DEVICE_KEY, "") or "")
-    return value or None
+def device_setting(settings=None) -> str | None:
+    """The chosen microphone's name (``None``: the system default), shared with the CLI."""
+    _migrate(settings, DEVICE_KEY, shared.chosen_device(), shared.choose_device)
+    return shared.chosen_device()
+
+
+def set_device_setting(name: str | None) -> None:
+    shared.choose_device(name or None)
 
 
 def load_transcriber(model: str | None, threads: int) -> Any:
@@ -43,14 +74,19 @@ def load_transcriber(model: str | None, threads: int) -> Any:
 
 
 def display_name(model: str | None) -> str:
-    from pathlib import Path
+    """``tiny.en (built in)``, ``base.en`` or a model folder's name."""
+    from starcoach.speech.models import model_label
 
-    from starcoach.speech.models import DEFAULT_MODEL
+    return model_label(model)
 
-    if not model:
-        return DEFAULT_MODEL
-    path = Path(model)
-    return path.name if path.is_absolute() or len(path.parts) > 1 else model
+
+def plain_model_problem(exc: BaseException) -> str:
+    """What a window says when the model cannot be used: no commands, no flags."""
+    plain = getattr(exc, "plain", "")
+    if plain:
+        return plain
+    return ("The chosen speech model is not on this computer. Choose another one in "
+            "Settings, or get one.")
 
 
 Loader = Callable[[str | None, int], Any]
@@ -58,13 +94,14 @@ Loader = Callable[[str | None, int], Any]
 
 class ModelLoader(QObject):
     ready = Signal(object, str)  # transcriber, model name
-    unavailable = Signal(str)  # no model here: the message says why
+    unavailable = Signal(str)  # no model here: the message says why, plainly
     failed = Signal(str)  # it is there but would not load
 
     def __init__(self, loader: Loader | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.loader = loader or load_transcriber
         self.loading = False
+        self.detail = ""  # the technical reason of the last failure, for the log
         self._job = None
         self._generation = 0
 
@@ -83,12 +120,14 @@ class ModelLoader(QObject):
             if generation != self._generation:
                 return
             self.loading = False
+            self.detail = str(exc)
             from starcoach.speech.errors import ModelUnavailable
 
             if isinstance(exc, ModelUnavailable):
-                self.unavailable.emit(str(exc))
+                self.unavailable.emit(plain_model_problem(exc))
             else:
-                self.failed.emit(f"The speech model could not be loaded ({exc}).")
+                self.failed.emit(f"The speech model {name} could not be loaded. Choose "
+                                 "another one in Settings, or get one.")
 
         self._job = start_job(lambda: self.loader(model or None, threads), "load-model", None,
                               done, failed)

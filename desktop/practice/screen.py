@@ -21,6 +21,7 @@ from starcoach.desktop.practice.meter import LevelMeter
 from starcoach.desktop.practice.model import (
     ModelLoader,
     device_setting,
+    display_name,
     model_setting,
     threads_setting,
 )
@@ -36,6 +37,7 @@ ALERT = {"light": "#B35C00", "dark": "#FFB347"}
 class PracticeScreen(QWidget):
     reportReady = Signal(object, bool)  # Report, final
     recordingChanged = Signal(bool)
+    modelLoading = Signal(str)  # model name, as a person reads it
     modelReady = Signal(str)  # model name
     modelNeeded = Signal(str)  # why (no model installed / would not load)
     fault = Signal(object)  # faults.Fault
@@ -171,7 +173,9 @@ class PracticeScreen(QWidget):
         self.record_button.setEnabled(False)
         self.record_button.setText("Loading speech model…")
         self.status.setText("The speech model is loading; you can read the question.")
-        self.loader.load(model_setting(self.settings), threads_setting(self.settings))
+        model = model_setting(self.settings)
+        self.modelLoading.emit(display_name(model))
+        self.loader.load(model, threads_setting(self.settings))
 
     def _on_model_ready(self, transcriber: Any, name: str) -> None:
         self.transcriber, self.model_name, self.model_problem = transcriber, name, ""
@@ -184,8 +188,8 @@ class PracticeScreen(QWidget):
         self.transcriber, self.model_problem = None, message
         self.record_button.setEnabled(True)
         self.record_button.setText("Get a speech model…")
-        self.status.setText(faults.model_missing().text)
-        log.info("speech model unavailable: %s", message)
+        self.status.setText(message)
+        log.info("speech model unavailable: %s (%s)", message, self.loader.detail)
 
     # ----------------------------------------------------------------- recording
     @property

@@ -1,4 +1,8 @@
-"""Settings: speech model, input device, CPU threads and theme (saved in QSettings)."""
+"""Settings: speech model, input device, CPU threads and theme.
+
+The model and the microphone are saved in the settings the ``starcoach`` command shares
+(:mod:`starcoach.speech.settings`); threads and theme in QSettings.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from starcoach.desktop.practice.model import (
     THREADS_KEY,
     device_setting,
     model_setting,
+    set_device_setting,
+    set_model_setting,
     threads_setting,
 )
 from starcoach.desktop.settings import THEMES, theme_setting
@@ -71,15 +77,18 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
 
     def _fill_models(self) -> None:
-        from starcoach.speech.models import DEFAULT_MODEL, list_models
+        from starcoach.speech import builtin
+        from starcoach.speech.models import list_models
 
         current = model_setting(self.settings)
-        self.model.addItem(f"{DEFAULT_MODEL} (default)", "")
+        self.model.addItem(f"{builtin.LABEL}, default", "")
         try:
             rows = list_models()
         except OSError:
             rows = []
         for row in rows:
+            if row.builtin:
+                continue  # the first entry
             state = "installed" if row.installed else "not downloaded"
             self.model.addItem(f"{row.name} ({state})", row.name)
         if current and self.model.findData(current) < 0:
@@ -117,7 +126,15 @@ class SettingsDialog(QDialog):
     def save(self) -> dict[str, object]:
         """Write the chosen values; returns those that changed."""
         changed = {}
+        shared = {MODEL_KEY: (model_setting, set_model_setting),
+                  DEVICE_KEY: (lambda s: device_setting(s) or "", set_device_setting)}
         for key, value in self.values().items():
+            if key in shared:
+                read, write = shared[key]
+                if str(read(self.settings)) != str(value):
+                    changed[key] = value
+                write(str(value))
+                continue
             if str(self.settings.value(key, "")) != str(value):
                 changed[key] = value
             self.settings.setValue(key, value)

@@ -266,12 +266,19 @@ def test_a_corrupt_history_is_set_aside_and_the_window_says_so(qtbot, data_dir):
     assert win.history.list_stack.currentWidget() is win.history.empty
 
 
+def _no_model(_model, _threads):
+    from starcoach.speech.errors import ModelUnavailable
+
+    raise ModelUnavailable("the built-in speech model (tiny.en) is missing",
+                           plain="The built-in speech model is missing from this installation.")
+
+
 def test_transcribing_without_a_speech_model_offers_the_download(qtbot, store):
     from starcoach.desktop.practice.download import DownloadDialog
 
     new = _interrupted_recording(store, np.zeros(16000, dtype=np.float32))
     store.recover(lambda _p: 1.0)
-    win = open_window(qtbot, store)  # no model is installed in the test's data folder
+    win = open_window(qtbot, store, loader=_no_model)  # not even the built-in one
     qtbot.waitUntil(lambda: not win.practice.loader.loading, timeout=30_000)
     assert not win.history_control.transcribe(new.id)
     assert isinstance(win.last_dialog, DownloadDialog)

