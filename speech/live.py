@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, StreamResampler
-from starcoach.speech.fillers import detect_fillers, merge_fillers
+from starcoach.speech.fillers import gap_words, merge_fillers
 from starcoach.speech.transcribe import (
     HOP,
     N_FRAMES,
@@ -349,7 +349,8 @@ class LiveTranscriber:
         return Transcript(words, duration)
 
     def _fillers_between(self, words: list[Word], upto: float) -> list[Word]:
-        """Fillers starting between the last stretch searched and ``upto`` (source s)."""
+        """Fillers and unrecognised spans starting between the last stretch searched and
+        ``upto`` (source s)."""
         begin = self._fillers_to
         if upto <= begin:
             return []
@@ -361,7 +362,7 @@ class LiveTranscriber:
             for w in words
             if w.end >= context and w.start <= upto
         ]
-        found = detect_fillers(audio, local, self._session.options.filler_options)
+        found = gap_words(audio, local, self._session.options.filler_options)
         return [
             Word(f.text, round(f.start + context, 3), round(f.end + context, 3), f.kind)
             for f in found
@@ -375,7 +376,7 @@ def _leading(words: list[Word], n_model_words: int) -> int:
         return 0
     seen = 0
     for i, w in enumerate(words):
-        if w.kind != "filler":
+        if w.kind == "word":
             seen += 1
             if seen == n_model_words:
                 return i + 1

@@ -6,7 +6,11 @@ faster-whisper's own pieces) run over the causal speech timeline of :mod:`.vad`.
 fed all at once (a file) or block by block (a microphone): a window is only decoded once all
 of its audio has arrived, so both ways decode identical windows and give identical words.
 
-After decoding, :mod:`.fillers` adds the voiced gaps no word covers as fillers.
+After decoding, every voiced stretch that no word covers (:func:`.fillers.voiced_gaps`) is
+decoded again on its own, with a little audio either side and the words before it as the
+prompt, and the words found there are kept; what is still uncovered becomes a filler only
+if it sounds like one, and otherwise an explicit unrecognised-speech span
+(:func:`complete_gaps`). So no stretch of speech silently disappears from the transcript.
 
 Live use adds two things batch never needs: ``provisional`` decodes any span of the timeline
 greedily without changing the session (for the display and the first report at Stop), and a
@@ -27,12 +31,23 @@ import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 from starcoach.speech.errors import AudioError
-from starcoach.speech.fillers import FillerOptions, detect_fillers, merge_fillers
+from starcoach.speech.fillers import (
+    FillerOptions,
+    Gap,
+    label_gaps,
+    merge_fillers,
+    voiced_gaps,
+)
 from starcoach.speech.vad import SpeechTimeline, VadOptions
 
 # Short and disfluent on purpose: it nudges Whisper to write "um"/"uh" instead of dropping
-# them; long prompts make Whisper skip sentences.
+# them. It conditions only the re-decoding of gaps: as the prompt of the main pass it made
+# tiny.en decode whole 30 s windows without timestamps and skip sentences in them.
 FILLER_PROMPT = "Um, so, uh, I, like, you know, handled it."
+
+# Gaps decoded again: this much audio either side, and this many words before as prompt.
+RECOVER_CONTEXT_S = 1.0
+RECOVER_PROMPT_WORDS = 24
 
 HOP = 160
 N_FRAMES = 3000  # one 30 s window, in 10 ms frames
@@ -41,11 +56,12 @@ N_SAMPLES = N_FRAMES * HOP
 
 @dataclass(frozen=True)
 class TranscribeOptions:
-    """Decoding settings. Defaults are faster-whisper's, plus VAD, fillers and the prompt."""
+    """Decoding settings. Defaults are faster-whisper's, plus VAD and the gap pass."""
 
     beam_size: int = 5
     temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-    initial_prompt: str | None = FILLER_PROMPT
+    initial_prompt: str | None = None
+    recover_prompt: str | None = FILLER_PROMPT  # leads the prompt when gaps are re-decoded
     condition_on_previous_text: bool = True
     compression_ratio_threshold: float | None = 2.4
     log_prob_threshold: float | None = -1.0
@@ -53,7 +69,8 @@ class TranscribeOptions:
     max_new_tokens: int | None = None  # per window; benchmarks cap it
     vad: bool = True
     vad_options: VadOptions = field(default_factory=VadOptions)
-    fillers: bool = True
+    fillers: bool = True  # label the voiced gaps between words (fillers, unrecognised)
+    recover_gaps: bool = True  # ... after decoding each of them again for words
     filler_options: FillerOptions = field(default_factory=FillerOptions)
 
 
@@ -340,12 +357,90 @@ class DecodeSession:
 
     # -- results ---------------------------------------------------------------------------
     def final_words(self) -> list[Word]:
-        """Committed words made monotonic and clipped to the audio, with fillers added."""
+        """Committed words made monotonic and clipped to the audio, the voiced gaps between
+        them decoded again, and what is left labelled as fillers or unrecognised speech."""
         words = tidy_words(self.words, self.timeline.source_duration)
-        if self.options.fillers:
-            fillers = detect_fillers(self.timeline.source, words, self.options.filler_options)
-            words = merge_fillers(words, fillers)
-        return words
+        if not self.options.fillers:
+            return words
+        recover = self.recover_words if self.options.recover_gaps else None
+        return complete_gaps(self.timeline.source, words, self.options, recover)
+
+    def recover_prompt(self, before: Sequence[Word]) -> str | None:
+        """The prompt for re-decoding a gap: ``recover_prompt`` (the filler prompt), then the
+        last ``RECOVER_PROMPT_WORDS`` recognised words before it."""
+        recent = [w.text for w in before if w.kind == "word"][-RECOVER_PROMPT_WORDS:]
+        return " ".join([self.options.recover_prompt or "", *recent]).strip() or None
+
+    def recover_words(self, audio: np.ndarray, words: Sequence[Word], gaps: Sequence[Gap]
+                      ) -> list[Word]:
+        """Words found by decoding each gap of ``audio`` (source samples) again.
+
+        Gaps closer than twice ``RECOVER_CONTEXT_S`` are decoded together. Each stretch is
+        decoded on its own (no VAD, the words before it as the prompt) with
+        ``RECOVER_CONTEXT_S`` of audio either side; only words centred inside a gap, and
+        not mostly over a known word, are returned.
+        """
+        regions: list[list[Gap]] = []
+        for gap in gaps:
+            if regions and gap.start - regions[-1][-1].end < 2 * RECOVER_CONTEXT_S:
+                regions[-1].append(gap)
+            else:
+                regions.append([gap])
+        duration = audio.size / SAMPLE_RATE
+        found: list[Word] = []
+        for region in regions:
+            a = max(0.0, region[0].start - RECOVER_CONTEXT_S)
+            b = min(duration, region[-1].end + RECOVER_CONTEXT_S)
+            before = [w for w in words if w.end <= region[0].start]
+            options = replace(
+                self.options, vad=False, initial_prompt=self.recover_prompt(before),
+                fillers=False, condition_on_previous_text=False,
+            )
+            sub = DecodeSession(self.model, options)
+            sub.feed(audio[round(a * SAMPLE_RATE) : round(b * SAMPLE_RATE)])
+            sub.finish()
+            sub.run()
+            for w in tidy_words(sub.words, b - a):
+                w = Word(w.text, round(w.start + a, 3), round(w.end + a, 3))
+                mid = (w.start + w.end) / 2
+                if not any(g.start - 0.05 <= mid <= g.end + 0.05 for g in region):
+                    continue
+                if any(_overlaps(w, k) for k in (*words, *found)):
+                    continue
+                found.append(w)
+        return found
+
+
+def _overlaps(a: Word, b: Word) -> bool:
+    """Whether two words share more than a third of the shorter one's time."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return shared > max(0.02, min(a.end - a.start, b.end - b.start) / 3)
+
+
+Recover = Callable[[np.ndarray, Sequence[Word], Sequence[Gap]], list[Word]]
+
+
+def complete_gaps(
+    audio: np.ndarray,
+    words: Sequence[Word],
+    options: TranscribeOptions,
+    recover: Recover | None = None,
+) -> list[Word]:
+    """``words`` with every voiced gap between them accounted for.
+
+    ``recover`` (the model decoding gaps again) adds the words it finds; each gap still
+    left becomes a filler if it sounds like a filled pause, an unrecognised-speech span
+    otherwise (:func:`.fillers.label_gaps`).
+    """
+    o = options.filler_options
+    words = list(words)
+    gaps = voiced_gaps(audio, words, o)
+    if recover is not None and gaps:
+        extra = recover(audio, words, gaps)
+        if extra:
+            words = tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE)
+            gaps = voiced_gaps(audio, words, o)
+    return merge_fillers(words, label_gaps(audio, gaps, o))
 
 
 def tidy_words(words: Sequence[Word], duration: float) -> list[Word]:
@@ -396,8 +491,15 @@ class Transcriber:
             session.run()
             return tidy_words(session.words, session.timeline.source_duration)
 
+    def recover_words(self, audio: np.ndarray, words: Sequence[Word], gaps: Sequence[Gap]
+                      ) -> list[Word]:
+        """Words found by decoding the voiced ``gaps`` of ``audio`` again (see
+        :meth:`DecodeSession.recover_words`)."""
+        with self._lock:
+            return self.session().recover_words(audio, words, gaps)
+
     def transcribe(self, audio: np.ndarray | str | Path) -> Transcript:
-        """Timed words for a file or a 16 kHz mono array, fillers included."""
+        """Timed words for a file or a 16 kHz mono array, gaps accounted for."""
         return transcribe_with(self, audio, self.options)
 
 
@@ -406,7 +508,8 @@ def transcribe_with(
     audio: np.ndarray | str | Path,
     options: TranscribeOptions | None = None,
 ) -> Transcript:
-    """Run ``recogniser`` on ``audio`` and add gap-detected fillers (the double's entry too)."""
+    """Run ``recogniser`` on ``audio`` and account for the voiced gaps (the double's entry
+    too). A recogniser with a ``recover_words`` method (the model) decodes gaps again."""
     options = options or TranscribeOptions()
     samples = audio if isinstance(audio, np.ndarray) else decode_audio(audio)
     samples = np.asarray(samples, dtype=np.float32).reshape(-1)
@@ -415,5 +518,6 @@ def transcribe_with(
     duration = samples.size / SAMPLE_RATE
     words = tidy_words(recogniser.recognise(samples), duration)
     if options.fillers:
-        words = merge_fillers(words, detect_fillers(samples, words, options.filler_options))
+        recover = getattr(recogniser, "recover_words", None) if options.recover_gaps else None
+        words = complete_gaps(samples, words, options, recover)
     return Transcript(words, duration)
