@@ -47,6 +47,7 @@ from starcoach.speech.transcribe import (
     TimedWord,
     Transcriber,
     Transcript,
+    add_written_fillers,
     tidy_words,
 )
 
@@ -309,7 +310,8 @@ class LiveTranscriber:
         self._cut = max(self._cut, session.seek)
         if session.options.fillers:
             upto = session.timeline.to_source_time(seek_s, is_end=True)
-            self._fillers += self._fillers_between(session.words, upto)
+            written = add_written_fillers(session.words, session.fillers)
+            self._fillers += self._fillers_between(written, upto)
             self._fillers_to = max(self._fillers_to, upto)
 
     def _publish(self, heard: float) -> None:
@@ -342,6 +344,7 @@ class LiveTranscriber:
         provisional = [w.word for w in (*stable, *piece.words)]
         words = tidy_words([*session.words, *provisional], duration)
         if session.options.fillers:
+            words = add_written_fillers(words, tidy_words(session.fillers, duration))
             tail = self._fillers_between(words, duration)
             words = merge_fillers(words, [*self._fillers, *tail])
         committed = _leading(words, len(tidy_words(session.words, duration)))
