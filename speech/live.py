@@ -20,8 +20,10 @@ feeds them to a :class:`~.transcribe.DecodeSession` and, while the person speaks
    found in the uncommitted stretch only. Its work does not grow with the answer's length.
    A decode in flight at Stop is abandoned at its next model call rather than waited for.
 2. **final** (``LiveResult.final``, a future, also published with ``final=True``): the
-   remaining windows decoded exactly as a batch pass would, fillers detected as batch does;
-   equal to a batch pass over the same audio. It replaces the first one when it arrives.
+   remaining windows decoded exactly as a batch pass would (and any window committed before
+   the answer's loudest moment arrived decoded again, since its spectrogram floor differed),
+   gaps decoded again and labelled as batch does; equal to a batch pass over the same audio.
+   It replaces the first one when it arrives.
 
 Nothing pushed before ``stop()`` is dropped: the worker feeds every queued block first.
 """
