@@ -55,6 +55,7 @@ class FillerOptions:
     max_syllables: int = 1
     min_pauses: int = 2  # a filled pause sits in a pause: set off on both sides
     min_unrecognised_s: float = 0.3  # shorter leftovers are the edge of a neighbouring word
+    min_redecode_s: float = 0.4  # shorter gaps are labelled without decoding them again
     text: str = "um"
     unrecognised_text: str = "…"
 

@@ -625,15 +625,18 @@ def complete_gaps(
 ) -> list[Word]:
     """``words`` with every voiced gap between them accounted for.
 
-    ``recover`` (the model decoding gaps again) adds the words it finds; each gap still
+    ``recover`` (the model decoding gaps of ``min_redecode_s`` or more again) adds the
+    words it finds; each gap still
     left becomes a filler if it sounds like a filled pause, an unrecognised-speech span
     otherwise (:func:`.fillers.label_gaps`).
     """
     o = options.filler_options
     words = list(words)
     gaps = voiced_gaps(audio, words, o)
-    if recover is not None and gaps:
-        extra = recover(audio, words, gaps)
+    # a gap too short to hold a word (the edge of one, a filler) is not worth a decode
+    long = [g for g in gaps if g.duration >= o.min_redecode_s]
+    if recover is not None and long:
+        extra = recover(audio, words, long)
         if extra:
             words = tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE)
             gaps = voiced_gaps(audio, words, o)
