@@ -6,11 +6,16 @@ faster-whisper's own pieces) run over the causal speech timeline of :mod:`.vad`.
 fed all at once (a file) or block by block (a microphone): a window is only decoded once all
 of its audio has arrived, so both ways decode identical windows and give identical words.
 
-After decoding, every voiced stretch that no word covers (:func:`.fillers.voiced_gaps`) is
-decoded again on its own, with a little audio either side and the words before it as the
-prompt, and the words found there are kept; what is still uncovered becomes a filler only
-if it sounds like one, and otherwise an explicit unrecognised-speech span
-(:func:`complete_gaps`). So no stretch of speech silently disappears from the transcript.
+The spectrogram is faster-whisper's own for a whole file and the main pass is unprompted,
+so a file's windows read and decode exactly what bare ``WhisperModel.transcribe`` does.
+Each committed window is decoded once more, greedily, on the same encoder output with the
+disfluent :data:`FILLER_PROMPT` leading; only the fillers that pass writes are kept.
+
+After decoding, every voiced stretch that no word covers (:func:`.fillers.voiced_gaps`) of
+0.4 s or more is decoded again on its own, with a little audio either side and the words
+before it as the prompt, and the words found there are kept; what is still uncovered
+becomes a filler only if it sounds like one, and otherwise an explicit unrecognised-speech
+span (:func:`complete_gaps`). So no stretch of speech silently disappears.
 
 Live use adds two things batch never needs: ``provisional`` decodes any span of the timeline
 greedily without changing the session (for the display and the first report at Stop), and a
