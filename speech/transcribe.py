@@ -25,6 +25,7 @@ alignment), leaving the session exactly as it was.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import threading
@@ -58,6 +59,7 @@ FILLER_PASS_CONTEXT_TOKENS = 120
 # Gaps decoded again: this much audio either side, and this many words before as prompt.
 RECOVER_CONTEXT_S = 1.0
 MIN_WORD_S = 0.08  # a word cut back around a filler keeps at least this much
+FILLER_GUESS_S = 0.3  # how long a written filler is taken to last where nothing says
 RECOVER_PROMPT_WORDS = 24
 
 HOP = 160
@@ -128,6 +130,7 @@ class _Window:
     tokens_by_segment: list[list[int]]
     temperature: float
     fillers: list[Word] = field(default_factory=list)
+    filler_tokens: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class _Snapshot:
     last_speech_timestamp: float
     words: int
     fillers: int
+    filler_tokens: int
     mel_max: float
 
 
@@ -220,6 +224,7 @@ class DecodeSession:
         self.windows_rewound = 0  # windows decoded again at finish() (louder audio later)
         self.words: list[Word] = []
         self.fillers: list[Word] = []  # fillers the prompted pass wrote (source time)
+        self.filler_tokens: list[int] = []  # the prompted pass's own text so far
         self.windows_decoded = 0
 
     # -- input -----------------------------------------------------------------------------
@@ -248,6 +253,7 @@ class DecodeSession:
             self.last_speech_timestamp = snap.last_speech_timestamp
             del self.words[snap.words :]
             del self.fillers[snap.fillers :]
+            del self.filler_tokens[snap.filler_tokens :]
 
     @property
     def content_frames(self) -> int:
@@ -269,7 +275,8 @@ class DecodeSession:
             return []
         segment_size = min(N_FRAMES, self.content_frames - self.seek)
         before = _Snapshot(self.seek, len(self.all_tokens), self.prompt_reset_since,
-                           self.last_speech_timestamp, len(self.words), len(self.fillers), 0.0)
+                           self.last_speech_timestamp, len(self.words), len(self.fillers),
+                           len(self.filler_tokens), 0.0)
         window = self._decode_window(
             self.seek,
             segment_size,
@@ -288,6 +295,7 @@ class DecodeSession:
         words = [w.word for w in window.words]
         self.words.extend(words)
         self.fillers.extend(window.fillers)
+        self.filler_tokens.extend(window.filler_tokens)
         return words
 
     def run(self, cancel: Cancel = None) -> list[Word]:
@@ -379,7 +387,6 @@ class DecodeSession:
             seek=seek,
         )
         check()
-        speech_before = self.last_speech_timestamp
         self.last_speech_timestamp = (
             model.add_word_timestamps(
                 [segments],
@@ -409,13 +416,14 @@ class DecodeSession:
                 word = self._to_source(w["word"], w["start"], w["end"])
                 words.append(TimedWord(word, w["start"], max(w["end"], w["start"])))
         fillers: list[Word] = []
+        filler_tokens: list[int] = []
         if filler_pass:
             check()
             upto = new_seek * fe.time_per_frame
-            fillers = self._prompted_fillers(
-                encoder_output, seek, segment_size, previous_tokens, opts, speech_before, upto
+            fillers, filler_tokens = self._prompted_fillers(
+                encoder_output, seek, segment_size, opts, upto, [w.word for w in words]
             )
-        return _Window(words, new_seek, tokens_by_segment, temperature, fillers)
+        return _Window(words, new_seek, tokens_by_segment, temperature, fillers, filler_tokens)
 
     def _measure_loudest(self) -> None:
         """Bring ``mel_max`` up to date with the audio fed so far.
@@ -470,23 +478,27 @@ class DecodeSession:
         encoder_output: Any,
         seek: int,
         segment_size: int,
-        previous_tokens: list[int],
         opts: Any,
-        speech_before: float,
         upto: float,
-    ) -> list[Word]:
+        main_words: list[Word],
+    ) -> tuple[list[Word], list[int]]:
         """The fillers a greedy decode of the same window writes when the filler prompt
-        leads its prompt, ending before ``upto`` (timeline s); source time, kind "filler".
+        leads its prompt, ending before ``upto`` (timeline s); source time, kind "filler";
+        and the tokens of its text up to there (its own history, fillers and all, is the
+        rest of its prompt, as when it was the main pass: text without fillers before a
+        window makes Whisper leave them out of it).
 
         Unprompted, Whisper writes almost no "um"/"uh" (it folds them into the neighbouring
         words); led by the disfluent prompt it writes them, and on the dev set none that
-        were not said. Only its fillers are kept: the words come from the main pass.
+        were not said. Only its fillers are kept: the words come from the main pass. Its
+        word times are rougher, so each filler is placed by aligning its text with the main
+        pass's (:func:`place_fillers`).
         """
         model = self.model
         fe = model.feature_extractor
         lead = self.tokenizer.encode(" " + (self.options.recover_prompt or FILLER_PROMPT))
         prompt = model.get_prompt(
-            self.tokenizer, lead + previous_tokens[-FILLER_PASS_CONTEXT_TOKENS:],
+            self.tokenizer, lead + self.filler_tokens[-FILLER_PASS_CONTEXT_TOKENS:],
             without_timestamps=False,
         )
         opts = replace(opts, beam_size=1, temperatures=[0.0])
@@ -494,9 +506,6 @@ class DecodeSession:
             encoder_output, prompt, self.tokenizer, opts
         )
         tokens = result.sequences_ids[0]
-        if not any(FILLER_TEXT.fullmatch(self.tokenizer.decode([t]).strip(" ,.").lower())
-                   for t in tokens if t < self.tokenizer.eot):
-            return []  # no filler written: no need to time the words
         segments, _, _ = model._split_segments_by_timestamps(
             tokenizer=self.tokenizer,
             tokens=tokens,
@@ -505,19 +514,11 @@ class DecodeSession:
             segment_duration=segment_size * fe.time_per_frame,
             seek=seek,
         )
-        model.add_word_timestamps(
-            [segments], self.tokenizer, encoder_output, segment_size,
-            opts.prepend_punctuations, opts.append_punctuations,
-            last_speech_timestamp=speech_before,
-        )
-        out: list[Word] = []
-        for seg in segments:
-            for w in seg.get("words", []):
-                text = w["word"].strip(" ,.?!").lower()
-                if FILLER_TEXT.fullmatch(text) and w["start"] < upto:
-                    word = self._to_source(text, w["start"], w["end"])
-                    out.append(Word(word.text, word.start, word.end, "filler"))
-        return out
+        history = [t for seg in segments if seg["start"] < upto for t in seg["tokens"]]
+        text = [t for t in history if t < self.tokenizer.eot]
+        written, _ = self.tokenizer.split_to_word_tokens(text)
+        prompted = [t for t in (normalise_filler(w) for w in written) if t]
+        return place_fillers(prompted, main_words), history
 
     def _to_source(self, text: str, start: float, end: float) -> Word:
         s, e = self.timeline.span_to_source(start, end)
@@ -607,6 +608,44 @@ def add_written_fillers(words: Sequence[Word], fillers: Sequence[Word]) -> list[
                 out[k] = Word(w.text, f.end, w.end, w.kind)
         out.append(f)
     return sorted(out, key=lambda w: (w.start, w.end))
+
+
+def place_fillers(prompted: Sequence[str], words: Sequence[Word]) -> list[Word]:
+    """Fillers of the prompted pass's text (``prompted``, normalised words in order) placed
+    among the main pass's ``words`` of the same window, by aligning the two texts.
+
+    Its own word times are rougher than the main pass's, so each filler goes after the main
+    word aligned with the prompted word before it: into the pause after that word, or over
+    the end of it where the aligner stretched it across the filler (the word is cut back
+    later, :func:`add_written_fillers`).
+    """
+    plain = [k for k, t in enumerate(prompted) if not FILLER_TEXT.fullmatch(t)]
+    main = [normalise_filler(w.text) for w in words]
+    matcher = difflib.SequenceMatcher(a=[prompted[k] for k in plain], b=main, autojunk=False)
+    to_main: dict[int, int] = {}
+    for block in matcher.get_matching_blocks():
+        for n in range(block.size):
+            to_main[plain[block.a + n]] = block.b + n
+    out: list[Word] = []
+    for k, text in enumerate(prompted):
+        if not FILLER_TEXT.fullmatch(text) or not words:
+            continue
+        anchor = max((j for j in to_main if j < k), default=None)
+        if anchor is None:  # before the first word
+            nxt = words[0]
+            start = max(0.0, nxt.start - FILLER_GUESS_S)
+            out.append(Word(text, round(start, 3), round(nxt.start, 3), "filler"))
+            continue
+        i = to_main[anchor]
+        prev, nxt = words[i], (words[i + 1] if i + 1 < len(words) else None)
+        room = (nxt.start if nxt is not None else prev.end + FILLER_GUESS_S) - prev.end
+        if room >= 0.1:
+            start, end = prev.end, prev.end + min(room, FILLER_GUESS_S)
+        else:
+            start = max(prev.start + MIN_WORD_S, prev.end - FILLER_GUESS_S)
+            end = max(prev.end, start + 0.05)
+        out.append(Word(text, round(start, 3), round(end, 3), "filler"))
+    return out
 
 
 def normalise_filler(text: str) -> str:

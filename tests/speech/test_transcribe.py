@@ -223,3 +223,24 @@ def test_the_edge_of_a_word_is_neither_a_filler_nor_unrecognised():
     late = [Word(w.text, w.start + 0.3, w.end) if w in long else w for w in answer.words]
     result = transcribe_with(KnownWordsRecogniser(late), answer.audio)
     assert [w.kind for w in result.words] == ["word"] * len(late)
+
+
+def test_a_filler_the_prompted_pass_wrote_is_placed_by_text_and_cuts_the_stretched_word():
+    from starcoach.speech.transcribe import add_written_fillers, place_fillers
+
+    # main pass: "at" was stretched over the hesitation; "went" is followed by a pause
+    words = [Word("I", 0.0, 0.2), Word("was", 0.2, 0.5), Word("at", 0.5, 1.3),
+             Word("a", 1.3, 1.4), Word("store.", 1.4, 1.9), Word("I", 2.5, 2.6),
+             Word("went", 2.6, 2.9), Word("home.", 3.6, 4.0)]
+    prompted = ["i", "was", "at", "um", "a", "store", "i", "went", "uh", "home"]
+    fillers = place_fillers(prompted, words)
+    assert [f.text for f in fillers] == ["um", "uh"]
+    assert all(f.kind == "filler" for f in fillers)
+    um, uh = fillers
+    assert 0.5 < um.start < um.end <= 1.3  # over the end of the stretched "at"
+    assert 2.9 <= uh.start < uh.end <= 3.6  # in the pause after "went"
+    merged = add_written_fillers(words, fillers)
+    assert [w.text for w in merged] == ["I", "was", "at", "um", "a", "store.", "I", "went",
+                                        "uh", "home."]
+    at = merged[2]
+    assert at.end == um.start and at.end - at.start >= 0.08
