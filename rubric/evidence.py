@@ -401,10 +401,11 @@ def features(tokens: list[Token], units: list[Unit],
         role_keys.append(keys)
     for r, u in enumerate(units):
         row = X[r]
-        # Fillers and voiced gaps carry no evidence about what the clause says.
+        # Fillers and unrecognised speech carry no evidence about what the clause says.
         seg = [w for w, t in zip(norms[u.first:u.last + 1], tokens[u.first:u.last + 1],
                                  strict=True)
-               if w and not t.is_filler_gap and w not in lx.FILLERS_SINGLE]
+               if w and not (t.is_filler_gap or t.is_unrecognised)
+               and w not in lx.FILLERS_SINGLE]
         n = max(1, len(seg))
         stems = [stem(w) for w in seg]
         hashed: list[tuple[str, float]] = []

@@ -165,8 +165,9 @@ def parse_words_json(text: str, source: str = "<json>") -> list[Word]:
             raise InputError(f"{where}: starts at {start:g} s, before word {i - 1} ends at "
                              f"{prev_end:g} s (overlapping or out of order)")
         kind = item.get("kind", "word")
-        if not isinstance(kind, str) or kind not in ("word", "filler"):
-            raise InputError(f"{where}: 'kind' must be \"word\" or \"filler\"")
+        if not isinstance(kind, str) or kind not in ("word", "filler", "unrecognised"):
+            raise InputError(f"{where}: 'kind' must be \"word\", \"filler\" or "
+                             "\"unrecognised\"")
         words.append(Word(text_value, start, end, kind))
         prev_end = max(prev_end, end)
     return words

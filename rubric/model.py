@@ -14,8 +14,9 @@ Timing = Literal["audio", "words", "estimated"]
 class Word:
     """One spoken word with its start and end in seconds from the start of the answer.
 
-    ``kind`` is ``"word"`` for recognised words and ``"filler"`` for a voiced stretch the
-    recogniser left out (speech reports these so fillers can be counted).
+    ``kind`` is ``"word"`` for recognised words, ``"filler"`` for a filled pause found in
+    the audio (counted as a filler) and ``"unrecognised"`` for speech that no word could
+    be recovered for (shown, but never a filler and never counted towards pace).
     """
 
     text: str

@@ -36,7 +36,8 @@ class Token:
     norm: str
     sent_end: bool
     comma: bool
-    is_filler_gap: bool = False
+    is_filler_gap: bool = False  # a filled pause found in the audio (kind "filler")
+    is_unrecognised: bool = False  # speech heard but not recognised (kind "unrecognised")
 
 
 def normalise(text: str) -> str:
@@ -59,6 +60,7 @@ def tokenize(words: list[Word]) -> list[Token]:
                 sent_end=bool(_SENT_END.search(raw)),
                 comma=bool(_COMMA_END.search(raw)),
                 is_filler_gap=w.kind == "filler",
+                is_unrecognised=w.kind == "unrecognised",
             )
         )
     return out

@@ -20,8 +20,10 @@ feeds them to a :class:`~.transcribe.DecodeSession` and, while the person speaks
    found in the uncommitted stretch only. Its work does not grow with the answer's length.
    A decode in flight at Stop is abandoned at its next model call rather than waited for.
 2. **final** (``LiveResult.final``, a future, also published with ``final=True``): the
-   remaining windows decoded exactly as a batch pass would, fillers detected as batch does;
-   equal to a batch pass over the same audio. It replaces the first one when it arrives.
+   remaining windows decoded exactly as a batch pass would (and any window committed before
+   the answer's loudest moment arrived decoded again, since its spectrogram floor differed),
+   gaps decoded again and labelled as batch does; equal to a batch pass over the same audio.
+   It replaces the first one when it arrives.
 
 Nothing pushed before ``stop()`` is dropped: the worker feeds every queued block first.
 """
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, StreamResampler
-from starcoach.speech.fillers import detect_fillers, merge_fillers
+from starcoach.speech.fillers import gap_words, merge_fillers
 from starcoach.speech.transcribe import (
     HOP,
     N_FRAMES,
@@ -47,6 +49,7 @@ from starcoach.speech.transcribe import (
     TimedWord,
     Transcriber,
     Transcript,
+    add_written_fillers,
     tidy_words,
 )
 
@@ -309,7 +312,8 @@ class LiveTranscriber:
         self._cut = max(self._cut, session.seek)
         if session.options.fillers:
             upto = session.timeline.to_source_time(seek_s, is_end=True)
-            self._fillers += self._fillers_between(session.words, upto)
+            written = add_written_fillers(session.words, session.fillers)
+            self._fillers += self._fillers_between(written, upto)
             self._fillers_to = max(self._fillers_to, upto)
 
     def _publish(self, heard: float) -> None:
@@ -342,6 +346,7 @@ class LiveTranscriber:
         provisional = [w.word for w in (*stable, *piece.words)]
         words = tidy_words([*session.words, *provisional], duration)
         if session.options.fillers:
+            words = add_written_fillers(words, tidy_words(session.fillers, duration))
             tail = self._fillers_between(words, duration)
             words = merge_fillers(words, [*self._fillers, *tail])
         committed = _leading(words, len(tidy_words(session.words, duration)))
@@ -349,7 +354,8 @@ class LiveTranscriber:
         return Transcript(words, duration)
 
     def _fillers_between(self, words: list[Word], upto: float) -> list[Word]:
-        """Fillers starting between the last stretch searched and ``upto`` (source s)."""
+        """Fillers and unrecognised spans starting between the last stretch searched and
+        ``upto`` (source s)."""
         begin = self._fillers_to
         if upto <= begin:
             return []
@@ -361,7 +367,7 @@ class LiveTranscriber:
             for w in words
             if w.end >= context and w.start <= upto
         ]
-        found = detect_fillers(audio, local, self._session.options.filler_options)
+        found = gap_words(audio, local, self._session.options.filler_options)
         return [
             Word(f.text, round(f.start + context, 3), round(f.end + context, 3), f.kind)
             for f in found
@@ -375,7 +381,7 @@ def _leading(words: list[Word], n_model_words: int) -> int:
         return 0
     seen = 0
     for i, w in enumerate(words):
-        if w.kind != "filler":
+        if w.kind == "word":
             seen += 1
             if seen == n_model_words:
                 return i + 1

@@ -22,12 +22,17 @@ CONTEXT = 64
 
 @dataclass(frozen=True)
 class VadOptions:
-    """Speech decision thresholds and how much silence splits and pads a region."""
+    """Speech decision thresholds and how much silence splits and pads a region.
+
+    Only silences of ``min_silence_s`` or more are cut out, the answer's leading silence
+    included: the pauses between sentences stay in the timeline, as Whisper was trained to
+    hear them (cutting them out spliced words together and cost tiny.en words).
+    """
 
     threshold: float = 0.5
     neg_threshold: float = 0.35
-    min_silence_s: float = 0.8
-    speech_pad_s: float = 0.3
+    min_silence_s: float = 2.0
+    speech_pad_s: float = 0.4
 
 
 class _Silero:
@@ -160,6 +165,8 @@ class SpeechTimeline:
     def _open(self, start: int) -> None:
         pad = int(self.options.speech_pad_s * SAMPLE_RATE)
         begin = max(self._last_end, start - pad, 0)
+        if not self._tl_starts and start < int(self.options.min_silence_s * SAMPLE_RATE):
+            begin = 0  # a short leading silence is kept, like any short pause
         self._region_open_at = begin
         self._emitted_to = begin
         self._tl_starts.append(self._n_timeline)

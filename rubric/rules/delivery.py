@@ -17,6 +17,9 @@ def filler_positions(ctx: Context) -> list[tuple[int, int]]:
     i = 0
     while i < n:
         w = norms[i]
+        if ctx.tokens[i].is_unrecognised:  # unrecognised speech is never a filler
+            i += 1
+            continue
         if ctx.tokens[i].is_filler_gap or w in lx.FILLERS_SINGLE:
             out.append((i, i))
         elif i + 1 < n and (w, norms[i + 1]) in (("you", "know"), ("i", "mean")):

@@ -84,7 +84,7 @@ class KnownAnswer:
 def build_answer(script: str, gap: float = 0.25, lead: float = 0.5) -> KnownAnswer:
     """Speak the space-separated tokens of ``script`` one by one, ``gap`` seconds apart.
 
-    A token written ``<um>`` or ``<uh>`` is a vocalised filler (espeak "ummm"/"uhhh");
+    A token written ``<um>`` or ``<uh>`` is a vocalised filler (espeak "um"/"uh", slow);
     ``<pause:S>`` is S seconds of silence.
     """
     parts = [silence(lead)]
@@ -98,7 +98,7 @@ def build_answer(script: str, gap: float = 0.25, lead: float = 0.5) -> KnownAnsw
             t += seconds
             continue
         if token in ("<um>", "<uh>"):
-            clip = speak("ummm" if token == "<um>" else "uhhh", speed=120)
+            clip = speak("um" if token == "<um>" else "uh", speed=120)
             fillers.append(Word(token[1:-1], t, t + clip.size / SAMPLE_RATE, "filler"))
         else:
             clip = speak(token)
