@@ -21,6 +21,10 @@ class Hit:
     section: str | None = None
 
 
+_LEAD_INS = frozenset("yes yeah yep no nope so and but well okay ok right um uh er erm "
+                      "honestly basically then".split())
+
+
 @dataclass(slots=True)
 class Context:
     words: list[Word]
@@ -84,6 +88,10 @@ class Context:
         assert self.tags is not None
         a = self.tags.units[first_unit].first
         b = self.tags.units[first_unit if last_unit is None else last_unit].last
+        # Quote the words that cost them, not the "Yes." or "so, um" that led into them.
+        while a < b and (self.norms[a] in _LEAD_INS or self.tokens[a].is_filler_gap
+                         or self.tokens[a].is_unrecognised):
+            a += 1
         return self.clause_hit(a, b, at=a, **fields)
 
     def indices(self, *labels: str) -> list[int]:

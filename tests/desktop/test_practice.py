@@ -34,9 +34,11 @@ from .practice_helpers import KnownWords, spoken_answer
 
 
 def test_the_cue_is_the_section_now_and_turns_to_a_calm_alert_past_the_situation_target():
+    from starcoach.rubric.live import live_state
+
     words = estimate_words("Last year I was on the payments team at an online shop and the "
                            "checkout service that many teams depended on was failing every night.")
-    report = analyze(words, question="ownership-failure")
+    report = live_state(words, 30.0)  # what the practice screen reads while you speak
     cue = current_cue(report, 30.0, [], {"situation": 45.0})
     assert (cue.label, cue.alert, cue.text()) == ("situation", False, "Situation 0:30 / 0:45")
     late = current_cue(report, 47.4, [], {"situation": 45.0})

@@ -79,7 +79,7 @@ def test_a_spoken_answer_is_recorded_transcribed_reviewed_and_kept(qtbot, fakemi
     assert win.review.timeline.report is report
     found = {f.rule: " ".join(w.text for w in report.words[f.word_span[0]:f.word_span[1] + 1])
              for f in report.findings}
-    assert found["manager_directed"].startswith("manager asked me")
+    assert found["manager_directed"].startswith("My manager asked me")
     assert found["we_language"].startswith("We rewrote")
     assert found["vague_outcome"].startswith("The team was happy")
     assert win.review.findings.tree.topLevelItemCount() == len(report.findings)
