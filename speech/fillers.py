@@ -317,5 +317,13 @@ def detect_fillers(
 
 
 def merge_fillers(words: Sequence[Word], fillers: Sequence[Word]) -> list[Word]:
-    """Words and gap words (fillers, unrecognised spans) in one list ordered by start."""
-    return sorted([*words, *fillers], key=lambda w: (w.start, w.end))
+    """Words and gap words (fillers, unrecognised spans) in one list ordered by start,
+    each ending no later than the next one starts: a transcript is a valid timed-words
+    file (``starcoach analyze words.json`` refuses overlapping words)."""
+    merged = sorted([*words, *fillers], key=lambda w: (w.start, w.end))
+    out: list[Word] = []
+    for k, w in enumerate(merged):
+        nxt = merged[k + 1].start if k + 1 < len(merged) else w.end
+        end = max(w.start, min(w.end, nxt))
+        out.append(w if end == w.end else Word(w.text, w.start, end, w.kind))
+    return out

@@ -17,9 +17,10 @@ DEVSET = Path(__file__).resolve().parents[2].parent / "shared" / "devset"
 pytestmark = pytest.mark.skipif(not (DEVSET / "run_eval.py").exists(),
                                 reason="../shared/devset is not beside this checkout")
 
-SECTION_ACCURACY_FLOOR = {"clean": 0.0, "asr": 0.0}
-RECALL_FLOOR = 0.0
-FALSE_ALARM_CEILING = 1.0
+# measured: sections 0.946 / 0.935, rule recall 0.565 (both), false alarms 0.44 % (both)
+SECTION_ACCURACY_FLOOR = {"clean": 0.94, "asr": 0.93}
+RECALL_FLOOR = 0.56
+FALSE_ALARM_CEILING = 0.01
 
 
 def _scorer():

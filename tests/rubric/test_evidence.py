@@ -62,9 +62,9 @@ def test_corpus_parses_and_states_every_tag():
 
 
 def test_malformed_corpus_block_is_refused_with_its_id():
-    with pytest.raises(EvidenceCorpusError, match="x-1.*unknown tag"):
+    with pytest.raises(EvidenceCorpusError, match=r"x-1.*unknown tag"):
         parse_evidence("=== x-1\nprinciple: ownership\n[action]\nowns | I did it\n")
-    with pytest.raises(EvidenceCorpusError, match="x-2.*not 'TAGS"):
+    with pytest.raises(EvidenceCorpusError, match=r"x-2.*not 'TAGS"):
         parse_evidence("=== x-2\n[action]\nI did it without tags\n")
 
 

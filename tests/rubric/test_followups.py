@@ -80,7 +80,8 @@ def test_unknown_probe_is_a_clear_error():
 
 def test_blind_followup_replies_held_out_half():
     """Replies written without sight of the detectors; the even half was never used to
-    develop them (measured: precision 0.94, recall 0.89, accuracy 0.91)."""
+    develop them (measured on the evidence layer: precision 0.97, recall 0.89, accuracy
+    0.93; the phrase detectors it replaced: 0.94 / 0.89 / 0.91)."""
     from collections import Counter
 
     from starcoach.rubric.corpus import load_followup_replies
@@ -148,5 +149,5 @@ def test_tagged_followup_replies_held_out_quarter():
     assert precision >= TAGGED_PRECISION_FLOOR and recall >= TAGGED_RECALL_FLOOR
 
 
-TAGGED_PRECISION_FLOOR = 0.0  # set from the measured figures below
-TAGGED_RECALL_FLOOR = 0.0
+TAGGED_PRECISION_FLOOR = 0.95  # measured 1.00
+TAGGED_RECALL_FLOOR = 0.80  # measured 0.81

@@ -244,3 +244,20 @@ def test_a_filler_the_prompted_pass_wrote_is_placed_by_text_and_cuts_the_stretch
                                         "uh", "home."]
     at = merged[2]
     assert at.end == um.start and at.end - at.start >= 0.08
+
+
+def test_merged_transcript_never_overlaps_so_it_reads_back_as_timed_words():
+    import itertools
+    import json
+
+    from starcoach.rubric.inputs import parse_words_json
+    from starcoach.rubric.model import Word
+    from starcoach.speech.fillers import merge_fillers
+
+    words = [Word("I", 0.0, 0.3), Word("fixed", 0.5, 1.1), Word("it.", 1.2, 1.5)]
+    fillers = [Word("um", 0.9, 1.3, "filler")]  # a filler placed over a word's tail
+    merged = merge_fillers(words, fillers)
+    assert [w.text for w in merged] == ["I", "fixed", "um", "it."]
+    assert all(a.end <= b.start for a, b in itertools.pairwise(merged))
+    back = parse_words_json(json.dumps([w.to_json() for w in merged]))
+    assert [w.kind for w in back] == ["word", "word", "filler", "word"]
