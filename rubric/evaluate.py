@@ -41,6 +41,17 @@ class Scores:
     span_total: int = 0
     errors: list[tuple[str, str, str]] = field(default_factory=list)
 
+    def tally(self, predicted: set[str], expected: set[str], answer_id: str) -> None:
+        """Count one answer's findings against the rules it should raise."""
+        for rule in predicted & expected:
+            self.tp[rule] += 1
+        for rule in predicted - expected:
+            self.fp[rule] += 1
+            self.errors.append(("fp", rule, answer_id))
+        for rule in expected - predicted:
+            self.fn[rule] += 1
+            self.errors.append(("fn", rule, answer_id))
+
     @property
     def accuracy(self) -> float:
         return self.words_right / max(1, self.words_total)
@@ -92,14 +103,7 @@ def evaluate(answers: list[CorpusAnswer], strip: bool = False,
             sc.words_total += 1
         predicted = {f.rule for f in rep.findings if f.rule in CATALOGUE_IDS}
         expected = expected_rules(ans)
-        for rule in predicted & expected:
-            sc.tp[rule] += 1
-        for rule in predicted - expected:
-            sc.fp[rule] += 1
-            sc.errors.append(("fp", rule, ans.id))
-        for rule in expected - predicted:
-            sc.fn[rule] += 1
-            sc.errors.append(("fn", rule, ans.id))
+        sc.tally(predicted, expected, ans.id)
         for rule, first, last in ans.marks:
             sc.span_total += 1
             sc.span_hit += any(f.rule == rule and f.word_span[0] <= last
@@ -157,14 +161,7 @@ def evaluate_evidence(answers: list, strip: bool = False, gold_sections: bool = 
                                                  if f.rule in DERIVED}
         judged = active | set(DERIVED)
         predicted = {f.rule for f in rep.findings if f.rule in judged}
-        for rule in predicted & expected:
-            sc.tp[rule] += 1
-        for rule in predicted - expected:
-            sc.fp[rule] += 1
-            sc.errors.append(("fp", rule, ans.id))
-        for rule in expected - predicted:
-            sc.fn[rule] += 1
-            sc.errors.append(("fn", rule, ans.id))
+        sc.tally(predicted, expected, ans.id)
     return sc
 
 

@@ -39,6 +39,7 @@ from starcoach.rubric.evidence_corpus import (
 from starcoach.rubric.model import Word
 from starcoach.rubric.packs import PRINCIPLES, default_catalogue, resolve
 from starcoach.rubric.text import normalise
+from starcoach.rubric.training import adam_step
 
 TAG_RULES = (
     "escalation_handoff", "passive_handoff", "we_language", "manager_directed",
@@ -211,12 +212,7 @@ def fit(X: np.ndarray, Y: np.ndarray, M: np.ndarray | None = None, l2: float = 3
         g = (p - Y) * weight
         gW = S.tdot(g) + l2 * W
         gb = g.sum(axis=0)
-        for param, grad, m, v in ((W, gW, mW, vW), (b, gb, mb, vb)):
-            m *= 0.9
-            m += 0.1 * grad
-            v *= 0.999
-            v += 0.001 * grad * grad
-            param -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        adam_step(((W, gW, mW, vW), (b, gb, mb, vb)), t, lr)
     return W, b
 
 

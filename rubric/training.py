@@ -104,13 +104,18 @@ def fit_classifier(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float,
         g = (p - Y) * sw[:, None]
         gW = X64.T @ g + l2 * W
         gb = g.sum(axis=0)
-        for param, grad, m, v in ((W, gW, mW, vW), (b, gb, mb, vb)):
-            m *= 0.9
-            m += 0.1 * grad
-            v *= 0.999
-            v += 0.001 * grad * grad
-            param -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        adam_step(((W, gW, mW, vW), (b, gb, mb, vb)), t, lr)
     return W.astype(np.float32), b.astype(np.float32)
+
+
+def adam_step(slots, t: int, lr: float) -> None:
+    """One Adam update, in place, of each ``(param, grad, first moment, second moment)``."""
+    for param, grad, m, v in slots:
+        m *= 0.9
+        m += 0.1 * grad
+        v *= 0.999
+        v += 0.001 * grad * grad
+        param -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
 
 
 def fit_transitions(seqs: list[np.ndarray]):
