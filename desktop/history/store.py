@@ -17,13 +17,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
-import math
 import os
 import secrets
 import sqlite3
-import stat
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -32,12 +29,17 @@ from typing import Any
 
 from starcoach.desktop.history.corrupt import (
     BUSY_CODES,
-    UnusableDatabase,
     error_code,
     set_aside,
     unusable,
 )
 from starcoach.desktop.history.liveness import owner_alive, owner_tag
+from starcoach.desktop.history.opening import (
+    connect,
+    create,
+    file_damage,
+    prepare_patiently,
+)
 from starcoach.desktop.history.paths import AUDIO_DIR, default_db_path
 from starcoach.desktop.history.records import (
     Attempt,
@@ -49,73 +51,23 @@ from starcoach.desktop.history.records import (
     NewAttempt,
     Reanalysed,
     _iso,
-    _marks_from_json,
     _now,
-    _words_from_json,
     _words_json,
 )
+from starcoach.desktop.history.rows import (
+    SUMMARY_COLUMNS,
+    attempt_of,
+    json_column,
+    list_json,
+    summary_of,
+)
 from starcoach.desktop.history.schema import (
-    SCHEMA_VERSION,
-    STATUSES,
     SchemaTooNew,
-    check_tables,
-    migrate,
     transcript_text,
-    user_version,
 )
 from starcoach.rubric.model import Report, Word
 
-_SUMMARY_COLUMNS = (
-    "id, question, pack, principle, level, lens, started_at, duration_s, model, status, "
-    "verdict, finding_count, overall, rubric_version, notes"
-)
-
-
 READONLY = 8  # SQLITE_READONLY
-
-
-def _lenient_text(data: bytes) -> str:
-    """Text columns as stored, with bytes that are not UTF-8 shown as U+FFFD."""
-    return data.decode("utf-8", "replace")
-
-
-def _list_json(text: object) -> list[Any]:
-    """A tolerant JSON list column (follow-ups): anything unreadable is an empty list."""
-    try:
-        value = json.loads(text or "[]") if isinstance(text, str | bytes) else []
-    except (ValueError, RecursionError):
-        return []
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-MAX_JSON_COLUMN = 64 * 1024 * 1024  # one stored JSON column
-
-
-def _json_column(row: sqlite3.Row, column: str, default: Any) -> Any:
-    """A JSON column's value (``default`` when NULL or empty); ``ValueError`` naming the
-    column when it is not JSON text."""
-    text = row[column]
-    if text is None or text == "":
-        return default
-    if not isinstance(text, str):
-        raise ValueError(f"{column} holds {_kind(text)}, not JSON text")
-    if len(text) > MAX_JSON_COLUMN:
-        raise ValueError(f"{column} is {len(text):,} characters (limit {MAX_JSON_COLUMN:,})")
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ValueError(f"{column} is nested too deeply") from None
-    except ValueError as exc:
-        raise ValueError(f"{column} is not valid JSON ({str(exc)[:80]})") from None
-
-
-def _kind(value: object) -> str:
-    """How a damaged value is described: ``'abc'``, ``a blob of 4 bytes``, ``NULL``."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bytes):
-        return f"a blob of {len(value)} bytes"
-    return repr(value)[:40]
 
 
 __all__ = ["Attempt", "AttemptNotFound", "AttemptSummary", "HistoryError", "HistoryStore",
@@ -144,16 +96,6 @@ class HistoryStore:
         self._db = self._open()
 
     # -- opening ------------------------------------------------------------------------------
-    def _connect(self, path: Path | None = None) -> sqlite3.Connection:
-        """A connection to an existing file (``mode=rw``: SQLite never creates one here, so
-        a file that vanished is an error, not a silent new history)."""
-        uri = (path or self.path).absolute().as_uri() + "?mode=rw"
-        db = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout_s, isolation_level=None,
-                             check_same_thread=False)
-        db.row_factory = sqlite3.Row
-        db.text_factory = _lenient_text  # a damaged byte must not make a whole row unreadable
-        return db
-
     def _open(self) -> sqlite3.Connection:
         read_only = (f"the history folder {self.folder} is read-only; StarCoach needs to "
                      "write there to keep your attempts")
@@ -167,15 +109,15 @@ class HistoryStore:
                 raise HistoryError(read_only) from None
             raise HistoryError(f"cannot create the history folder {self.folder}: "
                                f"{exc.strerror or exc}") from None
-        damage = self._file_damage()
+        damage = file_damage(self.path)
         if damage is not None:
             self.set_aside, self.notice = set_aside(self.path, damage, None, self.audio_dir)
         if not os.path.lexists(self.path):
-            self._create()
+            create(self.path, self.busy_timeout_s)
         db: sqlite3.Connection | None = None
         try:
-            db = self._connect()
-            self._prepare_patiently(db)
+            db = connect(self.path, self.busy_timeout_s)
+            prepare_patiently(db, self.busy_timeout_s)
             return db
         except SchemaTooNew as exc:
             if db is not None:
@@ -188,131 +130,10 @@ class HistoryStore:
                 raise HistoryError(f"cannot open the history database {self.path}: "
                                    f"{exc}") from None
             self.set_aside, self.notice = set_aside(self.path, exc, db, self.audio_dir)
-        self._create()
-        db = self._connect()
-        self._prepare_patiently(db)
+        create(self.path, self.busy_timeout_s)
+        db = connect(self.path, self.busy_timeout_s)
+        prepare_patiently(db, self.busy_timeout_s)
         return db
-
-    def _file_damage(self) -> sqlite3.DatabaseError | None:
-        """What is wrong with the file at ``path`` before SQLite sees it: ``HistoryError``
-        for what must not be touched (a folder, a dangling link, a device, a read-only
-        file), a ``DatabaseError`` to set aside for an empty file, ``None`` when it is fine
-        or absent."""
-        path = self.path
-        if not os.path.lexists(path):
-            return None
-        if path.is_symlink() and not path.exists():
-            raise HistoryError(f"the history database {path} is a link to "
-                               f"{os.readlink(path)}, which does not exist; restore that "
-                               "file or remove the link")
-        try:
-            info = path.stat()
-        except OSError as exc:
-            raise HistoryError(f"cannot open the history database {path}: "
-                               f"{exc.strerror or exc}") from None
-        if stat.S_ISDIR(info.st_mode):
-            raise HistoryError(f"the history database {path} is a folder, not a file; move "
-                               "it away and start StarCoach again")
-        if not stat.S_ISREG(info.st_mode):
-            raise HistoryError(f"the history database {path} is not a regular file")
-        if not os.access(path, os.R_OK | os.W_OK):
-            raise HistoryError(f"the history database {path} is read-only or unreadable "
-                               "(check its permissions)")
-        wal = path.with_name(path.name + "-wal")
-        if info.st_size == 0 and not (wal.is_file() and wal.stat().st_size > 0):
-            return UnusableDatabase("the file is empty (0 bytes)")
-        try:
-            with open(path, "rb") as fh:
-                header = fh.read(100)
-        except OSError as exc:
-            raise HistoryError(f"cannot read the history database {path}: "
-                               f"{exc.strerror or exc}") from None
-        if header.startswith(b"SQLite format 3\0") and len(header) == 100 and (
-                header[18] not in (1, 2) or header[19] not in (1, 2)):
-            # SQLite opens such a file read-only and fails on the first write
-            return UnusableDatabase(f"its header names file format {header[18]}/"
-                                    f"{header[19]}, which SQLite cannot write")
-        return None
-
-    def _create(self) -> None:
-        """Create an empty, current-schema WAL database at ``path`` atomically: built under
-        a temporary name and linked into place, so no other process ever sees a half-made
-        (zero-length) file; if another process created one first, theirs is kept."""
-        tmp = self.folder / f".{self.path.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
-        try:
-            sqlite3.connect(tmp).close()  # the file must exist for mode=rw
-            db = self._connect(tmp)
-            try:
-                self._prepare(db)
-            finally:
-                db.close()
-            try:
-                os.link(tmp, self.path)
-            except FileExistsError:
-                pass  # another StarCoach created it meanwhile: use theirs
-            except OSError:  # a file system without hard links
-                if not os.path.lexists(self.path):
-                    os.replace(tmp, self.path)
-        except (OSError, sqlite3.Error) as exc:
-            reason = getattr(exc, "strerror", None) or exc
-            raise HistoryError(f"cannot create the history database {self.path}: "
-                               f"{reason}") from None
-        finally:
-            for side in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(OSError):
-                    os.unlink(f"{tmp}{side}")
-
-    def _prepare_patiently(self, db: sqlite3.Connection) -> None:
-        """``_prepare``, retried while another process holds a lock SQLite will not wait on.
-
-        (Switching a new file to WAL, or a lock upgrade, can fail with "database is locked"
-        at once instead of calling the busy handler.)
-        """
-        deadline = time.monotonic() + self.busy_timeout_s
-        pause = 0.005
-        while True:
-            try:
-                self._prepare(db)
-                return
-            except sqlite3.OperationalError as exc:
-                if error_code(exc) not in BUSY_CODES or time.monotonic() > deadline:
-                    raise
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")  # a failed migration may have left one open
-            time.sleep(pause)
-            pause = min(pause * 2, 0.1)
-
-    def _prepare(self, db: sqlite3.Connection) -> None:
-        db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
-        version = user_version(db)  # reads the header: "not a database" shows here
-        if version > SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"the history database is schema version {version}; this StarCoach knows "
-                f"up to {SCHEMA_VERSION}: update StarCoach to open it")
-        if version < 0:
-            raise UnusableDatabase(f"schema version {version} is not one StarCoach writes")
-        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise HistoryError(f"the history database cannot use WAL mode ({mode})")
-        db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable up to the last checkpoint
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        try:
-            migrate(db)
-        except sqlite3.OperationalError as exc:
-            if error_code(exc) in BUSY_CODES:
-                raise
-            # e.g. "duplicate column": the tables do not match the version in the header
-            raise UnusableDatabase(f"its tables do not match schema version {version} "
-                                   f"({exc})") from None
-        missing = check_tables(db)
-        if missing:
-            raise UnusableDatabase(missing)
-        # Reads every page of the attempts table's index and list columns: catches a damaged
-        # file at open rather than on the first scroll. Cost: see benchmarks/history_open.py.
-        row = db.execute("PRAGMA quick_check(1)").fetchone()
-        if row is None or row[0] != "ok":
-            detail = row[0] if row else "?"
-            raise sqlite3.DatabaseError(f"database disk image is malformed ({detail})")
 
     def close(self) -> None:
         with self._lock:
@@ -464,80 +285,18 @@ class HistoryStore:
         if db.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is None:
             raise AttemptNotFound(attempt_id)
 
-    @staticmethod
-    def _summary(row: sqlite3.Row) -> AttemptSummary:
-        """The row as a summary; ``AttemptDamaged`` naming the column a value does not fit."""
-        def text(column: str, required: bool = False) -> str | None:
-            value = row[column]
-            if value is None and not required:
-                return None
-            if not isinstance(value, str):
-                raise AttemptDamaged(f"attempt {row['id']}: {column} holds "
-                                     f"{_kind(value)}, not text")
-            return value
-
-        def whole(column: str) -> int | None:
-            value = row[column]
-            if value is None:
-                return None
-            if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**53:
-                raise AttemptDamaged(f"attempt {row['id']}: {column} holds {_kind(value)}, "
-                                     "not a whole number")
-            return value
-
-        duration = row["duration_s"]
-        if duration is None:
-            duration = 0.0
-        if (isinstance(duration, bool) or not isinstance(duration, int | float)
-                or not math.isfinite(duration) or not 0 <= duration <= 10**7):
-            raise AttemptDamaged(f"attempt {row['id']}: duration_s holds {_kind(duration)}, "
-                                 "not a length in seconds")
-        started = text("started_at", True) or ""
-        try:
-            datetime.fromisoformat(started)
-        except ValueError:
-            raise AttemptDamaged(f"attempt {row['id']}: started_at {started[:40]!r} is not "
-                                 "a date") from None
-        status = text("status", True)
-        if status not in STATUSES:
-            raise AttemptDamaged(f"attempt {row['id']}: status {str(status)[:20]!r} is not "
-                                 "one StarCoach writes")
-        return AttemptSummary(
-            id=row["id"], question=text("question"), pack=text("pack"),
-            principle=text("principle"), level=text("level", True) or "mid",
-            lens=text("lens"), started_at=started, duration_s=float(duration),
-            model=text("model"), status=status or "recorded", verdict=text("verdict"),
-            finding_count=whole("finding_count"), overall=whole("overall"),
-            rubric_version=text("rubric_version"), notes=text("notes") or "")
-
     def get(self, attempt_id: int) -> Attempt:
         """The whole attempt; raises :class:`AttemptNotFound`, or :class:`AttemptDamaged`
         when a column cannot be read back (the attempt's other columns are untouched)."""
         try:
-            rows = self._read(f"SELECT {_SUMMARY_COLUMNS}, audio_path, words_json, "
+            rows = self._read(f"SELECT {SUMMARY_COLUMNS}, audio_path, words_json, "
                               "marks_json, report_json, followups_json FROM attempts "
                               "WHERE id = ?", (int(attempt_id),))
         except OverflowError:
             raise AttemptNotFound(attempt_id) from None
         if not rows:
             raise AttemptNotFound(attempt_id)
-        row = rows[0]
-        summary = self._summary(row)
-        audio = row["audio_path"]
-        if audio is not None and (not isinstance(audio, str) or "\0" in audio):
-            raise AttemptDamaged(f"attempt {summary.id}: audio_path holds {_kind(audio)}, "
-                                 "not a file name")
-        try:
-            words = _words_from_json(_json_column(row, "words_json", None))
-            marks = _marks_from_json(_json_column(row, "marks_json", []))
-            report = _json_column(row, "report_json", None)
-            if report is not None and not isinstance(report, dict):
-                raise ValueError("report_json is not a JSON object")
-        except ValueError as exc:
-            raise AttemptDamaged(f"attempt {summary.id}: {exc}") from None
-        return Attempt(
-            summary=summary, audio_path=self._audio(audio), words=words, marks=marks,
-            report=report or None, followups=_list_json(row["followups_json"]))
+        return attempt_of(rows[0], self._audio)
 
     def rule_failures(self) -> dict[str, Counter]:
         """How often each rule fired, per question, over the analysed attempts."""
@@ -545,7 +304,7 @@ class HistoryStore:
         for row in self._read("SELECT question, report_json FROM attempts "
                               "WHERE question IS NOT NULL AND report_json IS NOT NULL"):
             try:
-                report = _json_column(row, "report_json", None)
+                report = json_column(row, "report_json", None)
             except ValueError:
                 continue
             findings = report.get("findings") if isinstance(report, dict) else None
@@ -579,7 +338,7 @@ class HistoryStore:
             where.append("(transcript LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' "
                          "OR question LIKE ? ESCAPE '\\')")
             params += [like, like, like]
-        sql = f"SELECT {_SUMMARY_COLUMNS} FROM attempts"
+        sql = f"SELECT {SUMMARY_COLUMNS} FROM attempts"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY started_at DESC, id DESC"
@@ -588,7 +347,7 @@ class HistoryStore:
         out, self.skipped = [], []
         for r in self._read(sql, params):
             try:
-                out.append(self._summary(r))
+                out.append(summary_of(r))
             except AttemptDamaged as exc:
                 self.skipped.append(str(exc))
         return out
@@ -641,7 +400,7 @@ class HistoryStore:
             db.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
         paths = [self._audio(row["audio_path"])]
         paths += [self.audio_dir / Path(str(f["audio"])).name
-                  for f in _list_json(row["followups_json"])
+                  for f in list_json(row["followups_json"])
                   if isinstance(f, dict) and f.get("audio")]
         for path in paths:
             if path is not None and path.resolve().is_relative_to(self.audio_dir.resolve()):
