@@ -19,6 +19,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from starcoach.desktop.practice.workers import start_job
 from starcoach.speech import settings as shared
@@ -111,13 +112,18 @@ class ModelLoader(QObject):
         self.loading = True
         name = display_name(model)
 
+        def current() -> bool:
+            # A load that finishes after its window closed has no one to tell: emitting
+            # on the deleted loader raises "Signal source has been deleted".
+            return shiboken6.isValid(self) and generation == self._generation
+
         def done(transcriber: Any) -> None:
-            if generation == self._generation:
+            if current():
                 self.loading = False
                 self.ready.emit(transcriber, name)
 
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
+            if not current():
                 return
             self.loading = False
             self.detail = str(exc)
