@@ -197,9 +197,8 @@ def _practice_shot(app, path: Path) -> Path:
         raise RuntimeError("the practice screen did not start recording")
     words = estimate_words(SITUATION_SO_FAR)
     screen.session.started_at = time.monotonic() - 47.2
-    screen.live_report = screen.session.analyse_words(words, words[-1].end)
     screen.meter.set_level(-18.0)
-    screen._tick()
+    screen._on_live_words(words)  # the live cue's own path: the words so far, judged live
     app.processEvents()
     try:
         return _grab(window, path)

@@ -45,6 +45,7 @@ class ModelBanner(QWidget):
         self.label.setWordWrap(long)
         self.row.setStretchFactor(self.label, 1 if long else 0)
         self.label.setText(text)
+        self.row.activate()  # lay the line out for the new text now, not on a later event
 
     def loading(self, name: str) -> None:
         self._say(f"Speech model: {name}, loading…")
