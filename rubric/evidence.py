@@ -300,8 +300,6 @@ def roles(norms: list[str], raws: list[str], first: int, last: int) -> list[Role
 
 # -- dense cues -------------------------------------------------------------------------
 _FROM_TO = re.compile(r"\bfrom\b(?:\s+\S+){0,5}?\s+\S*\d\S*(?:\s+\S+){0,6}?\s+\bto\b")
-_DELTA_WORDS = frozenset("halved doubled tripled quadrupled eliminated zero twice half "
-                         "none nothing".split())
 _PLATITUDES = frozenset(
     "communication communicate teamwork collaboration important importance key matters "
     "essential crucial patience flexible flexibility adaptable proactive persistence "
@@ -444,7 +442,7 @@ def features(tokens: list[Token], units: list[Unit],
         row[d + _D["from_to"]] = float(bool(_FROM_TO.search(text)))
         change = [j for j, w in enumerate(seg) if w in lx.CHANGE_WORDS]
         row[d + _D["change"]] = min(len(change), 3) / 1.5
-        row[d + _D["delta_word"]] = float(any(w in _DELTA_WORDS for w in seg))
+        row[d + _D["delta_word"]] = float(any(w in lx.DELTA_WORDS for w in seg))
         row[d + _D["number_near_change"]] = float(any(abs(a - b) <= 5 for a in numbers
                                                       for b in change))
         row[d + _D["customer"]] = min(sum(w in lx.CUSTOMER_WORDS for w in seg), 3) / 1.5

@@ -15,6 +15,9 @@ WE_WORDS = frozenset({"we", "we're", "we've", "we'd", "we'll", "us", "our", "our
 WE_SUBJECT = frozenset({"we", "we've", "we'd", "we'll", "we're"})
 THEY_WORDS = frozenset({"they", "they're", "they've", "they'd", "they'll", "them", "their"})
 
+# Words that are themselves a quantified change or its end point ("halved", "to zero").
+DELTA_WORDS = frozenset("halved doubled tripled quadrupled eliminated zero twice half none "
+                        "nothing".split())
 NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "

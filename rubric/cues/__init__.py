@@ -46,6 +46,7 @@ def cue_matrix(ctx: Context, units: list[Unit]) -> np.ndarray:
         return C
     spans = _hit_spans(ctx)
     col = {n: i for i, n in enumerate(CUE_NAMES)}
+    story = reflection.story_words(ctx)  # once per answer, not once per unit
     for r, u in enumerate(units):
         for name, found in spans.items():
             if any(a <= u.last and b >= u.first for a, b in found):
@@ -55,7 +56,7 @@ def cue_matrix(ctx: Context, units: list[Unit]) -> np.ndarray:
         C[r, col["delta"]] = float(impact.metric_delta_at(ctx, idx) is not None)
         C[r, col["business"]] = float(impact.business_translation_at(ctx, idx) is not None)
         C[r, col["second"]] = float(impact.second_order_at(ctx, idx) is not None)
-        score, at = reflection.reflection_generality(ctx, idx)
+        score, at = reflection.reflection_generality(ctx, idx, story)
         C[r, col["generic"]] = float(at is not None and score >= 0)
         C[r, col["specific"]] = float(np.clip(-score / 4.0, 0.0, 1.5))
     return C

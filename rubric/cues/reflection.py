@@ -37,12 +37,20 @@ _GENERIC_YOU = (("you", "have", "to"), ("you", "should"), ("you", "gotta"), ("yo
                 ("in", "the", "end"), ("is", "everything"), ("is", "key"))
 
 
-def reflection_generality(ctx: Context, refl: list[int]) -> tuple[float, int | None]:
+def story_words(ctx: Context) -> set[str]:
+    """The content words of everything but the Reflection (what a lesson can refer back to)."""
+    norms = ctx.norms
+    return set(_content([norms[i] for i in range(len(norms)) if ctx.labels[i] != "reflection"]))
+
+
+def reflection_generality(ctx: Context, refl: list[int], story: set[str] | None = None
+                          ) -> tuple[float, int | None]:
     """How generic the lesson sounds (platitudes, advice to "you") minus how specific it is
     (words from this story, numbers, a practice the speaker now follows); and where the
-    most generic words are."""
+    most generic words are. ``story`` is ``story_words(ctx)``, passed in when the same
+    answer is asked about many spans."""
     norms = ctx.norms
-    story = set(_content([norms[i] for i in range(len(norms)) if ctx.labels[i] != "reflection"]))
+    story = story_words(ctx) if story is None else story
     mine = _content([norms[i] for i in refl])
     overlap = sum(1 for w in mine if w in story) / len(mine) if mine else 0.0
     first_generic = None

@@ -39,16 +39,12 @@ def _absent(ctx: Context, tag: str, rule: str, with_reflection: bool = True) -> 
     return _missing_here(ctx)
 
 
-_DELTA_WORDS = frozenset("halved doubled tripled quadrupled eliminated zero twice half none "
-                         "nothing nobody".split())
-
-
 def _quantified(ctx: Context, u: int) -> bool:
     """A before→after change needs a quantity: a number, or a word that is one ("halved",
     "to zero"); "it went down a lot" is a change, not a measured one."""
     assert ctx.tags is not None
     unit = ctx.tags.units[u]
-    return any(lx.is_number(w) or w in _DELTA_WORDS or w.endswith("%")
+    return any(lx.is_number(w) or w in lx.DELTA_WORDS or w.endswith("%")
                for w in ctx.norms[unit.first:unit.last + 1])
 
 
