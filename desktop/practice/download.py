@@ -63,6 +63,7 @@ class DownloadDialog(QDialog):
         self.settings = settings
         self.endpoint = endpoint
         self.cancel_event = threading.Event()
+        self._active = False
         self.job = None
         self.done_bytes = 0
         self.total_bytes = 0
@@ -133,7 +134,9 @@ class DownloadDialog(QDialog):
 
     @property
     def downloading(self) -> bool:
-        return self.job is not None and self.job.is_running()
+        """From Download until its outcome has been shown (not until the worker thread
+        ends, which is earlier: the dialog would say "Cancelling…" while idle)."""
+        return self._active
 
     def start_download(self) -> None:
         from starcoach.speech.models import download_model
@@ -142,6 +145,7 @@ class DownloadDialog(QDialog):
             return
         self.cancel_event = threading.Event()
         cancel = self.cancel_event
+        self._active = True
         self.bar.setVisible(True)
         self.status.setText("Connecting…")
         self.download_button.setEnabled(False)
@@ -161,6 +165,7 @@ class DownloadDialog(QDialog):
             self.status.setText(f"{_mb(done)} of {_mb(total)}")
 
     def _done(self, path) -> None:
+        self._active = False
         self.bar.setValue(1000)
         self.status.setText("Downloaded. Loading the model…")
         try:
@@ -173,6 +178,7 @@ class DownloadDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         from starcoach.speech.errors import DownloadCancelled
 
+        self._active = False
         self.download_button.setEnabled(True)
         self.folder_button.setEnabled(True)
         self.choice.setEnabled(True)
