@@ -7,7 +7,7 @@ or lasting change is often told) carries the ``delta``, ``business`` or ``second
 
 from __future__ import annotations
 
-from starcoach.rubric import lexicon as lx
+from starcoach.rubric.quantities import measured_change
 from starcoach.rubric.rules.base import Context, Hit, detector
 
 
@@ -32,6 +32,16 @@ def _late_units(ctx: Context, with_reflection: bool = True) -> list[int]:
     return units
 
 
+def _before_result(ctx: Context, reach: int = 2) -> list[int]:
+    """The last ``reach`` Action units before the Result: an outcome told as the Result
+    begins is often decoded as the Action's end."""
+    late = ctx.units_in("result")
+    if not late:
+        return []
+    return [u for u in range(late[0] - reach, late[0])
+            if u >= 0 and ctx.unit_labels[u] == "action"]
+
+
 def _absent(ctx: Context, tag: str, rule: str, with_reflection: bool = True) -> list[Hit]:
     _, p = ctx.best(_late_units(ctx, with_reflection), tag)
     if p >= ctx.threshold(rule, 0.5):
@@ -39,20 +49,26 @@ def _absent(ctx: Context, tag: str, rule: str, with_reflection: bool = True) -> 
     return _missing_here(ctx)
 
 
-def _quantified(ctx: Context, u: int) -> bool:
-    """A before→after change needs a quantity: a number, or a word that is one ("halved",
-    "to zero"); "it went down a lot" is a change, not a measured one."""
+def _measured(ctx: Context, u: int) -> bool:
+    """A before→after change needs its numbers (``quantities.measured_change``): both ends,
+    the size of the move, or an after value in the unit of a before value said earlier;
+    "it went down a lot" and "it got down to three minutes" are changes, not measured ones."""
     assert ctx.tags is not None
-    unit = ctx.tags.units[u]
-    return any(lx.is_number(w) or w in lx.DELTA_WORDS or w.endswith("%")
-               for w in ctx.norms[unit.first:unit.last + 1])
+    units = ctx.tags.units
+    earlier = [(v.first, v.last) for v in units[:u]]
+    first, last = units[u].first, units[u].last
+    after = units[min(u + 1, len(units) - 1)].last  # a change told across a clause break
+    before = units[max(u - 1, 0)].first
+    return (measured_change(ctx.norms, first, last, earlier)
+            or measured_change(ctx.norms, first, after, earlier)
+            or measured_change(ctx.norms, before, last, earlier[:-1]))
 
 
 @detector("no_metric_delta")
 def no_metric_delta(ctx: Context) -> list[Hit]:
     threshold = ctx.threshold("no_metric_delta", 0.5)
-    if any(ctx.p(u, "delta") >= threshold and _quantified(ctx, u)
-           for u in _late_units(ctx)):
+    if any(ctx.p(u, "delta") >= threshold and _measured(ctx, u)
+           for u in _before_result(ctx, reach=3) + _late_units(ctx)):
         return []
     return _missing_here(ctx)
 
@@ -71,7 +87,6 @@ def no_second_order_effect(ctx: Context) -> list[Hit]:
 def vague_outcome(ctx: Context) -> list[Hit]:
     threshold = ctx.threshold("vague_outcome", 0.5)
     late = ctx.units_in("result", "reflection")
-    if late:  # an outcome told just before the Result is often decoded as the Action's end
-        late = [u for u in (late[0] - 2, late[0] - 1)
-                if u >= 0 and ctx.unit_labels[u] == "action"] + late
+    if late:
+        late = _before_result(ctx) + late
     return [ctx.unit_hit(u) for u in late if ctx.p(u, "vague_outcome") >= threshold]
