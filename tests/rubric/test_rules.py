@@ -155,6 +155,20 @@ def test_missing_reflection_is_reported():
     assert [f.section for f in missing] == ["reflection"]  # DESIGN.md: ``section`` names it
 
 
+def test_a_result_that_only_tells_more_doing_is_a_missing_result():
+    # The Result is cut: the answer goes from its last steps straight to the reflection.
+    # Whatever the segmenter calls those last steps, no outcome was told.
+    steps = ("Finally I stayed on the release call for the first hour and I checked the "
+             "first fifty confirmations by hand to make sure the new template was used. ")
+    missing = [f for f in analyze(timed(SIT + TASK + ACTION + steps + REFL),
+                                  principle="ownership").findings
+               if f.rule == "section_missing"]
+    assert [f.section for f in missing] == ["result"]
+    assert not [f for f in analyze(timed(SIT + TASK + ACTION + steps + RESULT + REFL),
+                                   principle="ownership").findings
+                if f.rule == "section_missing"]
+
+
 def test_escalation_suggestion_carries_the_strong_counterpart():
     text = STRONG.replace("I walked the owning team through it and agreed a release window "
                           "with them", "I sent them a slack message and they handled it")
