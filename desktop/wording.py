@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 SECTION_NAMES = {"situation": "Situation", "task": "Task", "action": "Action",
                  "result": "Result", "reflection": "Reflection"}
+STATUS_TEXT = {"recording": "recording", "recorded": "not analysed yet",
+               "recovered": "recovered, not transcribed", "analysed": "analysed"}
 LEVEL_NAMES = {"junior": "Junior level", "mid": "Mid level", "senior": "Senior level",
                "principal": "Principal level"}
 
@@ -88,6 +90,11 @@ def section_name(label: str | None) -> str:
     return SECTION_NAMES.get(label, readable_id(label))
 
 
+def status_text(status: str) -> str:
+    """An attempt's status as a person reads it ("not analysed yet")."""
+    return STATUS_TEXT.get(status, readable_id(status).lower())
+
+
 def local_datetime(when: str | datetime | None) -> str:
     """A stored ISO time in the person's time zone: "2 Dec 2026, 14:05" ("" if unreadable).
 
@@ -111,11 +118,3 @@ def model_name(stored: str | None) -> str:
     from starcoach.speech.models import model_label
 
     return model_label(stored)
-
-
-def attempt_title(number: int | None, question_id: str | None = None,
-                  catalogue: Catalogue | None = None) -> str:
-    """"Attempt 2 at Describe a time…" (the number among the question's attempts)."""
-    head = f"Attempt {number}" if number else "Attempt"
-    title = question_title(question_id, catalogue)
-    return f"{head} at “{title}”" if title else head
