@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
                      if i < len(shown.words)]
         self.review.marks = marks_to_words(timed, report.words)
         self.review.set_report(report, question_text=self.practice.title.text(),
-                               keep_marks=True)
+                               keep_marks=True, keep_view=final)
         if session is not None:
             self.review.set_audio(session.audio_path, session.attempt_id)
         if corrected:
