@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from starcoach.desktop import errors
+from starcoach.desktop import errors, wording
 from starcoach.desktop.chooser import QuestionChooser
 from starcoach.desktop.history.controller import HistoryController
 from starcoach.desktop.history.view import HistoryView
@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         question = Question(qid, q.principle if q else None, self.chooser.level_id(),
                             self.chooser.lens_id(), q.pack if q else None)
         details = [cat.principles[q.principle]["name"]] if q else []
-        details.append(f"{self.chooser.level_id()} level")
+        details.append(wording.level_name(self.chooser.level_id()))
         if self.chooser.lens_id():
             details.append(self.chooser.lens.currentText() + " lens")
         self.practice.set_question(question, self.chooser.question_text(), " · ".join(details))

@@ -56,7 +56,7 @@ def test_a_model_folder_called_model_is_named_by_its_parent_and_no_word_doubles(
     assert win.practice.model_name == "small-ct2"
     assert win.model_banner.label.text() == "Speech model: small-ct2"
     win.practise_action.trigger()
-    texts = shown_texts(win) + [win.statusBar().currentMessage()]
+    texts = [*shown_texts(win), win.statusBar().currentMessage()]
     assert win.practice.status.text() in ("", "Speech model ready: small-ct2.")
     doubled = [t for t in texts if DOUBLED.search(t.replace("&", ""))]
     assert doubled == []
@@ -87,6 +87,7 @@ def test_a_fresh_practice_does_not_show_the_last_answers_status(qtbot, answer):
     assert win.stack.currentWidget() is win.practice
     assert "transcript" not in win.practice.status.text().lower()
     assert win.practice.elapsed.text() == "0:00"
+    assert "Mid level" in win.practice.subtitle.text()
 
 
 def test_the_exact_words_keep_the_transcript_where_it_was_and_the_finding_selected(
@@ -177,3 +178,19 @@ def test_a_full_disk_while_saving_the_attempt_keeps_the_review_and_says_so(qtbot
     assert saved.text.startswith("Your disk is full, so this review could not be saved")
     assert "The recording (0:03) is kept" in saved.text
     assert win.review.report is not None  # the review is still shown
+
+
+def test_a_damaged_stored_review_is_said_plainly_without_the_exception(qtbot, answer):
+    win = open_window(qtbot, answer)
+    store = win.practice.store
+    new = store.begin_attempt(question="ownership-failure", principle="ownership")
+    words = estimate_words(WEAK_ANSWER)
+    report = analyze(words, question="ownership-failure").to_json()
+    report["findings"] = [{"severity": "major"}]  # a finding without its rule
+    store.finish_attempt(new.id, words, report)
+    with qtbot.waitSignal(win.history_control.problem) as problem:
+        assert not win.history_control.open_attempt(new.id)
+    _title, text = problem.args
+    assert text == ("This attempt's stored review is damaged, so it cannot be shown. Its "
+                    "recording is kept.")
+    assert "KeyError" not in text and "'rule'" not in text
