@@ -7,7 +7,6 @@ import importlib.util
 import sys
 import threading
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
