@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from starcoach.desktop import errors
+from starcoach.desktop import errors, wording
 from starcoach.desktop.chooser import QuestionChooser
 from starcoach.desktop.history.controller import HistoryController
 from starcoach.desktop.history.view import HistoryView
@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         question = Question(qid, q.principle if q else None, self.chooser.level_id(),
                             self.chooser.lens_id(), q.pack if q else None)
         details = [cat.principles[q.principle]["name"]] if q else []
-        details.append(f"{self.chooser.level_id()} level")
+        details.append(wording.level_name(self.chooser.level_id()))
         if self.chooser.lens_id():
             details.append(self.chooser.lens.currentText() + " lens")
         self.practice.set_question(question, self.chooser.question_text(), " · ".join(details))
@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
                      if i < len(shown.words)]
         self.review.marks = marks_to_words(timed, report.words)
         self.review.set_report(report, question_text=self.practice.title.text(),
-                               keep_marks=True)
+                               keep_marks=True, keep_view=final)
         if session is not None:
             self.review.set_audio(session.audio_path, session.attempt_id)
         if corrected:

@@ -128,9 +128,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
     else:
-        from starcoach.rubric.render import render_text
+        from starcoach.desktop.text_report import render_report
 
-        sys.stdout.write(render_text(report))
+        sys.stdout.write(render_report(report))
     return EXIT_OK
 
 

@@ -31,6 +31,15 @@ class RecordingError(SpeechError):
     """Recorded audio could not be written (disk full, folder not writable)."""
 
 
+class DiskFull(RecordingError):
+    """The disk (or the person's quota) filled up while the audio was written: ENOSPC or
+    EDQUOT. ``saved_s`` is how much of the recording is safely in the file."""
+
+    def __init__(self, message: str, *, saved_s: float = 0.0) -> None:
+        super().__init__(message)
+        self.saved_s = saved_s
+
+
 class DownloadError(SpeechError):
     """A model download failed (network, server, size mismatch); retrying resumes it."""
 

@@ -143,15 +143,48 @@ def how_to_get(name: str) -> str:
     )
 
 
+# Folder names that say nothing about which model is inside ("…/model", a hub snapshot).
+_GENERIC_FOLDERS = frozenset({"model", "models", "snapshot", "snapshots", "ct2", "weights",
+                              "checkpoint", "checkpoints", "output", "faster-whisper"})
+UNNAMED_FOLDER = "unnamed model folder"
+
+
+def _generic(part: str) -> bool:
+    lowered = part.casefold()
+    hashlike = len(lowered) >= 16 and all(c in "0123456789abcdef" for c in lowered)
+    return lowered in _GENERIC_FOLDERS or hashlike or not lowered.strip(". /\\")
+
+
+def _is_builtin_folder(path: Path) -> bool:
+    folder = builtin.package_folder()
+    if folder is None:
+        return False
+    try:
+        return path.resolve() == folder.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
 def model_label(model: str | Path | None) -> str:
-    """How a model choice reads to a person: ``tiny.en (built in)``, ``base.en``, a folder's
-    name."""
+    """How a model choice reads to a person: ``tiny.en (built in)``, ``base.en``, or a
+    folder's telling name: the built-in package folder is the built-in model, a hub cache
+    snapshot is the model it holds, ``~/whisper-small-ct2/model`` is ``whisper-small-ct2``
+    (a folder called ``model`` never reads as "model")."""
     if not model:
         return builtin.LABEL
-    path = Path(str(model)).expanduser()
-    if path.is_absolute() or len(path.parts) > 1:
-        return path.name or str(path)
-    return str(model)
+    text = str(model).strip()
+    path = Path(text).expanduser()
+    if not (path.is_absolute() or len(path.parts) > 1):
+        return UNNAMED_FOLDER if _generic(text) else text
+    if _is_builtin_folder(path):
+        return builtin.LABEL
+    for part in reversed(path.parts):
+        if part.startswith("models--"):  # the Hugging Face cache: models--Systran--…
+            repo = part[len("models--"):].replace("--", "/")
+            known = next((m.name for m in KNOWN_MODELS.values() if m.repo == repo), None)
+            return known or repo.rsplit("/", 1)[-1]
+    telling = [p for p in path.parts[-2:][::-1] if not _generic(p)]  # the folder or its parent
+    return telling[0] if telling else UNNAMED_FOLDER
 
 
 def resolve_model(name_or_path: str | Path | None = None) -> Path:

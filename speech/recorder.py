@@ -22,10 +22,11 @@ from typing import Any
 import numpy as np
 from starcoach.speech.audio import SAMPLE_RATE, StreamResampler, to_mono
 from starcoach.speech.devices import InputDevice, choose_input_device, close_quietly
-from starcoach.speech.errors import DeviceError, RecordingError, SpeechError
+from starcoach.speech.errors import DeviceError, DiskFull, RecordingError, SpeechError
 from starcoach.speech.flacfile import FlacWriter
 
 StreamFactory = Callable[..., Any]
+_FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or the person's quota is used up
 BLOCK_S = 0.1  # PortAudio block: the level meter and live transcriber get 10 blocks a second
 
 
@@ -123,6 +124,8 @@ class Recorder:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = FlacWriter(self.path, SAMPLE_RATE)
         except OSError as exc:
+            if exc.errno in _FULL:
+                raise DiskFull(f"the disk is full: cannot create {self.path}") from None
             raise RecordingError(f"cannot create {self.path}: {exc.strerror or exc}") from None
         self._resampler = StreamResampler(self.rate)
         if self.limit_s is not None:
@@ -258,14 +261,12 @@ class Recorder:
         try:
             self._writer.write(samples)
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                reason = "the disk is full"
-            else:
-                reason = f"cannot write {self.path.name} ({exc.strerror or exc})"
+            saved = self._writer.samples / SAMPLE_RATE
+            kept = f"recording stopped; the audio up to {saved:.1f} s is saved in {self.path}"
+            if exc.errno in _FULL:
+                raise DiskFull(f"the disk is full: {kept}", saved_s=saved) from None
             raise RecordingError(
-                f"{reason}: recording stopped; the audio up to "
-                f"{self._writer.samples / SAMPLE_RATE:.1f} s is saved in {self.path}"
-            ) from None
+                f"cannot write {self.path.name} ({exc.strerror or exc}): {kept}") from None
         if self.on_audio is not None:
             self.on_audio(samples)
 

@@ -169,7 +169,9 @@ class DrillScreen(QWidget):
             path = progress.audio_path(outcome)
         except Exception as exc:
             log.exception("no audio file for a follow-up reply")
-            self.status.setText(f"Your reply cannot be recorded: {exc}")
+            self.status.setText(faults.start_fault(exc).text if faults.is_disk_full(exc) else
+                                "Your reply cannot be recorded: its file could not be made "
+                                "in the StarCoach data folder.")
             return False
         session = ReplySession(self.transcriber, path,
                                lambda words, p=progress, fu=outcome.followup: p.judge(fu, words),
@@ -184,7 +186,8 @@ class DrillScreen(QWidget):
             session.start()
         except SpeechError as exc:
             session.deleteLater()
-            self.status.setText(faults.device_fault(str(exc)).text)
+            log.info("a follow-up reply could not start recording: %s", exc)
+            self.status.setText(faults.start_fault(exc).text)
             return False
         self.session = session
         self.panel.hide()
@@ -253,11 +256,12 @@ class DrillScreen(QWidget):
         self.backRequested.emit()
 
     # ----------------------------------------------------------------- replies
-    def _on_device_lost(self, message: str) -> None:
-        self.status.setText("The microphone stopped during your reply (was it unplugged?); "
-                            "what you said up to then is kept.")
+    def _on_device_lost(self, exc: BaseException) -> None:
+        saved = self.session.recorder.duration if self.session and self.session.recorder \
+            else 0.0
+        self.status.setText(faults.recording_fault(exc, saved, what="reply").text)
         self.status.setProperty("problem", True)
-        log.info("microphone lost during a follow-up reply: %s", message)
+        log.info("the recording of a follow-up reply stopped: %s", exc)
         self.stop_reply()
 
     def _on_reply(self, progress: DrillProgress, outcome: Outcome, reply: Reply) -> None:
@@ -292,8 +296,13 @@ class DrillScreen(QWidget):
             progress.cleanup()
         else:
             self._idle()
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            self.status.setText(f"Your reply is saved but could not be transcribed: {first}")
+            from starcoach.speech.errors import SpeechError
+
+            # A speech error's message is written for people; anything else is for the log.
+            first = (str(exc).strip().splitlines() or [""])[0] \
+                if isinstance(exc, SpeechError) else ""
+            self.status.setText("Your reply is saved but could not be transcribed"
+                                + (f": {first}" if first else "; the details are in the log."))
 
     # ----------------------------------------------------------------- view
     def _idle(self) -> None:

@@ -60,7 +60,8 @@ def transcribe_reply(transcriber: Any, path: Path) -> Transcript:
 
 class ReplySession(QObject):
     level = Signal(float)  # input level, dBFS
-    deviceLost = Signal(str)  # the microphone stopped mid-reply (what was recorded is kept)
+    deviceLost = Signal(object)  # SpeechError: recording stopped mid-reply (device lost, disk
+    # full); what was recorded is kept
     replyReady = Signal(object)  # Reply
     failed = Signal(object)  # an exception while finishing (the audio is still kept)
 
@@ -152,7 +153,7 @@ class ReplySession(QObject):
         self.level.emit(db)
 
     def _on_error(self, exc: SpeechError) -> None:  # recorder's writer thread
-        self.deviceLost.emit(str(exc))
+        self.deviceLost.emit(exc)
 
     # -- GUI thread ------------------------------------------------------------------------
     def _on_done(self, reply: Reply) -> None:

@@ -142,10 +142,21 @@ def _clock(seconds: float) -> str:
 
 
 def _local(started_at: str) -> str:
-    try:
-        return datetime.fromisoformat(started_at).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (ValueError, OverflowError, OSError):
-        return started_at
+    from starcoach.desktop.wording import local_datetime
+
+    return local_datetime(started_at) or started_at
+
+
+def _about(question: str | None, principle: str | None) -> str:
+    from starcoach.desktop.wording import principle_name, question_title
+
+    if question:
+        return question_title(question)
+    return f"{principle_name(principle)} answer" if principle else "answer"
+
+
+def _clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -174,13 +185,16 @@ def _list(store: HistoryStore, args: argparse.Namespace, since: datetime | None)
         print("no attempts stored yet" if not any(
             (args.question, args.principle, since, args.search)) else "no matching attempts")
         return EXIT_OK
-    print(f"{'id':>5}  {'recorded':<16}  {'question / principle':<36} {'level':<9} "
-          f"{'length':>6}  {'status':<9}  {'verdict':<13} findings")
+    from starcoach.desktop.wording import level_name, status_text
+
+    print(f"{'id':>5}  {'recorded':<18}  {'question':<40} {'level':<15} "
+          f"{'length':>6}  {'status':<17}  {'verdict':<13} findings")
     for r in rows:
-        what = (r.question or r.principle or "—")[:36]
+        what = _clipped(_about(r.question, r.principle), 40)
         findings = "" if r.finding_count is None else str(r.finding_count)
-        print(f"{r.id:>5}  {_local(r.started_at):<16}  {what:<36} {r.level:<9} "
-              f"{_clock(r.duration_s):>6}  {r.status:<9}  {(r.verdict or '—'):<13} {findings}")
+        print(f"{r.id:>5}  {_local(r.started_at):<18}  {what:<40} {level_name(r.level):<15} "
+              f"{_clock(r.duration_s):>6}  {status_text(r.status):<17}  "
+              f"{(r.verdict or '—'):<13} {findings}")
     return EXIT_OK
 
 
@@ -193,9 +207,14 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(attempt.to_json(), ensure_ascii=False) + "\n")
         return EXIT_OK
+    from starcoach.desktop.history.numbering import attempt_number
+    from starcoach.desktop.wording import model_name, status_text
+
     s = attempt.summary
-    print(f"attempt {s.id} · {_local(s.started_at)} · {s.status} · {_clock(s.duration_s)}"
-          + (f" · model {s.model}" if s.model else ""))
+    print(f"Attempt {attempt_number(store, s)} at “{_about(s.question, s.principle)}” "
+          f"(history id {s.id})")
+    print(f"{_local(s.started_at)} · {status_text(s.status)} · {_clock(s.duration_s)} long"
+          + (f" · speech model {model_name(s.model)}" if s.model else ""))
     print(f"audio: {attempt.audio_path if attempt.audio_path else '—'}")
     if s.notes:
         print(f"notes: {s.notes}")
@@ -204,10 +223,10 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
         print("no report yet: this recording has not been transcribed and analysed")
         return EXIT_OK
     from starcoach.desktop.history.reports import report_from_json
-    from starcoach.rubric.render import render_text
+    from starcoach.desktop.text_report import render_report
 
     try:
-        text = render_text(report_from_json(attempt.report))
+        text = render_report(report_from_json(attempt.report))
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         return _fail(f"attempt {s.id}: the stored report is damaged ({type(exc).__name__}: "
                      f"{exc}); `starcoach history reanalyse {s.id}` rebuilds it")
@@ -269,7 +288,7 @@ def _delete(store: HistoryStore, args: argparse.Namespace) -> int:
 
     try:
         s = store.get(args.id).summary
-        what = f"{s.question or s.principle or 'answer'}, {_local(s.started_at)}"
+        what = f"{_about(s.question, s.principle)}, {_local(s.started_at)}"
     except AttemptDamaged:  # a damaged attempt can still be deleted
         what = "damaged"
     if not args.yes:

@@ -58,8 +58,10 @@ class HistoryController(QObject):
             self.problem.emit("Cannot open this attempt", str(exc))
             return False
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            log.warning("attempt %s: the stored report is damaged: %r", attempt_id, exc)
             self.problem.emit("Cannot open this attempt",
-                              f"attempt {attempt_id}: the stored report is damaged ({exc}).")
+                              "This attempt's stored review is damaged, so it cannot be "
+                              "shown. Its recording is kept.")
             return False
         if report is None:
             return self.transcribe(attempt_id)
@@ -125,8 +127,9 @@ class HistoryController(QObject):
 
         if not isinstance(exc, SpeechError | HistoryError):
             raise exc  # the friendly error dialog, with details
-        self.problem.emit("Cannot transcribe this recording",
-                          f"{exc} The recording is kept.")
+        log.info("could not transcribe a kept recording: %s", exc)
+        plain = getattr(exc, "plain", "") or _sentence(str(exc))
+        self.problem.emit("Cannot transcribe this recording", f"{plain} The recording is kept.")
 
     # ----------------------------------------------------------------- start-up
     def recover_on_start(self) -> None:
@@ -177,3 +180,12 @@ class HistoryController(QObject):
 
     def _parent_widget(self) -> QWidget | None:
         return self.window if isinstance(self.window, QWidget) else None
+
+
+def _sentence(text: str) -> str:
+    """A one-line error message as a sentence: capitalised, ending in a full stop."""
+    text = " ".join(text.split())
+    if not text:
+        return "It could not be transcribed."
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.history.records import AttemptSummary
 from starcoach.desktop.history.table import STATUS_TEXT, clock, local_time
 
@@ -27,7 +28,7 @@ NOTES_SAVE_MS = 600
 def describe(s: AttemptSummary) -> str:
     """One line about an attempt: when, how long, the verdict and findings, level, model."""
     when = local_time(s.started_at)
-    parts = [when.strftime("%A %d %B %Y, %H:%M") if when else s.started_at,
+    parts = [f"{when:%A} {wording.local_datetime(when)}" if when else "Unknown date",
              f"{clock(s.duration_s)} long"]
     if s.status == "analysed":
         parts.append(s.verdict or "no verdict")
@@ -35,9 +36,10 @@ def describe(s: AttemptSummary) -> str:
         parts.append(f"{n} finding{'s' if n != 1 else ''}")
     else:
         parts.append(STATUS_TEXT.get(s.status, s.status))
-    parts.append(f"{s.level} level" + (f", {s.lens} lens" if s.lens else ""))
+    parts.append(wording.level_name(s.level)
+                 + (f", {wording.lens_name(s.lens)} lens" if s.lens else ""))
     if s.model:
-        parts.append(f"model {s.model}")
+        parts.append(f"speech model {wording.model_name(s.model)}")
     return " · ".join(parts)
 
 

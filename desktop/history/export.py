@@ -3,6 +3,9 @@ the findings and the scores. Qt-free (the PDF is this HTML through :mod:`.pdf`).
 
 Every piece of text that came from the person or the rubric is escaped where it becomes
 markup: ``html.escape`` for HTML, backslash escapes (and ``<``/``>``/``&``) for Markdown.
+What a person reads is worded by :mod:`starcoach.desktop.wording`: the question as asked,
+rule titles, local dates, the model's name and the attempt's number among that question's
+attempts (``number``); ids stay only in HTML attributes.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from starcoach.desktop import wording
 from starcoach.desktop.history.store import Attempt
 
 FORMATS = ("md", "html", "pdf")
@@ -19,6 +23,7 @@ _RANK = {"major": 3, "minor": 2, "info": 1}
 _SCORE_KEYS = ("structure", "ownership", "impact", "reflection", "delivery", "overall")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~^&$])")
 _COLOURS = {"major": "#f6b7b0", "minor": "#fbe3a1", "info": "#cfe3f7"}
+SEVERITY_NAMES = {"major": "Major", "minor": "Minor", "info": "Info"}
 
 
 class ExportError(Exception):
@@ -92,36 +97,31 @@ def _sections(report: dict[str, Any]) -> list[tuple[dict[str, Any] | None, list[
     return out
 
 
-def _title(attempt: Attempt, report: dict[str, Any]) -> str:
-    return str(report.get("question") or attempt.summary.question or report.get("principle")
-               or "answer")
+def title(attempt: Attempt, report: dict[str, Any] | None = None) -> str:
+    """What the report is about: the question as asked, else the principle's answer."""
+    report = report if report is not None else (attempt.report or {})
+    question = report.get("question") or attempt.summary.question
+    if question:
+        return wording.question_title(str(question))
+    principle = report.get("principle") or attempt.summary.principle
+    return f"{wording.principle_name(str(principle))} answer" if principle else "Your answer"
 
 
-def _question_text(question: str | None) -> str | None:
-    if not question:
-        return None
-    try:
-        from starcoach.rubric.packs import default_catalogue
-
-        q = default_catalogue().questions.get(question)
-    except Exception:  # the export works without the packs
-        return None
-    return q.text if q is not None else None
-
-
-def _facts(attempt: Attempt, report: dict[str, Any]) -> list[tuple[str, str]]:
+def _facts(attempt: Attempt, report: dict[str, Any],
+           number: int | None) -> list[tuple[str, str]]:
     s = attempt.summary
     scores = report.get("scores") or {}
-    facts = [
-        ("Attempt", str(s.id)),
-        ("Recorded", s.started_at),
-        ("Principle", str(report.get("principle") or s.principle or "—")),
-        ("Level", str(report.get("level") or s.level)),
-        ("Lens", str(report.get("lens") or s.lens or "—")),
+    facts = [("Attempt", str(number))] if number else []
+    facts += [
+        ("Recorded", wording.local_datetime(s.started_at) or "—"),
+        ("Principle", wording.principle_name(str(report.get("principle") or s.principle or ""))
+         or "—"),
+        ("Level", wording.level_name(str(report.get("level") or s.level))),
+        ("Lens", wording.lens_name(str(report.get("lens") or s.lens or "")) or "—"),
         ("Length", clock(report.get("duration_s") or s.duration_s)
          + (" (timings estimated from text)" if report.get("timing") == "estimated" else "")),
         ("Verdict", f"{scores.get('verdict', '—')} (overall {scores.get('overall', '—')}/100)"),
-        ("Model", s.model or "—"),
+        ("Model", wording.model_name(s.model) or "—"),
         ("Rubric version", str(report.get("rubric_version") or s.rubric_version or "—")),
     ]
     if s.status == "recovered":
@@ -130,28 +130,38 @@ def _facts(attempt: Attempt, report: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _finding_line(f: dict[str, Any]) -> tuple[str, str, str]:
-    where = f"{clock(f.get('start_s'))} {f.get('section') or ''}".strip()
-    return str(f.get("severity", "info")), str(f.get("rule", "")), where
+    """Severity name, rule title, and where ("0:52 Action")."""
+    section = f.get("section")
+    where = f"{clock(f.get('start_s'))} {wording.section_name(section) if section else ''}"
+    severity = str(f.get("severity", "info"))
+    return (SEVERITY_NAMES.get(severity, wording.readable_id(severity)),
+            wording.rule_title(str(f.get("rule", ""))), where.strip())
+
+
+def _section_label(section: dict[str, Any] | None) -> str:
+    return wording.section_name(section["label"]) if section else "Unlabelled"
+
+
+def _score_name(key: str) -> str:
+    return "Overall" if key == "overall" else wording.readable_id(key)
 
 
 # -- Markdown -----------------------------------------------------------------------------------
 
-def to_markdown(attempt: Attempt) -> str:
-    """The attempt's report as GitHub-flavoured Markdown (findings as bold words + footnotes)."""
+def to_markdown(attempt: Attempt, number: int | None = None) -> str:
+    """The attempt's report as GitHub-flavoured Markdown (findings as bold words + footnotes);
+    ``number`` is the attempt's place among its question's attempts."""
     report = _report(attempt)
     findings = report.get("findings") or []
-    lines = [f"# StarCoach report — {md_escape(_title(attempt, report))}", ""]
-    text = _question_text(report.get("question"))
-    if text:
-        lines += [f"> {md_escape(text)}", ""]
+    lines = [f"# StarCoach report — {md_escape(title(attempt, report))}", ""]
     lines += ["| | |", "|---|---|"]
-    lines += [f"| {md_escape(k)} | {md_escape(v)} |" for k, v in _facts(attempt, report)]
+    lines += [f"| {md_escape(k)} | {md_escape(v)} |" for k, v in _facts(attempt, report, number)]
     if attempt.summary.notes:
         lines += ["", f"**Notes:** {md_escape(attempt.summary.notes)}"]
 
     lines += ["", "## Transcript", ""]
     for section, runs in _sections(report):
-        label = section["label"].capitalize() if section else "Unlabelled"
+        label = _section_label(section)
         span = (f" ({clock(section['start_s'])}–{clock(section['end_s'])})" if section else "")
         parts = []
         for run in runs:
@@ -165,7 +175,8 @@ def to_markdown(attempt: Attempt) -> str:
     lines += ["## Timeline", "", "| Section | Start | End | Duration | Target | Over target |",
               "|---|---|---|---|---|---|"]
     for s in report.get("sections") or []:
-        lines.append(f"| {md_escape(s['label'])} | {clock(s['start_s'])} | {clock(s['end_s'])} "
+        lines.append(f"| {md_escape(wording.section_name(s['label']))} "
+                     f"| {clock(s['start_s'])} | {clock(s['end_s'])} "
                      f"| {clock(s['duration_s'])} | {clock(s.get('target_s'))} "
                      f"| {'**over**' if s.get('over_target') else 'ok'} |")
 
@@ -175,17 +186,19 @@ def to_markdown(attempt: Attempt) -> str:
     for i, f in enumerate(findings, 1):
         severity, rule, where = _finding_line(f)
         heard = f" — heard “{md_escape(f['heard'])}”" if f.get("heard") else ""
-        lines += [f"{i}. **{md_escape(severity)}** `{rule.replace('`', '')}` "
+        lines += [f"{i}. **{md_escape(severity)}** {md_escape(rule)} "
                   f"({md_escape(where)}){heard}  ",
                   f"   {md_escape(f.get('message', ''))}  ",
                   f"   *Instead:* {md_escape(f.get('suggestion', ''))}"]
 
     lines += ["", "## Scores", "", "| Category | Score |", "|---|---|"]
     scores = report.get("scores") or {}
-    lines += [f"| {k} | {md_escape(scores[k])} |" for k in _SCORE_KEYS if k in scores]
-    lines.append(f"| verdict | {md_escape(scores.get('verdict', '—'))} |")
+    lines += [f"| {_score_name(k)} | {md_escape(scores[k])} |" for k in _SCORE_KEYS
+              if k in scores]
+    lines.append(f"| Verdict | {md_escape(scores.get('verdict', '—'))} |")
     if scores.get("capped_by"):
-        lines += ["", "Verdict capped by: " + ", ".join(md_escape(r) for r in scores["capped_by"])]
+        lines += ["", "Verdict capped by: " + ", ".join(
+            md_escape(wording.rule_title(str(r))) for r in scores["capped_by"])]
     metrics = report.get("metrics") or {}
     if metrics:
         lines += ["", f"Delivery: {md_escape(metrics.get('wpm', 0))} words/min, "
@@ -195,7 +208,7 @@ def to_markdown(attempt: Attempt) -> str:
     if findings:
         lines.append("")
         for i, f in enumerate(findings, 1):
-            lines.append(f"[^{i}]: {md_escape(f.get('rule', ''))}: "
+            lines.append(f"[^{i}]: {md_escape(wording.rule_title(str(f.get('rule', ''))))}: "
                          f"{md_escape(f.get('message', ''))}")
     return "\n".join(lines) + "\n"
 
@@ -208,7 +221,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.5em; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 td, th { border: 1px solid #bbb; padding: 3px 8px; text-align: left; }
 p.section { line-height: 1.6; }
-span.label { font-weight: bold; text-transform: capitalize; }
+span.label { font-weight: bold; }
 span.when { color: #666; }
 mark.major { background-color: MAJOR; } mark.minor { background-color: MINOR; }
 mark.info { background-color: INFO; }
@@ -219,19 +232,18 @@ for _severity, _colour in _COLOURS.items():
     _CSS = _CSS.replace(_severity.upper(), _colour)
 
 
-def to_html(attempt: Attempt) -> str:
-    """The attempt's report as one self-contained HTML page (findings as ``<mark>``)."""
+def to_html(attempt: Attempt, number: int | None = None) -> str:
+    """The attempt's report as one self-contained HTML page (findings as ``<mark>``);
+    ``number`` is the attempt's place among its question's attempts."""
     report = _report(attempt)
     findings = report.get("findings") or []
-    title = h(_title(attempt, report))
+    heading = h(title(attempt, report))
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>StarCoach report — {title}</title>", f"<style>{_CSS}</style></head><body>",
-           f"<h1>StarCoach report — {title}</h1>"]
-    text = _question_text(report.get("question"))
-    if text:
-        out.append(f"<blockquote>{h(text)}</blockquote>")
+           f"<title>StarCoach report — {heading}</title>",
+           f"<style>{_CSS}</style></head><body>", f"<h1>StarCoach report — {heading}</h1>"]
     out.append('<table class="facts">')
-    out += [f"<tr><th>{h(k)}</th><td>{h(v)}</td></tr>" for k, v in _facts(attempt, report)]
+    out += [f"<tr><th>{h(k)}</th><td>{h(v)}</td></tr>"
+            for k, v in _facts(attempt, report, number)]
     out.append("</table>")
     if attempt.summary.notes:
         out.append(f'<p class="notes"><b>Notes:</b> {h(attempt.summary.notes)}</p>')
@@ -246,7 +258,7 @@ def to_html(attempt: Attempt) -> str:
             words = h(" ".join(run.words))
             if run.findings:
                 severity = run.severity(findings)
-                tip = h(" · ".join(f"{findings[i].get('rule', '')}: "
+                tip = h(" · ".join(f"{wording.rule_title(str(findings[i].get('rule', '')))}: "
                                    f"{findings[i].get('message', '')}" for i in run.findings))
                 refs = ",".join(f'<a href="#f{i + 1}">{i + 1}</a>' for i in run.findings)
                 words = (f'<mark class="{h(severity)}" style="background-color: '
@@ -254,14 +266,15 @@ def to_html(attempt: Attempt) -> str:
                          f"<sup>{refs}</sup>")
             parts.append(words)
         out.append(f'<p class="section" data-section="{h(label)}">'
-                   f'<span class="label">{h(label.capitalize())}</span>{when}: '
+                   f'<span class="label">{h(_section_label(section))}</span>{when}: '
                    + " ".join(parts) + "</p>")
 
     out += ["<h2>Timeline</h2>", '<table class="timeline"><tr><th>Section</th><th>Start</th>'
             "<th>End</th><th>Duration</th><th>Target</th><th>Over target</th></tr>"]
     for s in report.get("sections") or []:
         over = ' class="over">over' if s.get("over_target") else ">ok"
-        out.append(f"<tr><td>{h(s['label'])}</td><td>{clock(s['start_s'])}</td>"
+        out.append(f"<tr><td>{h(wording.section_name(s['label']))}</td>"
+                   f"<td>{clock(s['start_s'])}</td>"
                    f"<td>{clock(s['end_s'])}</td><td>{clock(s['duration_s'])}</td>"
                    f"<td>{clock(s.get('target_s'))}</td>"
                    f"<td{over}</td></tr>")
@@ -275,20 +288,21 @@ def to_html(attempt: Attempt) -> str:
         for i, f in enumerate(findings, 1):
             severity, rule, where = _finding_line(f)
             heard = f" — heard “{h(f['heard'])}”" if f.get("heard") else ""
-            out.append(f'<li id="f{i}"><b class="{h(severity)}">{h(severity)}</b> '
-                       f"<code>{h(rule)}</code> ({h(where)}){heard}<br>"
+            out.append(f'<li id="f{i}" data-rule="{h(f.get("rule", ""))}">'
+                       f'<b class="{h(f.get("severity", "info"))}">{h(severity)}</b> '
+                       f"<b>{h(rule)}</b> ({h(where)}){heard}<br>"
                        f"{h(f.get('message', ''))}<br><i>Instead:</i> "
                        f"{h(f.get('suggestion', ''))}</li>")
         out.append("</ol>")
 
     scores = report.get("scores") or {}
     out += ["<h2>Scores</h2>", '<table class="scores"><tr><th>Category</th><th>Score</th></tr>']
-    out += [f"<tr><td>{h(k)}</td><td>{h(scores[k])}</td></tr>" for k in _SCORE_KEYS
+    out += [f"<tr><td>{_score_name(k)}</td><td>{h(scores[k])}</td></tr>" for k in _SCORE_KEYS
             if k in scores]
-    out.append(f"<tr><td>verdict</td><td>{h(scores.get('verdict', '—'))}</td></tr></table>")
+    out.append(f"<tr><td>Verdict</td><td>{h(scores.get('verdict', '—'))}</td></tr></table>")
     if scores.get("capped_by"):
-        out.append("<p>Verdict capped by: " + ", ".join(h(r) for r in scores["capped_by"])
-                   + "</p>")
+        out.append("<p>Verdict capped by: " + ", ".join(
+            h(wording.rule_title(str(r))) for r in scores["capped_by"]) + "</p>")
     metrics = report.get("metrics") or {}
     if metrics:
         out.append(f"<p>Delivery: {h(metrics.get('wpm', 0))} words/min, "

@@ -34,13 +34,17 @@ def write_export(store: Any, attempt_id: int, fmt: str, target: Path) -> Path:
         if source is None:
             raise ExportError(f"attempt {attempt.id} has no audio file")
         return copy_audio(source, target)
+    from starcoach.desktop.history.numbering import attempt_number
+
+    number = attempt_number(store, attempt.summary)
     if fmt == "pdf":
         try:
             from starcoach.desktop.history.pdf import write_pdf
-        except ImportError as exc:
-            raise ExportError(f"PDF export needs PySide6 ({exc})") from None
-        return write_pdf(attempt, target)
-    text = to_markdown(attempt) if fmt == "md" else to_html(attempt)
+        except ImportError:
+            raise ExportError("PDF export is not available in this installation (its Qt "
+                              "part is missing); export HTML or Markdown instead") from None
+        return write_pdf(attempt, target, number)
+    text = to_markdown(attempt, number) if fmt == "md" else to_html(attempt, number)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target

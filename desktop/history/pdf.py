@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from starcoach.desktop.history.export import to_html
+from starcoach.desktop.history.export import title, to_html
 from starcoach.desktop.history.store import Attempt
 
 _app = None  # the offscreen application this module had to create, kept alive
@@ -25,9 +25,10 @@ def _ensure_gui() -> None:
         _app = QApplication(["starcoach", "-platform", "offscreen"])
 
 
-def write_pdf(attempt: Attempt, path: str | Path) -> Path:
-    """Write the attempt's report to ``path`` as an A4 PDF; returns the path."""
-    html = to_html(attempt)
+def write_pdf(attempt: Attempt, path: str | Path, number: int | None = None) -> Path:
+    """Write the attempt's report to ``path`` as an A4 PDF (``number``: the attempt's place
+    among its question's attempts); returns the path."""
+    html = to_html(attempt, number)
     _ensure_gui()
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
@@ -35,7 +36,7 @@ def write_pdf(attempt: Attempt, path: str | Path) -> Path:
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     writer = QPdfWriter(str(out))
-    writer.setTitle(f"StarCoach report — attempt {attempt.id}")
+    writer.setTitle(f"StarCoach report — {title(attempt)}")
     writer.setCreator("StarCoach")
     writer.setResolution(300)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),

@@ -116,8 +116,9 @@ class AttemptTableModel(QAbstractTableModel):
 
     def _display(self, r: AttemptSummary, column: str) -> str:
         if column == "Date":
-            when = local_time(r.started_at)
-            return when.strftime("%Y-%m-%d %H:%M") if when else r.started_at
+            from starcoach.desktop.wording import local_datetime
+
+            return local_datetime(r.started_at) or "Unknown date"
         if column == "Question":
             return self.question_text.get(r.question or "", r.question or "(no question)")
         if column == "Principle":

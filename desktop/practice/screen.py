@@ -58,6 +58,7 @@ class PracticeScreen(QWidget):
         self.session: PracticeSession | None = None
         self.live_report = None
         self.cue: Cue | None = None
+        self._answer_shown = False  # the status line speaks of the last answer
         self.loader = ModelLoader(loader, self)
         self.loader.ready.connect(self._on_model_ready)
         self.loader.unavailable.connect(self._on_model_unavailable)
@@ -166,6 +167,9 @@ class PracticeScreen(QWidget):
         self.targets = targets_for(question.id, question.principle, question.level,
                                    question.lens)
         self._idle_view()
+        if self.transcriber is not None:  # a fresh practice: the last answer's news is old
+            self.status.setText("")
+        self._answer_shown = False
 
     def load_model(self) -> None:
         """Load the model named in settings on a worker thread (after the window shows)."""
@@ -181,7 +185,7 @@ class PracticeScreen(QWidget):
         self.transcriber, self.model_name, self.model_problem = transcriber, name, ""
         self.record_button.setEnabled(True)
         self._idle_view()
-        self.status.setText(f"Speech model {name} is ready.")
+        self.status.setText(f"Speech model ready: {name}.")
         self.modelReady.emit(name)
 
     def _on_model_unavailable(self, message: str) -> None:
@@ -217,14 +221,18 @@ class PracticeScreen(QWidget):
                                   stream_factory=self.stream_factory, parent=self)
         session.level.connect(self.meter.set_level)
         session.liveWords.connect(self._on_live_words)
-        session.deviceLost.connect(self._on_device_lost)
+        session.recordingFault.connect(self._on_recording_fault)
+        session.saveFailed.connect(self._on_save_failed)
         session.reportReady.connect(self._on_report)
         session.failed.connect(self._on_failed)
         try:
             session.start()
-        except SpeechError as exc:
-            self.fault.emit(faults.device_fault(str(exc)))
+        except Exception as exc:
             session.deleteLater()
+            if not isinstance(exc, SpeechError) and not faults.is_disk_full(exc):
+                raise  # the friendly error dialog, with details
+            log.info("recording could not start: %s", exc)
+            self.fault.emit(faults.start_fault(exc))
             return False
         self.session = session
         self.live_report = None
@@ -243,6 +251,7 @@ class PracticeScreen(QWidget):
         self.record_button.setEnabled(False)
         self.record_button.setText("Preparing your review…")
         self.status.setText("Finishing the transcript…")
+        self._answer_shown = True
         self.recordingChanged.emit(False)
 
     def stop_and_save(self):
@@ -303,15 +312,23 @@ class PracticeScreen(QWidget):
             self.record_button.setText("Start answer (Space)")
 
     # ----------------------------------------------------------------- results
-    def _on_device_lost(self, message: str) -> None:
+    def _on_recording_fault(self, exc: BaseException) -> None:
+        session = self.session
         if self.recording:
             self.stop()
-        self.fault.emit(faults.device_fault(message, mid_answer=True))
+        saved = max(getattr(exc, "saved_s", 0.0), session.audio_seconds if session else 0.0)
+        log.info("recording stopped mid-answer after %.1f s: %s", saved, exc)
+        self.fault.emit(faults.recording_fault(exc, saved))
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        session = self.session
+        self.fault.emit(faults.save_fault(exc, session.audio_seconds if session else 0.0))
 
     def _on_report(self, report, final: bool) -> None:
         self._idle_view()
-        self.status.setText("Exact transcript ready." if final else
-                            "Quick transcript ready; the exact words follow.")
+        if self._answer_shown:  # not once a new practice has started meanwhile
+            self.status.setText("Exact transcript ready." if final else
+                                "Quick transcript ready; the exact words follow.")
         self.reportReady.emit(report, final)
 
     def _on_failed(self, exc: BaseException) -> None:

@@ -52,7 +52,9 @@ def marks_to_words(marks: list[tuple[float, str]], words: list[Word]) -> list[tu
 class PracticeSession(QObject):
     level = Signal(float)  # input level, dBFS
     liveWords = Signal(object)  # list[Word] while speaking
-    deviceLost = Signal(str)  # the microphone stopped mid-answer (what was recorded is kept)
+    recordingFault = Signal(object)  # SpeechError: recording stopped mid-answer (device lost,
+    # disk full); what was recorded is kept
+    saveFailed = Signal(object)  # the exception: the attempt could not be saved to history
     stopped = Signal(object)  # RecordingResult: the audio is complete on disk
     reportReady = Signal(object, bool)  # Report, final
     failed = Signal(object)  # an exception while finishing (the audio is still kept)
@@ -79,6 +81,7 @@ class PracticeSession(QObject):
         self._stopping = False
         self._first_done = False
         self._pending_final: Transcript | None = None
+        self._save_failed = False
         self._job = None
 
     # -- control ---------------------------------------------------------------------------
@@ -169,7 +172,7 @@ class PracticeSession(QObject):
                 log.exception("could not mark attempt %s recorded", self.attempt_id)
 
     def _on_error(self, exc: SpeechError) -> None:  # recorder's writer thread
-        self.deviceLost.emit(str(exc))
+        self.recordingFault.emit(exc)
 
     # -- GUI thread ------------------------------------------------------------------------
     def _on_finished(self, value: tuple[RecordingResult, Transcript]) -> None:
@@ -213,6 +216,9 @@ class PracticeSession(QObject):
                 self.store.finish_attempt(self.attempt_id, words, report,
                                           marks=marks_to_words(self.marks, words),
                                           model=self.model_name)
-            except Exception:
+            except Exception as exc:
                 log.exception("could not save attempt %s", self.attempt_id)
+                if not self._save_failed:  # once: the exact words would fail the same way
+                    self._save_failed = True
+                    self.saveFailed.emit(exc)
         self.reportReady.emit(report, final)

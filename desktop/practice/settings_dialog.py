@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -66,7 +67,11 @@ class SettingsDialog(QDialog):
         row.addWidget(self.model, 1)
         row.addWidget(self.model_folder)
         form = QFormLayout(self)
-        form.addRow("Speech &model:", row)
+        # The model's field is a row (combo + button): QFormLayout only gives a label a buddy
+        # for a single widget, and a label without one shows its "&" literally.
+        model_label = QLabel("Speech &model:", self)
+        model_label.setBuddy(self.model)
+        form.addRow(model_label, row)
         form.addRow("&Microphone:", self.device)
         form.addRow("CPU &threads:", self.threads)
         form.addRow("T&heme:", self.theme)

@@ -7,6 +7,7 @@ accumulated marks and hands the new report to every view at once.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -18,15 +19,40 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.desktop.review.findings import FindingsPanel
 from starcoach.desktop.review.metrics import MetricsPanel
 from starcoach.desktop.review.playback import PlaybackBar
 from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.review.transcript import TranscriptView
-from starcoach.rubric.model import Report
+from starcoach.rubric.model import Finding, Report
 
 RERECORD_SHORTCUT = "Ctrl+R"
+
+
+@dataclass(frozen=True)
+class _View:
+    """Where the person was in the review: the finding they had selected and the word at
+    the top of the transcript (by time: the exact words are not the quick ones)."""
+
+    finding: Finding | None
+    top_time: float | None
+    top_offset: int
+
+
+def _same_finding(old: Finding, report: Report) -> int:
+    """``old``'s index in ``report``: the same rule on the same words, else the same rule
+    over the same stretch of time (the exact transcript numbers its words anew); -1 if it
+    is gone."""
+    same_rule = [k for k, f in enumerate(report.findings) if f.rule == old.rule]
+    for k in same_rule:
+        if report.findings[k].word_span == old.word_span:
+            return k
+    overlaps = [(min(old.end_s, f.end_s) - max(old.start_s, f.start_s), k)
+                for k in same_rule for f in (report.findings[k],)
+                if f.start_s < old.end_s and old.start_s < f.end_s]
+    return max(overlaps)[1] if overlaps else -1
 
 
 class ReviewScreen(QWidget):
@@ -138,9 +164,12 @@ class ReviewScreen(QWidget):
 
     # ----------------------------------------------------------------- public API
     def set_report(self, report: Report, *, question_text: str | None = None,
-                   keep_marks: bool = False) -> None:
+                   keep_marks: bool = False, keep_view: bool = False) -> None:
         """Show ``report``; a new answer starts with no manual marks (its recording, if
-        any, comes with :meth:`set_audio`)."""
+        any, comes with :meth:`set_audio`). ``keep_view``: the same answer again (its
+        exact words, a corrected split): the transcript stays where it was scrolled and the
+        selected finding stays selected if the new report still has it."""
+        view = self._view() if keep_view else None
         if not keep_marks:
             self.marks = []
         if question_text is not None:
@@ -148,9 +177,9 @@ class ReviewScreen(QWidget):
         self.report = report
         self.reset_action.setEnabled(bool(self.marks))
         self.title.setText(self.question_text or _principle_name(report.principle))
-        parts = [_principle_name(report.principle), f"{report.level} level"]
+        parts = [_principle_name(report.principle), wording.level_name(report.level)]
         if report.lens:
-            parts.append(f"{report.lens} lens")
+            parts.append(f"{wording.lens_name(report.lens)} lens")
         parts.append(f"{style.clock(report.duration_s)} long")
         if report.timing == "estimated":
             parts.append("timings estimated from text")
@@ -165,6 +194,30 @@ class ReviewScreen(QWidget):
                                         for s in report.sections])
         finally:
             self._syncing = False
+        if view is not None:
+            self._restore(view)
+
+    def _view(self) -> _View | None:
+        old = self.report
+        if old is None:
+            return None
+        k = self.findings.selected_finding()
+        finding = old.findings[k] if 0 <= k < len(old.findings) else None
+        top = self.transcript.top_word()
+        if top is None or not 0 <= top[0] < len(old.words):
+            return _View(finding, None, 0)
+        return _View(finding, old.words[top[0]].start, top[1])
+
+    def _restore(self, view: _View) -> None:
+        report = self.report
+        assert report is not None
+        index = _same_finding(view.finding, report) if view.finding is not None else -1
+        if index >= 0:
+            self.findings.select_finding(index)  # the caret goes to its words
+        if view.top_time is not None and report.words:
+            starts = [w.start for w in report.words]
+            word = min(bisect.bisect_left(starts, view.top_time - 0.05), len(starts) - 1)
+            self.transcript.scroll_word_to(word, view.top_offset, caret=index < 0)
 
     def set_audio(self, path, attempt_id: int | None = None) -> None:
         """The recording behind the shown report (``None``: nothing to play) and the history
@@ -219,7 +272,7 @@ class ReviewScreen(QWidget):
             level=old.level, lens=old.lens, timing=old.timing, duration_s=old.duration_s,
             marks=list(self.marks),
         )
-        self.set_report(report, keep_marks=True)
+        self.set_report(report, keep_marks=True, keep_view=True)
         self.reportChanged.emit(report)
 
     def _on_finding_selected(self, index: int) -> None:

@@ -169,6 +169,33 @@ class TranscriptView(QTextEdit):
             hit = self.word_at_position(pos - 1)
         return hit
 
+    def top_word(self) -> tuple[int, int] | None:
+        """The first word in view and its line's offset from the view's top, in pixels."""
+        if not self._word_ranges:
+            return None
+        index = self.word_at_position(self.cursorForPosition(QPoint(2, 2)).position(),
+                                      nearest=True)
+        if index is None:
+            return None
+        return index, self._word_top(index)
+
+    def scroll_word_to(self, index: int, offset: int, *, caret: bool = True) -> None:
+        """Scroll so word ``index``'s line sits ``offset`` pixels below the view's top; with
+        ``caret``, put the caret there (so the next key press does not jump to the start)."""
+        if not 0 <= index < len(self._word_ranges):
+            return
+        if caret:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._word_ranges[index][0])
+            self.setTextCursor(cursor)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self._word_top(index) - offset)
+
+    def _word_top(self, index: int) -> int:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._word_ranges[index][0])
+        return self.cursorRect(cursor).top()
+
     def findings_at_word(self, index: int) -> list[int]:
         if self.report is None:
             return []

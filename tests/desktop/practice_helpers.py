@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,3 +63,30 @@ class KnownWords:
         self.calls += 1
         heard = audio.size / SAMPLE_RATE
         return [w for w in self.words if w.end <= heard + 0.05]
+
+
+class LostStream:
+    """A microphone that delivers ``seconds`` of audio, then disappears (PortAudio's
+    finished callback without a Stop), like a USB headset being unplugged."""
+
+    def __init__(self, audio: np.ndarray, **kwargs) -> None:
+        self.audio = (np.clip(audio, -1, 1) * 32767).astype(np.int16).reshape(-1, 1)
+        self.callback = kwargs["callback"]
+        self.finished = kwargs["finished_callback"]
+        self.block = kwargs["blocksize"]
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        for i in range(0, len(self.audio), self.block):
+            chunk = self.audio[i:i + self.block]
+            self.callback(chunk, len(chunk), None, None)
+        self.finished()
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def abort(self) -> None:
+        self.thread.join()
+
+    def close(self) -> None:
+        pass

@@ -7,7 +7,6 @@ import importlib.util
 import sys
 import threading
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
@@ -28,7 +27,7 @@ from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 from starcoach.speech.errors import ModelUnavailable
 
 from .conftest import HERE, stop_feeding
-from .practice_helpers import KnownWords, spoken_answer
+from .practice_helpers import KnownWords, LostStream, spoken_answer
 
 # -- the live cue and marks -----------------------------------------------------------------
 
@@ -201,33 +200,6 @@ def test_offline_explains_and_a_chosen_model_folder_is_remembered(qtbot, test_mo
 # -- known faults -------------------------------------------------------------------------
 
 
-class LostStream:
-    """A microphone that delivers ``seconds`` of audio, then disappears (PortAudio's
-    finished callback without a Stop), like a USB headset being unplugged."""
-
-    def __init__(self, audio: np.ndarray, **kwargs) -> None:
-        self.audio = (np.clip(audio, -1, 1) * 32767).astype(np.int16).reshape(-1, 1)
-        self.callback = kwargs["callback"]
-        self.finished = kwargs["finished_callback"]
-        self.block = kwargs["blocksize"]
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        for i in range(0, len(self.audio), self.block):
-            chunk = self.audio[i:i + self.block]
-            self.callback(chunk, len(chunk), None, None)
-        self.finished()
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def abort(self) -> None:
-        self.thread.join()
-
-    def close(self) -> None:
-        pass
-
-
 def test_device_lost_mid_answer_keeps_and_analyses_what_was_said(qtbot):
     answer = spoken_answer()
     cut = round(6.0 * SAMPLE_RATE)  # unplugged six seconds in
@@ -242,7 +214,8 @@ def test_device_lost_mid_answer_keeps_and_analyses_what_was_said(qtbot):
                              check_params_cb=lambda _r, final: final):
         assert win.practice.start()
     assert fault.args[0].kind == "device-lost"
-    assert "saved" in fault.args[0].text and "Traceback" not in fault.args[0].text
+    assert "The first 0:06 of your answer was saved" in fault.args[0].text
+    assert "Traceback" not in fault.args[0].text
     assert win.last_message.objectName() == "fault-device-lost"
     session = win.practice.session
     assert decode_audio(session.audio_path).size == cut

@@ -28,7 +28,8 @@ def two(words, report):
 def test_list_and_show(two, capsys, report):
     assert main(["history", "list"]) == 0
     out = capsys.readouterr().out
-    assert "ownership-failure" in out and report.scores["verdict"] in out
+    assert "Describe a time you took ownership" in out and report.scores["verdict"] in out
+    assert "ownership-failure" not in out and "Mid level" in out
     assert main(["history", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in rows] == two[::-1]
@@ -37,10 +38,42 @@ def test_list_and_show(two, capsys, report):
     assert json.loads(capsys.readouterr().out) == []
     assert main(["history", "show", str(two[0])]) == 0
     out = capsys.readouterr().out
-    assert f"attempt {two[0]}" in out and "Findings" in out and "Sections" in out
+    assert f"(history id {two[0]})" in out and "Findings" in out and "Sections" in out
     assert main(["history", "show", str(two[0]), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["report"]["findings"] == report.to_json()["findings"]
+
+
+def test_show_reads_as_words_for_a_person_and_counts_attempts_that_exist(
+        two, capsys, report, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        store = HistoryStore()
+        third = store.begin_attempt(question="ownership-failure", principle="ownership",
+                                    started_at="2026-12-02T19:05:00+00:00",
+                                    model="/opt/whisper-small-ct2/model")
+        store.finish_attempt(third.id, report.words, report)
+        store.delete(two[0])
+        store.close()
+        assert main(["history", "show", str(third.id)]) == 0
+        out = capsys.readouterr().out
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    head = out.splitlines()[:2]
+    assert head[0].startswith("Attempt 2 at “Describe a time you took ownership")
+    assert "2 Dec 2026, 14:05" in head[1] and "speech model whisper-small-ct2" in head[1]
+    assert "StarCoach report: Describe a time you took ownership" in out
+    assert "Ownership, Mid level" in out and "ownership-failure" not in out
+    rules = {f.rule for f in report.findings}
+    assert rules and not [r for r in rules if r in out]
+    from starcoach.desktop.wording import rule_title
+
+    assert all(rule_title(r) in out for r in rules)
+    assert "Situation" in out and " situation " not in out
 
 
 def test_bad_id_and_format_are_one_line_and_exit_2(two, capsys):

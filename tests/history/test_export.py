@@ -80,3 +80,71 @@ def test_pdf_is_a_pdf_with_the_transcript_in_it(nasty_attempt, tmp_path, monkeyp
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "escalated" in text and "<script>alert(1)</script>" in text
+
+
+# -- what a person reads ----------------------------------------------------------------------
+
+def _visible(page: str) -> str:
+    """The HTML's text as shown: tags (and the ids kept in their attributes) left out."""
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", page.split("</style>", 1)[-1]))
+
+
+@pytest.fixture
+def third_of_two(store, words, report, monkeypatch):
+    """Three answers to one question, the first deleted: the last is attempt 2 of 2 (id 3),
+    recorded 08:35 UTC, shown in Kolkata's time; heard by a model in a folder called model."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    ids = []
+    for day in (1, 2, 2):
+        new = store.begin_attempt(question="ownership-failure", principle="ownership",
+                                  started_at=f"2026-12-0{day}T08:3{len(ids)}:00+00:00",
+                                  model="/opt/whisper-small-ct2/model")
+        store.finish_attempt(new.id, words, report)
+        ids.append(new.id)
+    store.delete(ids[0])
+    yield store.get(ids[2])
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+def test_exports_name_the_question_rules_time_model_and_attempt_as_a_person_reads_them(
+        store, third_of_two, report, tmp_path):
+    from starcoach.desktop.history.exporting import write_export
+
+    assert third_of_two.id == 3
+    rules = {f.rule for f in report.findings}
+    assert rules
+    md = write_export(store, 3, "md", tmp_path).read_text(encoding="utf-8")
+    page = write_export(store, 3, "html", tmp_path).read_text(encoding="utf-8")
+    for text in (md.replace("\\", ""), _visible(page)):
+        assert "Describe a time you took ownership of a failure and made it right." in text
+        assert "ownership-failure" not in text
+        assert not [r for r in rules if r in text], "a rule id is shown"
+        assert "Too little Action" in text or any(
+            t in text for t in ("No scope boundary", "No measured change", "Generic lesson"))
+        assert "2 Dec 2026, 14:02" in text and "T08:32" not in text
+        assert "whisper-small-ct2" in text and not re.search(r"Model\W+model\b", text)
+        assert "Mid level" in text
+    assert re.search(r"\| Attempt \| 2 \|", md)
+    assert re.search(r"<th>Attempt</th><td>2</td>", page)
+    # The ids are still there for machines, in attributes only.
+    assert all(f'data-rule="{r}"' in page for r in rules)
+
+
+def test_the_pdf_is_titled_with_the_question_not_its_id(store, third_of_two, tmp_path,
+                                                        monkeypatch):
+    pytest.importorskip("PySide6.QtGui")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    from starcoach.desktop.history.exporting import write_export
+
+    data = write_export(store, 3, "pdf", tmp_path / "r.pdf").read_bytes()
+    title = "StarCoach report — Describe a time you took ownership"
+    encoded = "".join(f"{b:02X}" for b in title.encode("utf-16-be"))
+    assert title.encode() in data or encoded.encode() in data.upper() or \
+        title.encode("utf-16-be") in data
+    assert b"attempt 3" not in data

@@ -67,8 +67,10 @@ def test_json_words_input_keeps_given_times(tmp_path):
 def test_text_report_is_readable(answer_txt):
     out = run("analyze", str(answer_txt), "--principle", "ownership")
     assert out.returncode == 0
-    assert "Verdict:" in out.stdout and "situation" in out.stdout
-    assert "we_language" in out.stdout
+    assert "Verdict:" in out.stdout and "Situation" in out.stdout
+    # Words for a person: the rule's title and the level's name, not their ids.
+    assert "Your actions told as “we”" in out.stdout and "we_language" not in out.stdout
+    assert "Ownership, Mid level" in out.stdout and "mid level" not in out.stdout
 
 
 def bad_words(tmp_path: Path, words) -> Path:

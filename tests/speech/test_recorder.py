@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import silence, speak
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
-from starcoach.speech.errors import DeviceError, RecordingError
+from starcoach.speech.errors import DeviceError, DiskFull, RecordingError
 from starcoach.speech.recorder import Recorder
 
 
@@ -196,6 +196,38 @@ def test_a_full_disk_stops_with_one_line_and_keeps_what_was_written(source, tmp_
     assert "\n" not in str(result.error) and "is saved in" in str(result.error)
     kept = decode_audio(out)
     assert 0.3 * SAMPLE_RATE < kept.size < long.size
+    np.testing.assert_array_equal(as_s16(kept), as_s16(quantised(long)[: kept.size]))
+
+
+def test_no_space_left_is_named_disk_full_with_the_seconds_kept(source, tmp_path, monkeypatch):
+    """ENOSPC (a real full disk cannot be made here: the write is made to fail as one
+    would) stops the recording as DiskFull, not as a lost device, and keeps what was
+    written."""
+    import errno
+
+    from starcoach.speech import flacfile
+
+    real_write = flacfile.FlacWriter.write
+
+    def write(self, samples):
+        if self.samples >= SAMPLE_RATE:  # the disk fills after one second of audio
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, samples)
+
+    monkeypatch.setattr(flacfile.FlacWriter, "write", write)
+    out = tmp_path / "full.flac"
+    long = np.concatenate([source] * 2)
+    recorder = Recorder(
+        out, stream_factory=lambda **kw: VanishingStream(blocks_of(long), "finished", **kw)
+    )
+    recorder.start()
+    recorder.wait(30)
+    result = recorder.stop()
+    assert isinstance(result.error, DiskFull), result.error
+    assert "disk is full" in str(result.error) and "\n" not in str(result.error)
+    kept = decode_audio(out)
+    assert result.error.saved_s == pytest.approx(kept.size / SAMPLE_RATE, abs=0.01)
+    assert SAMPLE_RATE <= kept.size < long.size
     np.testing.assert_array_equal(as_s16(kept), as_s16(quantised(long)[: kept.size]))
 
 
