@@ -128,8 +128,8 @@ class HistoryView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.list_stack)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         self.damage_note = QLabel(self)  # damaged attempts the list had to leave out
         self.damage_note.setObjectName("damage-note")
