@@ -3,7 +3,15 @@ and the chosen question shown large."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -72,6 +80,7 @@ class QuestionChooser(QWidget):
         self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.setUniformRowHeights(False)
         self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        self.tree.setVerticalScrollMode(QTreeWidget.ScrollMode.ScrollPerPixel)  # tall rows
         self.tree.header().sectionResized.connect(
             lambda *_: self.tree.scheduleDelayedItemsLayout())  # rows re-wrap to the width
         self._populate()
@@ -201,9 +210,26 @@ class QuestionChooser(QWidget):
         target = matching[0] if matching else (items[0] if items else None)
         if target is not None:
             self.tree.setCurrentItem(target)
-            self.tree.scrollToItem(target)
+            self.reveal_current()
         index = self.lens.findData(lens) if lens else 0
         self.lens.setCurrentIndex(max(0, index))
+
+    def reveal_current(self) -> None:
+        """Scroll the chosen question into view; before the tree is shown (its rows not yet
+        wrapped to a width) that waits until it is."""
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        if self.tree.viewport().isVisible():
+            self.tree.scrollToItem(item)
+        else:
+            self._reveal_on_show = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_reveal_on_show", False):
+            self._reveal_on_show = False
+            QTimer.singleShot(0, self.reveal_current)  # once the rows have their heights
 
     def reload_catalogue(self, select_qid: str | None = None) -> None:
         """Rebuild the tree from the (refreshed) default catalogue, e.g. after a pack was

@@ -70,7 +70,12 @@ class ModelBanner(QWidget):
         self.label.setText(text)
         self.note.setText(note)
         self.setAccessibleDescription(f"{text} {note}")
-        self.layout().activate()  # lay the lines out for the new text now, not on an event
+        self.updateGeometry()
+        node: QWidget | None = self
+        while node is not None:  # lay the lines out for the new text now, not on an event
+            if node.layout() is not None:
+                node.layout().activate()
+            node = node.parentWidget()
 
     def loading(self, name: str) -> None:
         self._say(f"Speech model: {name}, loading…", upgrade_note(name))

@@ -243,3 +243,22 @@ def test_the_first_screen_fits_its_text_at_a_large_font(qtbot):
         win = _window(qtbot)
         qtbot.waitUntil(lambda: _fits(win), timeout=2_000)
         assert win.practise_button.isVisible() and win.model_banner.note.isVisible()
+
+
+def test_a_longer_model_line_is_laid_out_at_once_and_the_chosen_question_shows(qtbot):
+    win = MainWindow(loader=lambda _model, _threads: _Model())
+    qtbot.addWidget(win)
+    win.resize(DEFAULT_SIZE)
+    win.chooser.select("ownership-failure", "mid", None)  # before the window shows
+    with qtbot.waitSignal(win.practice.modelReady, timeout=10_000):
+        win.show()
+        qtbot.waitExposed(win)
+    note = win.model_banner.note
+    win.model_banner.unavailable("The built-in speech model is damaged. Reinstall StarCoach, "
+                                 "or get a speech model.")
+    assert note.height() + 1 >= note.heightForWidth(note.width())  # no event in between
+    tree = win.chooser.tree
+    item = tree.currentItem()
+    qtbot.waitUntil(lambda: tree.viewport().rect().contains(tree.visualItemRect(item)))
+    group = item.parent()
+    assert tree.viewport().rect().intersects(tree.visualItemRect(group))  # its principle too
