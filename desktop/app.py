@@ -15,7 +15,7 @@ from typing import Any
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime can load (speech/)
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -41,6 +41,17 @@ from starcoach.desktop.settings import (
 )
 
 ANSWER_FILTER = "Answers (*.txt *.json);;Text transcripts (*.txt);;Timed words (*.json)"
+DEFAULT_SIZE = QSize(1100, 720)  # every screen shows in full at this size, nothing elided
+
+
+def default_size(available: QSize) -> QSize:
+    """The first window's size: ``DEFAULT_SIZE``, shrunk to fit the screen's free area
+    (less a margin for the window frame)."""
+    from starcoach.desktop.sizing import FRAME
+
+    room = QSize(max(1, available.width() - FRAME.width()),
+                 max(1, available.height() - FRAME.height()))
+    return DEFAULT_SIZE.boundedTo(room)
 
 
 class MainWindow(QMainWindow):
@@ -302,28 +313,16 @@ class MainWindow(QMainWindow):
                 self.offer_model(practice.model_problem)
         return practice.transcriber
 
-    def show_problem(self, title: str, text: str) -> QMessageBox:
+    def show_problem(self, title: str, text: str, details: str = "") -> QMessageBox:
         """One plain line about something that could not be done (nothing is lost)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAccessibleName(title)
-        box.setObjectName("problem")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        errors.log.info("%s: %s", title, text)
-        self.last_message = box
-        box.open()
-        return box
+        self.last_message = errors.message_box(self, title, text, name="problem",
+                                               details=details)
+        return self.last_message
 
     def show_fault(self, fault) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Warning, fault.title, fault.text,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAccessibleName(fault.title)
-        box.setObjectName(f"fault-{fault.kind}")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        errors.log.info("%s: %s", fault.title, fault.text)
-        self.last_message = box
-        box.open()
-        return box
+        self.last_message = errors.message_box(self, fault.title, fault.text,
+                                               name=f"fault-{fault.kind}")
+        return self.last_message
 
     def open_settings_dialog(self) -> None:
         from starcoach.desktop.practice.model import DEVICE_KEY, MODEL_KEY, THREADS_KEY
@@ -379,8 +378,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
-            fm = self.fontMetrics()
-            self.resize(fm.horizontalAdvance("M") * 90, fm.lineSpacing() * 42)
+            self.resize(default_size(self.screen().availableGeometry().size()))
         lens = s.value("practice/lens") or None
         self.chooser.select(s.value("practice/question") or "ownership-failure",
                             str(s.value("practice/level", "mid")), lens)

@@ -3,12 +3,25 @@ and the chosen question shown large."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QLabel,
+    QScrollArea,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -17,6 +30,35 @@ from PySide6.QtWidgets import (
 
 LEVELS = ("junior", "mid", "senior", "principal")
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their text wrapped to the column: a tree view asks its delegate for
+    a size without saying the width, so the style would measure one long line (and the
+    painter then elides it)."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def text_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
+        """The width the text of ``index`` wraps to: its column less the indentation."""
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        indent = self.view.indentation() * (depth + int(self.view.rootIsDecorated()))
+        return max(1, self.view.columnWidth(index.column()) - indent)
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.rect = QRect(0, 0, self.text_width(index), 1)  # a valid rect: the style wraps
+        opt.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        size = self.view.style().sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, opt,
+                                                  QSize(), self.view)
+        gap = self.view.fontMetrics().lineSpacing() // 4 if index.parent().isValid() else 0
+        return QSize(size.width(), size.height() + gap)  # questions apart from each other
 
 
 class QuestionChooser(QWidget):
@@ -33,6 +75,14 @@ class QuestionChooser(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Questions")
         self.tree.setAccessibleDescription("Questions grouped by Leadership Principle")
+        # Whole questions, wrapped: an elided "Tell me about a time you…" says nothing.
+        self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        self.tree.setVerticalScrollMode(QTreeWidget.ScrollMode.ScrollPerPixel)  # tall rows
+        self.tree.header().sectionResized.connect(
+            lambda *_: self.tree.scheduleDelayedItemsLayout())  # rows re-wrap to the width
         self._populate()
         self.tree.currentItemChanged.connect(self._on_current)
 
@@ -71,15 +121,28 @@ class QuestionChooser(QWidget):
         form.addRow(lens_label, self.lens)
         form.addRow("", self.lens_summary)
 
-        right = QWidget(self)
-        col = QVBoxLayout(right)
+        question_panel = QWidget(self)
+        question_panel.setObjectName("question-panel")
+        col = QVBoxLayout(question_panel)
+        col.setContentsMargins(0, 0, 0, 0)
         col.addWidget(self.principle)
         col.addWidget(self.question)
         col.addSpacing(self.fontMetrics().lineSpacing())
         col.addLayout(form)
         col.addStretch(1)
+        # The question scrolls rather than squeezes its wrapped lines together when a large
+        # font needs more height than the window has; the footer (the speech model line and
+        # the buttons, added by the window) stays in view below it.
+        scroll = QScrollArea(self)
+        scroll.setWidget(question_panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right = QWidget(self)
+        rcol = QVBoxLayout(right)
+        rcol.addWidget(scroll, 1)
         self.footer = QVBoxLayout()
-        col.addLayout(self.footer)
+        rcol.addLayout(self.footer)
 
         left = QWidget(self)
         lcol = QVBoxLayout(left)
@@ -94,7 +157,9 @@ class QuestionChooser(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([2000, 3000])  # two fifths for the questions, at any font size
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -145,9 +210,26 @@ class QuestionChooser(QWidget):
         target = matching[0] if matching else (items[0] if items else None)
         if target is not None:
             self.tree.setCurrentItem(target)
-            self.tree.scrollToItem(target)
+            self.reveal_current()
         index = self.lens.findData(lens) if lens else 0
         self.lens.setCurrentIndex(max(0, index))
+
+    def reveal_current(self) -> None:
+        """Scroll the chosen question into view; before the tree is shown (its rows not yet
+        wrapped to a width) that waits until it is."""
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        if self.tree.viewport().isVisible():
+            self.tree.scrollToItem(item)
+        else:
+            self._reveal_on_show = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_reveal_on_show", False):
+            self._reveal_on_show = False
+            QTimer.singleShot(0, self.reveal_current)  # once the rows have their heights
 
     def reload_catalogue(self, select_qid: str | None = None) -> None:
         """Rebuild the tree from the (refreshed) default catalogue, e.g. after a pack was

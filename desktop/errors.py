@@ -68,20 +68,56 @@ def known_title(exc: BaseException) -> str:
     return "Cannot open this answer"
 
 
+class MessageBox(QMessageBox):
+    """A message box whose optional "Copy details" button copies the technical details
+    (an exception's text, a path) without closing it: the window shows plain words only."""
+
+    details_text = ""
+    copy_button: QPushButton | None = None
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.details_text)
+        if self.copy_button is not None:
+            self.copy_button.setText("Copied")
+
+    def done(self, result: int) -> None:
+        if self.copy_button is not None and self.clickedButton() is self.copy_button:
+            return  # copying is not an answer: the box stays open
+        super().done(result)
+
+
+def message_box(parent: QWidget | None, title: str, text: str, *, name: str = "",
+                details: str = "", icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+                show: bool = True) -> MessageBox:
+    """The one way the app says something could not be done: ``text`` in plain words (shown
+    as plain text, never markup), ``details`` behind "Copy details", window-modal and
+    non-blocking, deleted on close; the line is logged."""
+    box = MessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAccessibleName(title)
+    if name:
+        box.setObjectName(name)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if details:
+        box.details_text = details
+        box.copy_button = box.addButton("&Copy details", QMessageBox.ButtonRole.ActionRole)
+        box.copy_button.setAccessibleName("Copy details")
+        box.copy_button.clicked.connect(box.copy_details)
+    log.info("%s: %s%s", title, text, f" ({details})" if details and details != text else "")
+    if show:
+        box.open()
+    return box
+
+
 def show_known_error(parent: QWidget | None, exc: BaseException,
                      title: str | None = None) -> QMessageBox:
-    """One plain line, no traceback (window-modal, does not block)."""
+    """The fault's first line, no traceback; its full text behind "Copy details"."""
     from starcoach.rubric.safety import one_line
 
     title = title or known_title(exc)
-    text = one_line((str(exc).strip().splitlines() or [type(exc).__name__])[0])
-    log.info("%s: %s", title, text)
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                      parent)
-    box.setAccessibleName(title)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
+    full = str(exc).strip()
+    text = one_line((full.splitlines() or [type(exc).__name__])[0])
+    return message_box(parent, title, text, details=f"{type(exc).__name__}: {full}")
 
 
 class ErrorDialog(QDialog):

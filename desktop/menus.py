@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 from starcoach.desktop.settings import THEMES
@@ -65,10 +66,47 @@ def build_menus(w: Any) -> None:
         w.theme_actions[theme] = action
 
     help_menu = menu.addMenu("&Help")
+    w.guide_action = QAction("&STAR Guide", w)
+    w.guide_action.setShortcuts(_keys(QKeySequence.StandardKey.HelpContents, "F1"))
+    w.guide_action.setToolTip("What each STAR section holds, and its target")
+    w.guide_action.triggered.connect(lambda: _show_help(w, "guide"))
+    help_menu.addAction(w.guide_action)
+    w.shortcuts_action = QAction("&Keyboard Shortcuts", w)
+    w.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+    w.shortcuts_action.triggered.connect(lambda: _show_help(w, "shortcuts"))
+    help_menu.addAction(w.shortcuts_action)
+    help_menu.addSeparator()
     about = QAction("&About StarCoach", w)
     about.setMenuRole(QAction.MenuRole.AboutRole)
     about.triggered.connect(lambda: _about(w))
     help_menu.addAction(about)
+
+
+def _keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
+    """The distinct, non-empty sequences among ``keys`` (a standard key may be empty or
+    the same as a literal one on some platforms)."""
+    out: list[QKeySequence] = []
+    for key in keys:
+        seq = QKeySequence(key)
+        if not seq.isEmpty() and seq not in out:
+            out.append(seq)
+    return out
+
+
+def _show_help(w: Any, which: str) -> None:
+    """The STAR guide or the shortcuts, one window of each (raised when already open)."""
+    from starcoach.desktop.help import ShortcutsDialog, StarGuideDialog
+
+    attr = f"{which}_dialog"
+    dialog = getattr(w, attr, None)
+    if dialog is None:
+        dialog = StarGuideDialog(w) if which == "guide" else ShortcutsDialog(w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _=None: setattr(w, attr, None))
+        setattr(w, attr, dialog)
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
 
 
 def _about(w: Any) -> None:

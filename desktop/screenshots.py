@@ -1,5 +1,6 @@
-"""Save screenshots of the question chooser, the practice screen mid-answer, the review
-screen and the history with its progress chart, in light and dark:
+"""Save screenshots of the first run (the chooser once the built-in speech model is ready),
+the question chooser, the practice screen mid-answer, the review screen, the history, its
+progress chart and the STAR guide, in light and dark, at the default window size:
 ``python -m starcoach.desktop.screenshots OUTDIR``.
 
 Uses a bundled sample answer and throwaway settings and data folders, so it never touches
@@ -40,7 +41,7 @@ SITUATION_SO_FAR = (
     "Last year I was on the payments team at an online shop and the checkout service that "
     "many teams depended on was failing every night."
 )
-SIZE = (1280, 860)
+SIZE = (1100, 720)  # the window's default size (app.DEFAULT_SIZE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +82,7 @@ def save_screenshots(out: Path) -> list[Path]:
             window.show()
             app.processEvents()
             saved.append(_grab(window, out / f"questions-{theme}.png"))
+            saved.append(_first_run_shot(app, out / f"first-run-{theme}.png"))
             saved.append(_practice_shot(app, out / f"practice-{theme}.png"))
             if not window.open_answer(answer):
                 raise RuntimeError("the sample answer did not open")
@@ -95,6 +97,11 @@ def save_screenshots(out: Path) -> list[Path]:
             window.history.tabs.setCurrentWidget(window.history.progress)
             app.processEvents()
             saved.append(_grab(window, out / f"history-{theme}.png"))
+            saved.append(_grab(window.history.progress, out / f"progress-{theme}.png"))
+            window.guide_action.trigger()
+            app.processEvents()
+            saved.append(_grab(window.guide_dialog, out / f"star-guide-{theme}.png"))
+            window.guide_dialog.close()
             window.close()
             window.deleteLater()
             app.processEvents()
@@ -174,6 +181,27 @@ class _SilentStream:
 class _NoWords:
     def recognise(self, audio):
         return []
+
+
+def _first_run_shot(app, path: Path) -> Path:
+    """The first screen as a new user sees it once the built-in model is ready."""
+    import time
+
+    from starcoach.desktop.app import MainWindow
+
+    window = MainWindow(loader=lambda _m, _t: _NoWords())
+    window.resize(*SIZE)
+    window.show()
+    deadline = time.monotonic() + 10
+    while window.practice.transcriber is None and time.monotonic() < deadline:
+        app.processEvents()
+    app.processEvents()
+    try:
+        return _grab(window, path)
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
 
 
 def _practice_shot(app, path: Path) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from starcoach.desktop.bank.imports import import_pack
+from starcoach.desktop.errors import message_box
 from starcoach.rubric.packs import PackError, default_catalogue
 
 PACK_FILTER = "Question packs (*.toml)"
@@ -20,13 +21,7 @@ PACK_FILTER = "Question packs (*.toml)"
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
          name: str) -> QMessageBox:
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setObjectName(name)
-    box.setAccessibleName(title)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
+    return message_box(parent, title, text, name=name, icon=icon)
 
 
 def show_pack_error(parent: QWidget | None, error: PackError | str) -> QMessageBox:

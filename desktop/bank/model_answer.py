@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from starcoach.desktop.review import style
 from starcoach.desktop.review.timeline import TimelineBar
+from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric.model import SECTION_LABELS, Report
 from starcoach.rubric.packs import Catalogue, default_catalogue
 
@@ -106,7 +106,7 @@ class ModelAnswerDialog(QDialog):
                                            "section, each with its time against its target.")
         note = QLabel("Times are estimated at 150 words a minute, as if spoken calmly.", self)
         note.setWordWrap(True)
-        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        style.set_muted(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
 
@@ -118,8 +118,7 @@ class ModelAnswerDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self._render()
-        m = self.fontMetrics()
-        self.resize(m.horizontalAdvance("M") * 52, m.lineSpacing() * 34)
+        resize_in_ems(self, 52, 34)
 
     def section_captions(self) -> list[str]:
         """One caption per section as shown, e.g. ``"Situation 0:19 of 0:45"``."""

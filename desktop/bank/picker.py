@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric import bank
 from starcoach.rubric.packs import Catalogue, Question
 
@@ -128,8 +129,7 @@ class WeakestDialog(QDialog):
             intro.setText(NO_HISTORY)
             self.list.hide()
             self.choose_button.setEnabled(False)
-        self.resize(self.fontMetrics().horizontalAdvance("M") * 46,
-                    self.fontMetrics().lineSpacing() * 22)
+        resize_in_ems(self, 46, 22)
 
     def question_ids(self) -> list[str]:
         return [q.id for q in self.questions]

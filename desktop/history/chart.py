@@ -4,8 +4,11 @@ Small multiples, one row per STAR section: each attempt is a column, its bar the
 spent in that section, in the section's colour, with the target as a tick across the column
 (ticks join into a line while the target holds). Time past the target is hatched, so "over"
 never depends on colour alone. Then a findings row (bars) and a score row (a line, 0–100).
-Each row has its own scale; when too narrow for every attempt, the latest that fit are drawn.
-Sizes come from font metrics, colours from the palette (light and dark). Left/Right/Home/End
+Each row has its own scale; the attempts share the chart's whole width (when too narrow for
+every attempt, the latest that fit are drawn). The axes are labelled (a vertical "Seconds"
+beside the section rows, "Attempt" under the numbers and dates) and each bar and dot shows
+its value; :mod:`.chart_paint` draws them. Sizes come from font metrics, colours from the
+palette (light and dark). Left/Right/Home/End
 choose an attempt, Enter opens it; the accessible description states the figures in words.
 """
 
@@ -13,10 +16,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from starcoach.desktop.history.progress import ProgressPoint, ProgressSeries, section_name
 from starcoach.desktop.review import style
@@ -29,11 +31,18 @@ SCORE = "score"
 class _Layout:
     rows: dict[str, QRectF]  # plot area of each row (right of the labels)
     labels: dict[str, QRectF]  # the row's label cell
-    axis: QRectF  # below the rows, for attempt numbers and dates
+    axis: QRectF  # below the rows: attempt numbers, dates, the axis title
     first: int  # index of the first attempt drawn
     col_w: float
     left: float  # x of the first column
     scales: dict[str, float]  # the value at the top of each row
+    y_title: QRectF  # left of the section rows' labels: "Seconds", written upwards
+    values: bool  # whether the columns have room for each value beside its bar
+
+
+AXIS_TITLE = "Attempt"
+Y_TITLE = "Seconds"
+MAX_BAR_EMS = 6.0  # bars stay bars (not slabs) when a few attempts fill a wide chart
 
 
 def bar_color(key: str, pal: QPalette) -> QColor:
@@ -108,33 +117,42 @@ class ProgressChart(QWidget):
 
     def _layout(self) -> _Layout:
         fm, em = self.fontMetrics(), self._em()
+        line = fm.lineSpacing()
         margin = em * 0.5
         keys = self.row_keys()
         label_w = self._label_width()
-        axis_h = fm.lineSpacing() * (2.2 if self.height() > fm.lineSpacing() * 12 else 1.2)
+        title_w = line * 1.2  # the vertical "Seconds" strip
+        axis_lines = 3 if self.height() > line * 14 else 2 if self.height() > line * 12 else 1
+        axis_h = line * (axis_lines + 0.2)
         gap = em * 0.6  # between the section rows and the findings/score rows
         avail = max(1.0, self.height() - 2 * margin - axis_h - gap)
         row_h = avail / max(1, len(keys))
-        plot_left = margin + label_w
+        plot_left = margin + title_w + label_w
         plot_w = max(1.0, self.width() - plot_left - margin)
         n = len(self.points())
         fit = max(1, int(plot_w // (em * 0.8)))
         shown = min(n, fit)
-        col_w = min(plot_w / max(1, shown), em * 5)
+        col_w = plot_w / max(1, shown)  # the attempts share the whole width
         rows, labels, y = {}, {}, margin
         for key in keys:
             if key == FINDINGS:
                 y += gap
             rows[key] = QRectF(plot_left, y, plot_w, row_h)
-            labels[key] = QRectF(margin, y, label_w - em * 0.5, row_h)
+            labels[key] = QRectF(margin + title_w, y, label_w - em * 0.5, row_h)
             y += row_h
         axis = QRectF(margin, y, self.width() - 2 * margin, axis_h)
+        section_keys = keys[:-2]
+        top = margin
+        bottom = rows[section_keys[-1]].bottom() if section_keys else top
+        y_title = QRectF(margin, top, title_w, max(0.0, bottom - top))
         pts = self.points()[n - shown:]
         scales = {FINDINGS: float(max([p.finding_count for p in pts] + [1])), SCORE: 100.0}
-        for key in keys[:-2]:
+        for key in section_keys:
             values = [max(p.seconds.get(key, 0.0), p.targets.get(key, 0.0)) for p in pts]
             scales[key] = max([*values, 1.0]) * 1.08
-        return _Layout(rows, labels, axis, n - shown, col_w, plot_left, scales)
+        values = row_h >= line * 0.9 and col_w * 0.36 >= fm.horizontalAdvance("000") + em * 0.4
+        return _Layout(rows, labels, axis, n - shown, col_w, plot_left, scales, y_title,
+                       values)
 
     def visible_range(self) -> range:
         """Indices (into the series' points) of the attempts drawn."""
@@ -161,7 +179,7 @@ class ProgressChart(QWidget):
         p = self.points()[index]
         value = float(p.finding_count) if key == FINDINGS else p.seconds.get(key, 0.0)
         col = self.column_rect(index, lay)
-        width = max(1.0, col.width() * 0.64)
+        width = max(1.0, min(col.width() * 0.64, self._em() * MAX_BAR_EMS))
         bottom = self._y(key, 0.0, lay)
         top = self._y(key, value, lay)
         return QRectF(col.center().x() - width / 2, top, width, bottom - top)
@@ -181,11 +199,12 @@ class ProgressChart(QWidget):
 
     def sizeHint(self) -> QSize:
         line, rows = self.fontMetrics().lineSpacing(), max(4, len(self.row_keys()))
-        return QSize(int(self._em() * 36), int(rows * line * 2.4 + line * 3))
+        return QSize(int(self._em() * 60), int(rows * line * 2.6 + line * 4))
 
     def minimumSizeHint(self) -> QSize:
         line, rows = self.fontMetrics().lineSpacing(), max(4, len(self.row_keys()))
-        return QSize(int(self._label_width() + self._em() * 8), int(rows * line * 1.3 + line * 2))
+        return QSize(int(line * 1.2 + self._label_width() + self._em() * 8),
+                     int(rows * line * 1.3 + line * 2))
 
     # ----------------------------------------------------------------- words
     def tooltip_at(self, pos: QPointF) -> str | None:
@@ -218,147 +237,11 @@ class ProgressChart(QWidget):
 
     # ----------------------------------------------------------------- painting
     def paintEvent(self, _event) -> None:
+        from starcoach.desktop.history.chart_paint import paint
+
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        ink = pal.color(QPalette.ColorRole.WindowText)
-        muted = pal.color(QPalette.ColorRole.PlaceholderText)
-        if not self.points():
-            painter.setPen(muted)
-            painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter,
-                             "No analysed attempts yet")
-            return
-        lay = self._layout()
-        visible = self.visible_range()
-        self._paint_current(painter, lay, pal)
-        for key in lay.rows:
-            self._paint_row_label(painter, key, lay, ink, muted)
-            if key == SCORE:
-                self._paint_scores(painter, lay, pal)
-            else:
-                for index in visible:
-                    self._paint_bar(painter, index, key, lay, pal, ink)
-        self._paint_axis(painter, lay, ink, muted)
+        paint(self, painter)
         painter.end()
-
-    def _paint_current(self, painter: QPainter, lay: _Layout, pal: QPalette) -> None:
-        if self._current not in self.visible_range():
-            return
-        col = self.column_rect(self._current, lay)
-        base = pal.color(QPalette.ColorRole.Window)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.blend(pal.color(QPalette.ColorRole.Highlight), base, 0.16))
-        painter.drawRect(col)
-        if self.hasFocus():
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 1.5,
-                                Qt.PenStyle.DashLine))
-            painter.drawRect(col.adjusted(1, 1, -1, -1))
-
-    def _paint_row_label(self, painter: QPainter, key: str, lay: _Layout, ink: QColor,
-                         muted: QColor) -> None:
-        fm = self.fontMetrics()
-        cell = lay.labels[key]
-        name = {FINDINGS: "Findings", SCORE: "Score"}.get(key) or section_name(key)
-        two_lines = cell.height() >= fm.lineSpacing() * 2
-        if key in (FINDINGS, SCORE):
-            sub = "count" if key == FINDINGS else "0 to 100"
-        else:
-            target = self.points()[-1].targets.get(key)
-            sub = f"target {round(target)} s" if target is not None else ""
-        painter.setPen(ink if key in (FINDINGS, SCORE) else style.section_ink(key, self.palette()))
-        font = painter.font()
-        font.setBold(True)
-        painter.save()
-        painter.setFont(font)
-        name_rect = QRectF(cell.left(), cell.center().y() - (fm.lineSpacing() if two_lines
-                                                             else fm.lineSpacing() / 2),
-                           cell.width(), fm.lineSpacing())
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft,
-                         fm.elidedText(name, Qt.TextElideMode.ElideRight, int(cell.width())))
-        painter.restore()
-        if two_lines and sub:
-            painter.setPen(muted)
-            painter.drawText(name_rect.translated(0, fm.lineSpacing()), Qt.AlignmentFlag.AlignLeft,
-                             fm.elidedText(sub, Qt.TextElideMode.ElideRight, int(cell.width())))
-        # The row's baseline.
-        right = lay.rows[key].left() + lay.col_w * len(self.visible_range())
-        painter.setPen(QPen(muted, 1))
-        y = self._y(key, 0.0, lay)
-        painter.drawLine(QPointF(lay.rows[key].left(), y), QPointF(right, y))
-
-    def _paint_bar(self, painter: QPainter, index: int, key: str, lay: _Layout,
-                   pal: QPalette, ink: QColor) -> None:
-        bar = self.bar_rect(index, key, lay)
-        if bar is None:
-            return
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(bar_color(key, pal))
-        painter.drawRect(bar)
-        if key == FINDINGS:
-            return
-        target_y = self.target_y(index, key, lay)
-        if target_y is None:
-            return
-        if target_y > bar.top():  # over target: hatch the part above the tick
-            excess = QRectF(bar.left(), bar.top(), bar.width(), target_y - bar.top())
-            painter.setBrush(QBrush(style.severity_color("major", pal),
-                                    Qt.BrushStyle.BDiagPattern))
-            painter.drawRect(excess)
-        col = self.column_rect(index, lay)
-        painter.setPen(QPen(ink, max(1.5, self._em() / 8)))
-        painter.drawLine(QPointF(col.left(), target_y), QPointF(col.right(), target_y))
-
-    def _paint_scores(self, painter: QPainter, lay: _Layout, pal: QPalette) -> None:
-        """The overall score as a line through dots (a gap where an attempt has none)."""
-        color = pal.color(QPalette.ColorRole.Highlight)
-        dots = [self.score_point(index, lay) for index in self.visible_range()]
-        painter.setPen(QPen(color, max(1.5, self._em() / 7)))
-        for a, b in pairwise(dots):
-            if a is not None and b is not None:
-                painter.drawLine(a, b)
-        radius = max(2.0, min(self._em() / 3, lay.col_w / 3))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        for dot in dots:
-            if dot is not None:
-                painter.drawEllipse(dot, radius, radius)
-
-    def _paint_axis(self, painter: QPainter, lay: _Layout, ink: QColor, muted: QColor) -> None:
-        fm, em = self.fontMetrics(), self._em()
-        visible, line = self.visible_range(), self.fontMetrics().lineSpacing()
-        if lay.first > 0:  # not every attempt fits: say how many are drawn
-            room = int(lay.left - lay.axis.left() - em / 2)
-            note = f"Latest {len(visible)} of {len(self.points())}"
-            if fm.horizontalAdvance(note) > room:
-                note = f"Latest {len(visible)}"
-            painter.setPen(muted)
-            painter.drawText(QRectF(lay.axis.left(), lay.axis.top(), room, line),
-                             Qt.AlignmentFlag.AlignLeft,
-                             fm.elidedText(note, Qt.TextElideMode.ElideRight, room))
-        dates = lay.axis.height() >= line * 2
-        if dates:  # a key for the target ticks, under the row labels
-            y = lay.axis.top() + line * 1.5
-            painter.setPen(QPen(ink, max(1.5, em / 8)))
-            painter.drawLine(QPointF(lay.axis.left(), y), QPointF(lay.axis.left() + em, y))
-            painter.setPen(muted)
-            painter.drawText(QRectF(lay.axis.left() + em * 1.3, lay.axis.top() + line,
-                                    lay.left - lay.axis.left() - em * 1.3, line),
-                             Qt.AlignmentFlag.AlignLeft, "target")
-        free = [math.inf, math.inf]  # left edge of the last label drawn on each line
-        for index in reversed(visible):  # from the newest, which is always labelled
-            p = self.points()[index]
-            center = self.column_rect(index, lay).center().x()
-            texts = [f"#{p.number}", p.short_date()] if dates else [f"#{p.number}"]
-            for row, (text, pen) in enumerate(zip(texts, (ink, muted), strict=False)):
-                width = fm.horizontalAdvance(text) + 2
-                x = min(max(center - width / 2, lay.left), lay.axis.right() - width)
-                if x + width > free[row] - em / 2:
-                    continue  # would touch its right neighbour's label
-                free[row] = x
-                painter.setPen(pen)
-                painter.drawText(QRectF(x, lay.axis.top() + row * line, width, line),
-                                 Qt.AlignmentFlag.AlignHCenter, text)
 
     # ----------------------------------------------------------------- interaction
     def event(self, event: QEvent) -> bool:

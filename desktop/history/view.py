@@ -69,7 +69,12 @@ class HistoryView(QWidget):
         self.question = QComboBox(self)
         self.question.setAccessibleName("Question filter")
         self.question.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.question.setMinimumContentsLength(24)
+        self.question.setMinimumContentsLength(16)
+        # Long principle names ("Success and Scale Bring Broad Responsibility") show in the
+        # open list; the closed box does not widen the window past the screen at large fonts.
+        self.principle.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.principle.setMinimumContentsLength(12)
         self.reload_catalogue()
         self.period = QComboBox(self)
         self.period.setAccessibleName("Period filter")
@@ -123,8 +128,8 @@ class HistoryView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.list_stack)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         self.damage_note = QLabel(self)  # damaged attempts the list had to leave out
         self.damage_note.setObjectName("damage-note")
@@ -401,9 +406,6 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _warn(parent: QWidget, title: str, text: str) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                      parent)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.setObjectName("history-error")
-    box.open()
-    return box
+    from starcoach.desktop.errors import message_box
+
+    return message_box(parent, title, text, name="history-error")

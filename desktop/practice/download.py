@@ -29,11 +29,13 @@ from starcoach.desktop.errors import log
 from starcoach.desktop.practice.model import set_model_setting
 from starcoach.desktop.practice.workers import start_job
 
-OFFLINE_TEXT = (
-    "The speech model could not be downloaded. This computer may be offline, or the "
-    "download site may be unreachable.\n\nYou can try again later, or copy a model folder "
-    "from another computer (for example {name}, downloaded elsewhere) and choose it here."
+UNREACHABLE_TEXT = (
+    "Couldn't reach the download server. Check your connection, or copy a model folder "
+    "from another computer and choose it in Settings → Speech model."
 )
+DISK_TEXT = ("The model could not be saved on this computer: the disk may be full, or the "
+             "data folder not writable.")
+DROPPED_TEXT = "The connection dropped. Download again to carry on from where it stopped."
 
 
 def _mb(n: int) -> str:
@@ -41,14 +43,14 @@ def _mb(n: int) -> str:
 
 
 def plain_download_problem(exc: BaseException) -> str:
-    """A failed download, said for a person (the exception's text goes to the log)."""
+    """A failed download, said for a person (the exception's text stays behind "Copy
+    details" and in the log)."""
     text = str(exc)
     if text.startswith("cannot write"):
-        return ("The model could not be saved on this computer: the disk may be full, or "
-                "the data folder not writable.")
+        return DISK_TEXT
     if "interrupted" in text or text.startswith("got "):
-        return "The connection dropped. Download again to carry on from where it stopped."
-    return "The download site could not be reached."
+        return DROPPED_TEXT
+    return UNREACHABLE_TEXT
 
 
 class DownloadDialog(QDialog):
@@ -110,8 +112,14 @@ class DownloadDialog(QDialog):
         self.folder_button.setAccessibleName("Choose a model folder")
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setAccessibleName("Cancel")
+        self.details_text = ""  # what went wrong, technically: copied, never shown
+        self.copy_button = QPushButton("Copy &details", self)
+        self.copy_button.setAccessibleName("Copy details")
+        self.copy_button.clicked.connect(self.copy_details)
         self.buttons.addButton(self.download_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.folder_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.HelpRole)
+        self.copy_button.setVisible(False)  # until something failed
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.download_button.clicked.connect(self.start_download)
         self.folder_button.clicked.connect(self.choose_folder)
@@ -148,6 +156,7 @@ class DownloadDialog(QDialog):
         self._active = True
         self.bar.setVisible(True)
         self.status.setText("Connecting…")
+        self.copy_button.setVisible(False)
         self.download_button.setEnabled(False)
         self.folder_button.setEnabled(False)
         self.choice.setEnabled(False)
@@ -190,9 +199,20 @@ class DownloadDialog(QDialog):
             return
         log.info("downloading %s failed: %s", self.name, exc)
         self.bar.setVisible(False)
-        self.message.setText(OFFLINE_TEXT.format(name=self.name))
-        self.status.setText(plain_download_problem(exc))
+        self.status.setText("")
+        self.message.setText(plain_download_problem(exc))
+        self.details_text = (f"Downloading the speech model {self.name} failed:\n"
+                             f"{type(exc).__name__}: {exc}")
+        self.copy_button.setText("Copy &details")
+        self.copy_button.setVisible(True)
         self.folder_button.setDefault(True)
+
+    def copy_details(self) -> None:
+        """The technical reason of the last failure, to paste into a message for help."""
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.clipboard().setText(self.details_text)
+        self.copy_button.setText("Copied")
 
     def cancel(self) -> None:
         if self.downloading:

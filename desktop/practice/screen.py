@@ -99,7 +99,8 @@ class PracticeScreen(QWidget):
         self.hint = QLabel("Space: start / stop  ·  while speaking, 2 Task · 3 Action · "
                            "4 Result · 5 Reflection begins now (optional)", self)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setEnabled(False)
+        self.hint.setWordWrap(True)
+        style.set_muted(self.hint)  # quieter, yet readable (a disabled grey is not)
         self.back_button = QPushButton("← &Questions", self)
         self.back_button.setAccessibleName("Back to questions")
         self.back_button.clicked.connect(self.backRequested)

@@ -1,11 +1,15 @@
 """Colours, names and small formatting helpers shared by the review widgets.
 
 Colours are derived from the widget's palette so the review reads well in light and dark
-themes; nothing here knows about rubric rules beyond the section and severity names.
+themes; every text colour here is pulled towards the palette's text colour until it meets
+WCAG AA (a contrast ratio of at least 4.5:1) on each background it is drawn on
+(:func:`text_pairs` lists them). Nothing here knows about rubric rules beyond the section
+and severity names.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QStyle, QWidget
 
@@ -38,6 +42,39 @@ SEVERITY_UNDERLINE = {
 }
 
 
+AA_RATIO = 4.5  # WCAG 2 level AA for body text
+
+
+def luminance(color: QColor) -> float:
+    """WCAG relative luminance of an opaque colour (0 black … 1 white)."""
+    def linear(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    return (0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF())
+            + 0.0722 * linear(color.blueF()))
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours, 1 (none) to 21 (black on white)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def readable(color: QColor, palette: QPalette, *backgrounds: QColor) -> QColor:
+    """``color``, moved towards the palette's text colour just far enough to reach
+    ``AA_RATIO`` on every one of ``backgrounds``."""
+    ink = palette.color(QPalette.ColorRole.Text)
+    if color.alphaF() < 1.0 and backgrounds:  # a translucent colour as it shows (Qt's
+        color = blend(QColor(color.red(), color.green(), color.blue()), backgrounds[0],
+                      color.alphaF())  # default placeholder is half-transparent text)
+    for step in range(21):
+        out = blend(ink, color, step / 20)
+        if all(contrast_ratio(out, bg) >= AA_RATIO for bg in backgrounds):
+            return out
+    light = all(luminance(bg) > 0.18 for bg in backgrounds)
+    return QColor("#000000" if light else "#ffffff")
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
@@ -67,15 +104,82 @@ def section_fill(label: str, palette: QPalette) -> QColor:
     return blend(section_hue(label), base, 0.55 if is_dark(palette) else 0.45)
 
 
+def _backgrounds(palette: QPalette) -> tuple[QColor, QColor]:
+    return palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Window)
+
+
 def section_ink(label: str, palette: QPalette) -> QColor:
-    """Text colour for a section label, readable on the section tint."""
+    """Text colour for a section label, readable on the section tint, the page and the
+    window (the transcript, the model answer, the progress chart's row names)."""
     text = palette.color(QPalette.ColorRole.Text)
-    return blend(section_hue(label), text, 0.55 if is_dark(palette) else 0.75)
+    hue = blend(section_hue(label), text, 0.55 if is_dark(palette) else 0.75)
+    return readable(hue, palette, section_tint(label, palette), *_backgrounds(palette))
 
 
 def severity_color(severity: str, palette: QPalette) -> QColor:
+    """A severity's colour, for marks and for words (on the page or the window)."""
     table = _SEVERITY_DARK if is_dark(palette) else _SEVERITY_LIGHT
-    return QColor(table.get(severity, table["info"]))
+    return readable(QColor(table.get(severity, table["info"])), palette,
+                    *_backgrounds(palette))
+
+
+def muted_text(palette: QPalette) -> QColor:
+    """Secondary text (key hints, chart captions, notes): quieter than the text colour,
+    yet readable on the page and the window. Disabled and placeholder colours are not."""
+    return readable(palette.color(QPalette.ColorRole.PlaceholderText), palette,
+                    *_backgrounds(palette))
+
+
+class _Muted(QObject):
+    """Keeps a widget's text in :func:`muted_text` of whatever palette it inherits: only
+    its text role is set, so a theme change reaches the rest and this follows."""
+
+    def apply(self, widget: QWidget) -> None:
+        pal = QPalette(widget.palette())
+        ink = muted_text(pal)
+        if all(pal.color(g, QPalette.ColorRole.WindowText) == ink for g in _GROUPS):
+            return  # already right: no palette change, so no endless loop
+        for group in _GROUPS:
+            pal.setColor(group, QPalette.ColorRole.WindowText, ink)
+        widget.setPalette(pal)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and isinstance(watched, QWidget):
+            self.apply(watched)
+        return False
+
+
+_GROUPS = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)
+
+
+def set_muted(widget: QWidget) -> None:
+    """Show ``widget``'s text in :func:`muted_text` (not greyed out as if disabled), in
+    whichever theme is current."""
+    keeper = _Muted(widget)
+    widget.installEventFilter(keeper)
+    keeper.apply(widget)
+
+
+def text_pairs(palette: QPalette) -> list[tuple[str, QColor, QColor]]:
+    """Every text colour this module defines with each background it is drawn on:
+    ``(what, text, background)``."""
+    base, window = _backgrounds(palette)
+    text = palette.color(QPalette.ColorRole.Text)
+    pairs = []
+    for label in SECTION_NAMES:
+        ink = section_ink(label, palette)
+        tint = section_tint(label, palette)
+        pairs += [(f"{label} ink on its tint", ink, tint), (f"{label} ink on base", ink, base),
+                  (f"{label} ink on window", ink, window), (f"text on {label} tint", text, tint)]
+    for severity in SEVERITY_NAMES:
+        ink = severity_color(severity, palette)
+        pairs += [(f"{severity} on base", ink, base), (f"{severity} on window", ink, window)]
+    muted = muted_text(palette)
+    pairs += [("muted on base", muted, base), ("muted on window", muted, window)]
+    playing = playing_format(palette)
+    pairs.append(("playing word", playing.foreground().color(), playing.background().color()))
+    return pairs
 
 
 def severity_icon(severity: str, widget: QWidget):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QPainter, QPalette, QPen
+from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from starcoach.desktop.review import style
 from starcoach.rubric.model import Report
@@ -42,6 +42,35 @@ class Segment:
         if self.over:
             text += f", over by {style.seconds(self.duration_s - self.target_s)}"
         return text
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """A section's caption as drawn below the bar: its name and its time."""
+
+    label: str
+    name: str  # as drawn (elided only when even the names alone cannot fit)
+    time: str
+    name_rect: QRectF
+    time_rect: QRectF
+
+
+def place(wants: list[float], widths: list[float], left: float, right: float,
+          space: float) -> list[float] | None:
+    """Left edges for blocks of ``widths`` as near their wanted ``wants`` as possible, in
+    order, ``space`` apart, within ``left``…``right``; ``None`` when they cannot fit."""
+    if sum(widths) + space * (len(widths) - 1) > right - left:
+        return None
+    xs: list[float] = []
+    edge = left
+    for want, width in zip(wants, widths, strict=True):  # left to right: no overlap
+        xs.append(max(want, edge))
+        edge = xs[-1] + width + space
+    limit = right
+    for i in range(len(xs) - 1, -1, -1):  # right to left: nothing past the edge
+        xs[i] = min(xs[i], limit - widths[i])
+        limit = xs[i] - space
+    return xs
 
 
 class TimelineBar(QWidget):
@@ -97,6 +126,46 @@ class TimelineBar(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(self.fontMetrics().horizontalAdvance("M") * 12, self.sizeHint().height())
 
+    def captions(self) -> list[Caption]:
+        """Each section's name and time below the bar, whole where they fit side by side
+        (moved along from under their slot if need be), elided only when they cannot."""
+        segs = self.segments()
+        if not segs:
+            return []
+        fm = self.fontMetrics()
+        bold_font = self.font()
+        bold_font.setBold(True)
+        bold = QFontMetricsF(bold_font)
+        bar = self._bar_rect()
+        gap = max(1.0, fm.height() / 10)
+        space = fm.horizontalAdvance(" ") * 1.5
+        names = [style.section_name(seg.label) for seg in segs]
+        times = [_short_time(seg) for seg in segs]
+        name_w = [bold.horizontalAdvance(n) + 2 for n in names]
+        time_w = [fm.horizontalAdvance(t) + 2 for t in times]
+        wants = [seg.x0 for seg in segs]
+        left, right = bar.left(), bar.right()
+        widths = [max(n, t) for n, t in zip(name_w, time_w, strict=True)]
+        xs = place(wants, widths, left, right, space) or place(wants, name_w, left, right,
+                                                               space)
+        elide_names = xs is None
+        if xs is None:  # not even the names fit: each keeps its own slot
+            xs = wants
+        top = bar.bottom() + gap * 3
+        out = []
+        for i, seg in enumerate(segs):
+            room_end = xs[i + 1] - space if i + 1 < len(segs) else right
+            if elide_names:
+                room_end = seg.slot_end - gap * 2
+            room = max(1.0, room_end - xs[i])
+            name = (bold.elidedText(names[i], Qt.TextElideMode.ElideRight, room)
+                    if elide_names or name_w[i] > room else names[i])
+            time = fm.elidedText(times[i], Qt.TextElideMode.ElideRight, int(room))
+            name_rect = QRectF(xs[i], top, min(room, max(name_w[i], 1.0)), fm.lineSpacing())
+            time_rect = QRectF(xs[i], top + fm.lineSpacing(), room, fm.lineSpacing())
+            out.append(Caption(seg.label, name, time, name_rect, time_rect))
+        return out
+
     # ----------------------------------------------------------------- painting
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
@@ -105,7 +174,7 @@ class TimelineBar(QWidget):
         bar = self._bar_rect()
         fm = self.fontMetrics()
         text_color = pal.color(QPalette.ColorRole.WindowText)
-        muted = pal.color(QPalette.ColorRole.PlaceholderText)
+        muted = style.muted_text(pal)
         over_color = style.severity_color("major", pal)
         gap = max(1.0, fm.height() / 10)
         segs = self.segments()
@@ -133,24 +202,17 @@ class TimelineBar(QWidget):
                 mx = min(seg.marker_x, seg.slot_end - gap)
                 painter.drawLine(int(mx), int(bar.top() - gap * 2), int(mx),
                                  int(bar.bottom() + gap * 2))
-            # Captions below: name, then time against target.
-            name_rect = QRectF(seg.x0, bar.bottom() + gap * 3, seg.slot_end - seg.x0 - gap * 2,
-                               fm.lineSpacing())
-            time_rect = name_rect.translated(0, fm.lineSpacing())
-            painter.setPen(text_color)
-            bold = painter.font()
-            bold.setBold(True)
+        painter.setPen(text_color)
+        bold = painter.font()
+        bold.setBold(True)
+        for cap, seg in zip(self.captions(), segs, strict=True):
             painter.save()
             painter.setFont(bold)
-            painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft,
-                             self.fontMetrics().elidedText(style.section_name(seg.label),
-                                                           Qt.TextElideMode.ElideRight,
-                                                           int(name_rect.width())))
+            painter.drawText(cap.name_rect, Qt.AlignmentFlag.AlignLeft, cap.name)
             painter.restore()
             painter.setPen(over_color if seg.over else text_color)
-            painter.drawText(time_rect, Qt.AlignmentFlag.AlignLeft,
-                             fm.elidedText(_short_time(seg), Qt.TextElideMode.ElideRight,
-                                           int(time_rect.width())))
+            painter.drawText(cap.time_rect, Qt.AlignmentFlag.AlignLeft, cap.time)
+            painter.setPen(text_color)
         painter.end()
 
     def event(self, event: QEvent) -> bool:

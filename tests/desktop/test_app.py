@@ -168,8 +168,8 @@ def test_screenshots_script(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     saved = screenshots.save_screenshots(tmp_path)
     names = sorted(p.name for p in saved)
-    assert names == ["history-dark.png", "history-light.png", "practice-dark.png",
-                     "practice-light.png", "questions-dark.png", "questions-light.png",
-                     "review-dark.png", "review-light.png"]
+    assert names == sorted(f"{shot}-{theme}.png" for theme in ("light", "dark")
+                           for shot in ("first-run", "history", "practice", "progress",
+                                        "questions", "review", "star-guide"))
     for p in saved:
         assert p.stat().st_size > 10_000
