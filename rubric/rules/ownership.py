@@ -8,6 +8,7 @@ the Action, a ``directed`` unit before the work got going, no ``scope`` unit at 
 from __future__ import annotations
 
 from starcoach.rubric import lexicon as lx
+from starcoach.rubric.evidence import VERB_CLASSES, stem
 from starcoach.rubric.rules.base import Context, Hit, detector
 
 _EARLY = ("situation", "task", "action")
@@ -66,11 +67,52 @@ def _someone_above(ctx: Context, u: int) -> bool:
         for i in range(ctx.tags.units[u].first, last + 1))
 
 
+def _directed_at_speaker(ctx: Context, u: int) -> bool:
+    """A manager is the subject of a directing verb whose doer is the speaker: "my manager
+    suggested I look into it", "my director asked me to take it on" (not "approved my
+    plan", not "suggested we wait, but I went ahead"). The construction is evidence on its
+    own: every clause of the evidence corpus that has it is a direction (20 of 20), while the
+    tagger gives a soft verb it never saw ("suggested I look into") 0.34 unpunctuated."""
+    assert ctx.tags is not None
+    unit = ctx.tags.units[u]
+    verbs = [r.at for r in ctx.tags.roles[u]
+             if r.subject == "mgr" and "direct" in r.classes and not r.negated]
+    # Unpunctuated speech hides where a clause starts, so "… my manager suggested i …"
+    # mid-unit has no parsed subject: a possessive authority noun before the verb is one.
+    for j in range(unit.first + 1, unit.last):
+        if ctx.norms[j - 1] in ("my", "our") and ctx.norms[j] in lx.AUTHORITY_WORDS and \
+                stem(ctx.norms[j + 1]) in VERB_CLASSES["direct"]:
+            verbs.append(j + 1)
+    for at in verbs:
+        after = ctx.norms[at + 1:at + 3]
+        # "asked me to", "told me I should", "suggested (that) I"; not "asked me what"
+        if (after[:1] == ["me"] and after[1:] in (["to"], ["i"])) or after[:1] == ["i"] or \
+                after == ["that", "i"]:
+            return True
+    return False
+
+
+_WH = frozenset("what how why whether if where when who which".split())
+
+
+def _only_a_question(ctx: Context, u: int) -> bool:
+    """The clause's "ask" asks a question ("asked me what I needed"), not for work."""
+    assert ctx.tags is not None
+    unit = ctx.tags.units[u]
+    norms = ctx.norms
+    asks = [j for j in range(unit.first, unit.last + 1) if norms[j] in ("asked", "ask", "asks")]
+    return bool(asks) and not _directed_at_speaker(ctx, u) and all(
+        norms[j + 1:j + 2] in (["me"], ["us"]) and norms[j + 2:j + 3] and norms[j + 2] in _WH
+        for j in asks)
+
+
 @detector("manager_directed")
 def manager_directed(ctx: Context) -> list[Hit]:
     threshold = ctx.threshold("manager_directed", 0.5)
     return [ctx.unit_hit(u) for u in _early_units(ctx)
-            if ctx.p(u, "directed") >= threshold and _someone_above(ctx, u)]
+            if (ctx.p(u, "directed") >= threshold and _someone_above(ctx, u)
+                and not _only_a_question(ctx, u))
+            or _directed_at_speaker(ctx, u)]
 
 
 def scope_boundary_unit(ctx: Context) -> int | None:

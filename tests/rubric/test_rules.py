@@ -176,3 +176,18 @@ def test_escalation_suggestion_carries_the_strong_counterpart():
     f = next(f for f in rep.findings if f.rule == "escalation_handoff")
     assert "tested fix" in f.suggestion and "production" in f.suggestion
     assert rep.scores["verdict"] == "No Hire"
+
+
+@pytest.mark.parametrize("punctuated", [True, False])
+def test_a_manager_who_points_the_speaker_at_the_work_is_direction(punctuated):
+    said = "My manager suggested I look into why confirmations went missing. "
+    text = SIT + said + TASK + ACTION + RESULT + REFL
+    if not punctuated:
+        text = text.lower().replace(",", "").replace(".", "")
+    assert "manager_directed" in rules_of(text)
+
+
+def test_a_manager_who_approves_or_asks_a_question_does_not_direct():
+    for said in ("My manager approved the plan I wrote. ",
+                 "My manager asked me what I needed from her team. "):
+        assert "manager_directed" not in rules_of(SIT + said + TASK + ACTION + RESULT + REFL)
