@@ -24,7 +24,9 @@ def no_systemic_insight(ctx: Context) -> list[Hit]:
     refl = ctx.units_in("reflection")
     if not refl:
         return []
-    _, p = ctx.best(refl, "systemic")
+    # A platitude ("communication is really important") is not a cause, however
+    # organisational its words sound.
+    p = max((ctx.p(u, "systemic") for u in refl if ctx.p(u, "generic") < 0.5), default=0.0)
     if p >= ctx.threshold("no_systemic_insight", 0.5):
         return []
     sec = ctx.section("reflection")

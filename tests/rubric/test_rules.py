@@ -191,3 +191,17 @@ def test_a_manager_who_approves_or_asks_a_question_does_not_direct():
     for said in ("My manager approved the plan I wrote. ",
                  "My manager asked me what I needed from her team. "):
         assert "manager_directed" not in rules_of(SIT + said + TASK + ACTION + RESULT + REFL)
+
+
+@pytest.mark.parametrize("refl", [
+    # a specific, personal lesson: no organisational cause
+    "Personally I learned to write the failing test before touching the template, because "
+    "I wasted a morning guessing. ",
+    # a platitude, however organisational its words
+    "Looking back, the lesson for me was that communication between teams is really "
+    "important and that you have to speak up. ",
+])
+def test_a_senior_reflection_without_an_organisational_cause_is_flagged(refl):
+    assert "no_systemic_insight" in rules_of(SIT + TASK + ACTION + RESULT + refl,
+                                             level="senior")
+    assert "no_systemic_insight" not in rules_of(STRONG, level="senior")
