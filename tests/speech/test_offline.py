@@ -123,6 +123,42 @@ def _fakemic_env(folder: Path, raw: Path) -> dict[str, str]:
     return {"ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
 
 
+# The window child: the real main window on the built-in tiny.en (its default loader) and the
+# real PortAudio stream from the ALSA file device, driven as a person would: wait for the
+# model, start, speak for a few seconds, stop, wait for the exact words' review, quit.
+PRACTICE = """
+import json, sys
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from starcoach.desktop.app import MainWindow
+app = QApplication([])
+win = MainWindow()
+win.show()
+screen = win.practice
+loop = QEventLoop()
+def wait_for(signal, check=lambda *a: True, timeout_s=120):
+    def hit(*a):
+        if check(*a):
+            loop.quit()
+    signal.connect(hit)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    loop.exec()
+    signal.disconnect(hit)
+if screen.transcriber is None:
+    wait_for(screen.modelReady)
+win.show_practice()
+assert screen.start(), "recording did not start"
+QTimer.singleShot(4500, screen.stop)
+reports = []
+screen.reportReady.connect(lambda r, final: reports.append((r, final)))
+wait_for(screen.reportReady, lambda _r, final: final)
+words = [w.text for w in reports[-1][0].words] if reports and reports[-1][1] else []
+win.close()
+app.processEvents()
+print(json.dumps({"words": words}))
+"""
+
+
 def test_analyze_recording_and_the_window_open_no_internet_socket(tmp_path):
     if not Path("/usr/share/alsa/alsa.conf").exists():
         pytest.skip("ALSA configuration not installed")
@@ -147,6 +183,10 @@ def test_analyze_recording_and_the_window_open_no_internet_socket(tmp_path):
         Child("record", ["-c", record_then_analyze], tmp_path,
               {**env, **_fakemic_env(tmp_path, raw)}, linger=True),
         Child("window", ["-m", "starcoach.desktop"], tmp_path, window_env, linger=False),
+        Child("practice", ["-c", PRACTICE], tmp_path,
+              {**env, **_fakemic_env(tmp_path, raw), "QT_QPA_PLATFORM": "offscreen",
+               "STARCOACH_CONFIG_DIR": str(tmp_path / "practice-config"),
+               "STARCOACH_DATA_DIR": str(tmp_path / "practice-data")}, linger=True),
     ]
     results = {c.name: c.wait() for c in children}
 
@@ -166,8 +206,14 @@ def test_analyze_recording_and_the_window_open_no_internet_socket(tmp_path):
     log = (tmp_path / "config" / "logs" / "starcoach.log").read_text(encoding="utf-8")
     assert "StarCoach started" in log and "Traceback" not in log, log
 
+    rc, out, err = results["practice"]
+    assert rc == 0, err
+    heard = {w.strip(".,").lower() for w in json.loads(out.splitlines()[-1])["words"]}
+    assert {"checkout", "service"} <= heard, heard  # spoken into the window, real words
+
     for child in children:
         child.check()
     onnx = [c.name for c in children
             if any(r["event"] == "onnxruntime-import" for r in c.records())]
-    assert {"analyze", "record"} <= set(onnx)  # the VAD ran, so telemetry had its chance
+    # the VAD ran, so telemetry had its chance
+    assert {"analyze", "record", "practice"} <= set(onnx)
