@@ -111,13 +111,18 @@ class Prepared:
 
 
 def segmented(words: list[Word], rub: Resolved, level: str, duration_s: float | None,
-              marks: Sequence[tuple[int, str]], model: SegmenterModel | None
+              marks: Sequence[tuple[int, str]], model: SegmenterModel | None,
+              relabel: tuple[list[str], dict[str, float]] | None = None
               ) -> tuple[Context, list, list[Section], float, float]:
-    """Tokens, units and STAR sections of an answer, as a Context without evidence tags."""
+    """Tokens, units and STAR sections of an answer, as a Context without evidence tags
+    (``relabel``: per-word labels and section beliefs to use instead of the segmenter's)."""
     tokens = tokenize(words)
     units = split_units(tokens, words)
-    seg = segment(tokens, words, model, units)
-    labels = seg.labels
+    if relabel is None:
+        seg = segment(tokens, words, model, units)
+        labels, belief = seg.labels, seg.evidence
+    else:
+        labels, belief = list(relabel[0]), relabel[1]
     if marks:
         labels = _apply_marks(labels, marks)
     sections, headline = build_sections(words, labels, rub.targets)
@@ -128,8 +133,44 @@ def segmented(words: list[Word], rub: Resolved, level: str, duration_s: float | 
     spoken = (words[-1].end - words[0].start) if words else 0.0
     ctx = Context(words, tokens, flat, headline, sections, rub.principle, level,
                   rub.lens.id if rub.lens else None, rub.targets, rub.expected_sections,
-                  {}, spoken, {} if marks else seg.evidence)
+                  {}, spoken, {} if marks else belief)
     return ctx, units, sections, duration_s, spoken
+
+
+TASK_SCOPE = 0.5  # scope belief that starts a Task (see task_from_evidence)
+
+
+def task_from_evidence(ctx: Context) -> list[str] | None:
+    """Per-word labels with the Task started where the evidence says it starts, or None.
+
+    The segmenter reads a Task that opens with context ("the job wasn't ours, and nobody
+    had asked me to look") as more Situation. A clause that draws the speaker's remit
+    (``scope``) is where a Task starts (49 of 49 such clauses in the evidence corpus are in
+    a Task): so an unbroken run of Situation clauses, after the first, up to the decoded
+    Task or Action becomes Task from the first such clause on; the order stays monotonic.
+    Measured: dev-set section accuracy 0.946 -> 0.954 (0.935 -> 0.941 unpunctuated), the
+    evidence corpus 0.936 -> 0.939, own held-out 0.905 -> 0.903. The reason tag as a
+    second trigger lowered all of them (24 of 243 reason clauses are told in a Situation)."""
+    tags = ctx.tags
+    assert tags is not None
+    lab = ctx.unit_labels
+    nxt = next((k for k, v in enumerate(lab) if v in ("task", "action")), None)
+    if nxt is None:
+        return None
+    run = [k for k in range(nxt) if lab[k] == "situation"]
+    if not run or run != list(range(run[0], nxt)):
+        return None
+    start = next((k for k in run[1:] if tags.p(k, "scope") >= TASK_SCOPE), None)
+    if start is None:
+        return None
+    labels = list(ctx.labels)
+    for k in range(start, nxt):
+        u = tags.units[k]
+        for i in range(u.first, u.last + 1):
+            labels[i] = "task"
+    if ctx.headline:
+        labels = ["headline" if h else v for v, h in zip(labels, ctx.headline, strict=True)]
+    return labels
 
 
 def prepare(
@@ -155,6 +196,12 @@ def prepare(
     ctx, units, sections, duration_s, spoken = segmented(words, rub, level, duration_s,
                                                          marks, model)
     ctx.attach(tag_evidence(ctx.tokens, units, tagger, cue_matrix(ctx, units)))
+    if not marks:
+        moved = task_from_evidence(ctx)
+        if moved is not None:
+            ctx, units, sections, duration_s, spoken = segmented(
+                words, rub, level, duration_s, marks, model, (moved, ctx.evidence))
+            ctx.attach(tag_evidence(ctx.tokens, units, tagger, cue_matrix(ctx, units)))
     return Prepared(ctx, rub, words, sections, duration_s, spoken, cat)
 
 

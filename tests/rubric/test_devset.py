@@ -1,7 +1,9 @@
 """The shared development set (``../shared/devset``, written outside this project), scored
 in process on its timed-word renderings with its own renderer. Skipped where the folder is
-absent. The floors are the figures measured when the evidence layer landed, rounded down;
-the set is measured, never trained or tuned on."""
+absent. The floors are the figures measured, rounded down. The set is never trained on and
+its words never enter the project; its failures were studied to find what generalises (a
+before-and-after number, a hollow Result, a remit that starts the Task), so these figures
+flatter: the held-out set is the real measure."""
 
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ DEVSET = Path(__file__).resolve().parents[2].parent / "shared" / "devset"
 pytestmark = pytest.mark.skipif(not (DEVSET / "run_eval.py").exists(),
                                 reason="../shared/devset is not beside this checkout")
 
-# measured: sections 0.946 / 0.935, rule recall 0.565 (both), false alarms 0.44 % (both)
-SECTION_ACCURACY_FLOOR = {"clean": 0.94, "asr": 0.93}
-RECALL_FLOOR = 0.56
+# measured: sections 0.954 / 0.941, rule recall 0.870 (both), false alarms 0.44 % (both);
+# when the evidence layer landed: 0.946 / 0.935, 0.565, 0.44 %
+SECTION_ACCURACY_FLOOR = {"clean": 0.95, "asr": 0.94}
+RECALL_FLOOR = 0.86
 FALSE_ALARM_CEILING = 0.01
 
 
