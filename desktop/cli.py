@@ -126,7 +126,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     except PackError as exc:
         return _fail(str(exc))
     if args.json:
-        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+        from starcoach.rubric.serial import report_to_json
+
+        sys.stdout.write(json.dumps(report_to_json(report), ensure_ascii=False) + "\n")
     else:
         from starcoach.desktop.text_report import render_report
 

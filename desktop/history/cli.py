@@ -222,8 +222,8 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     if attempt.report is None:
         print("no report yet: this recording has not been transcribed and analysed")
         return EXIT_OK
-    from starcoach.desktop.history.reports import report_from_json
     from starcoach.desktop.text_report import render_report
+    from starcoach.rubric.serial import report_from_json
 
     try:
         text = render_report(report_from_json(attempt.report))

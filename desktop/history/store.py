@@ -52,7 +52,6 @@ from starcoach.desktop.history.records import (
     Reanalysed,
     _iso,
     _now,
-    _words_json,
 )
 from starcoach.desktop.history.rows import (
     SUMMARY_COLUMNS,
@@ -66,6 +65,12 @@ from starcoach.desktop.history.schema import (
     transcript_text,
 )
 from starcoach.rubric.model import Report, Word
+from starcoach.rubric.serial import (
+    findings_from_json,
+    report_from_json,
+    report_to_json,
+    words_to_json,
+)
 
 READONLY = 8  # SQLITE_READONLY
 
@@ -207,11 +212,18 @@ class HistoryStore:
     def finish_attempt(self, attempt_id: int, words: Sequence[Word | dict[str, Any]],
                        report: Report | dict[str, Any], marks: Sequence[tuple[int, str]] = (),
                        model: str | None = None, duration_s: float | None = None) -> None:
-        """Store the words, marks and report of an attempt; its status becomes ``analysed``."""
-        data = report.to_json() if isinstance(report, Report) else dict(report)
-        words_data = _words_json(words)
-        duration = duration_s if duration_s is not None else float(data.get("duration_s") or 0)
-        scores = data.get("scores") or {}
+        """Store the words, marks and report of an attempt; its status becomes ``analysed``.
+
+        ``report`` and ``words`` may be given as the JSON :mod:`starcoach.rubric.serial`
+        writes (a report read back from elsewhere); such a report is stored as given, and
+        the list's columns (verdict, finding count…) come from reading it leniently.
+        """
+        if isinstance(report, Report):
+            data = report_to_json(report)
+        else:
+            data, report = dict(report), report_from_json(report, lenient=True)
+        words_data = words_to_json(words)
+        duration = duration_s if duration_s is not None else report.duration_s
         with self._write() as db:
             self._require(db, attempt_id)
             db.execute(
@@ -221,9 +233,10 @@ class HistoryStore:
                 "status = 'analysed', owner = NULL WHERE id = ?",
                 (json.dumps(words_data, ensure_ascii=False),
                  json.dumps([[int(i), str(s)] for i, s in marks]),
-                 json.dumps(data, ensure_ascii=False), data.get("rubric_version"),
-                 scores.get("verdict"), len(data.get("findings") or []), scores.get("overall"),
-                 transcript_text(words_data), model, duration, attempt_id))
+                 json.dumps(data, ensure_ascii=False), report.rubric_version or None,
+                 report.scores.get("verdict"), len(report.findings),
+                 report.scores.get("overall"), transcript_text(words_data), model, duration,
+                 attempt_id))
 
     def recover(self, duration_of: Callable[[Path], float] | None = None, *,
                 busy_timeout_s: float = 1.0) -> list[int]:
@@ -307,13 +320,11 @@ class HistoryStore:
                 report = json_column(row, "report_json", None)
             except ValueError:
                 continue
-            findings = report.get("findings") if isinstance(report, dict) else None
-            if not isinstance(findings, list) or not isinstance(row["question"], str):
+            if (not isinstance(report, dict) or not isinstance(report.get("findings"), list)
+                    or not isinstance(row["question"], str)):
                 continue
             counts = out.setdefault(row["question"], Counter())
-            for f in findings:
-                if isinstance(f, dict) and isinstance(f.get("rule"), str):
-                    counts[f["rule"]] += 1
+            counts.update(f.rule for f in findings_from_json(report, lenient=True))
         return out
 
     def list(self, question: str | None = None, principle: str | None = None,
