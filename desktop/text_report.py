@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 
 from starcoach.desktop import wording
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
 from starcoach.rubric.render import MAX_WRAPPED_CHARS
 from starcoach.rubric.safety import clean_text
@@ -19,9 +20,6 @@ _MARK = {"major": "!!", "minor": "! ", "info": "i "}
 _SCORES = ("structure", "ownership", "impact", "reflection", "delivery")
 
 
-def _clock(seconds: float | None) -> str:
-    m, s = divmod(round(seconds or 0), 60)
-    return f"{m}:{s:02d}"
 
 
 def heading(report: Report) -> str:
@@ -43,7 +41,7 @@ def render_report(report: Report, width: int = 88) -> str:
     lines = [f"StarCoach report: {heading(report)}"]
     est = " (timings estimated from text)" if report.timing == "estimated" else ""
     m, sc = report.metrics, report.scores
-    lines.append(f"Length {_clock(report.duration_s)}{est}, {m.get('words', 0)} words, "
+    lines.append(f"Length {clock(report.duration_s)}{est}, {m.get('words', 0)} words, "
                  f"{m.get('wpm', 0):.0f} words a minute")
     capped = ", ".join(wording.rule_title(r) for r in sc.get("capped_by") or [])
     lines.append(f"Verdict: {sc.get('verdict')} (overall {sc.get('overall')}/100)"
@@ -52,11 +50,11 @@ def render_report(report: Report, width: int = 88) -> str:
                                   if k in sc))
     lines += ["", "Sections"]
     for s in report.sections:
-        target = f"/ {_clock(s.target_s)}" if s.target_s else ""
+        target = f"/ {clock(s.target_s)}" if s.target_s else ""
         flag = "  OVER" if s.over_target else ""
         first = " ".join(w.text for w in report.words[s.first_word:s.first_word + 8])
-        lines.append(f"  {wording.section_name(s.label):<11}{_clock(s.start_s):>6}–"
-                     f"{_clock(s.end_s):<6}{_clock(s.duration_s):>6} {target:<7}{flag}  "
+        lines.append(f"  {wording.section_name(s.label):<11}{clock(s.start_s):>6}–"
+                     f"{clock(s.end_s):<6}{clock(s.duration_s):>6} {target:<7}{flag}  "
                      f"“{first}…”")
     lines += ["", f"Delivery: {m.get('fillers_per_min', 0):.1f} fillers a minute, "
                   f"“I” {m.get('i_count', 0)} times, “we” {m.get('we_count', 0)}", ""]
@@ -66,7 +64,7 @@ def render_report(report: Report, width: int = 88) -> str:
         lines.append(f"Findings ({len(report.findings)})")
     for f in report.findings:
         where = wording.section_name(f.section) if f.section else "whole answer"
-        lines.append(f"{_MARK.get(f.severity, '  ')} [{_clock(f.start_s)} {where}] "
+        lines.append(f"{_MARK.get(f.severity, '  ')} [{clock(f.start_s)} {where}] "
                      f"{wording.rule_title(f.rule)}")
         for label, text in (("", f.message), ("→ ", f.suggestion)):
             lines.extend(textwrap.wrap(label + _clip(text), width, initial_indent="     ",

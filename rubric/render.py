@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
 from starcoach.rubric.safety import clean_text
 
@@ -16,9 +17,6 @@ MAX_WRAPPED_CHARS = 2_000  # one message or suggestion as printed
 _MARK = {"major": "!!", "minor": "! ", "info": "i "}
 
 
-def _clock(seconds: float) -> str:
-    m, s = divmod(round(seconds), 60)
-    return f"{m}:{s:02d}"
 
 
 def render_text(report: Report, width: int = 88) -> str:
@@ -27,7 +25,7 @@ def render_text(report: Report, width: int = 88) -> str:
     lens = f", lens {report.lens}" if report.lens else ""
     est = " (timings estimated from text)" if report.timing == "estimated" else ""
     lines.append(f"StarCoach report — {head}, {report.level} level{lens}")
-    lines.append(f"Length {_clock(report.duration_s)}{est}, {report.metrics.get('words', 0)} "
+    lines.append(f"Length {clock(report.duration_s)}{est}, {report.metrics.get('words', 0)} "
                  f"words, {report.metrics.get('wpm', 0):.0f} wpm")
     sc = report.scores
     lines.append(f"Verdict: {sc.get('verdict')} (overall {sc.get('overall')}/100)"
@@ -37,11 +35,11 @@ def render_text(report: Report, width: int = 88) -> str:
     lines.append("")
     lines.append("Sections")
     for s in report.sections:
-        target = f"/ {_clock(s.target_s)}" if s.target_s else ""
+        target = f"/ {clock(s.target_s)}" if s.target_s else ""
         flag = "  OVER" if s.over_target else ""
         first = " ".join(w.text for w in report.words[s.first_word:s.first_word + 8])
-        lines.append(f"  {s.label:<11}{_clock(s.start_s):>6}–{_clock(s.end_s):<6}"
-                     f"{_clock(s.duration_s):>6} {target:<7}{flag}  “{first}…”")
+        lines.append(f"  {s.label:<11}{clock(s.start_s):>6}–{clock(s.end_s):<6}"
+                     f"{clock(s.duration_s):>6} {target:<7}{flag}  “{first}…”")
     lines.append("")
     m = report.metrics
     lines.append(f"Delivery: {m.get('fillers_per_min', 0):.1f} fillers/min, "
@@ -52,7 +50,7 @@ def render_text(report: Report, width: int = 88) -> str:
     else:
         lines.append(f"Findings ({len(report.findings)})")
         for f in report.findings:
-            at = _clock(f.start_s)
+            at = clock(f.start_s)
             lines.append(f"{_MARK[f.severity]} [{at} {f.section or '-'}] {f.rule}")
             for label, text in (("", f.message), ("→ ", f.suggestion)):
                 text = str(text)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from starcoach.desktop.review import style
 from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.sizing import resize_in_ems
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import SECTION_LABELS, Report
 from starcoach.rubric.packs import Catalogue, default_catalogue
 
@@ -62,9 +63,9 @@ def model_answer_report(question_id: str, catalogue: Catalogue | None = None) ->
 
 def section_caption(label: str, duration_s: float, target_s: float | None) -> str:
     """``"Situation 0:19 of 0:45"`` (or just the time when there is no target)."""
-    text = f"{style.section_name(label)} {style.clock(duration_s)}"
+    text = f"{style.section_name(label)} {clock(duration_s)}"
     if target_s is not None:
-        text += f" of {style.clock(target_s)}"
+        text += f" of {clock(target_s)}"
     return text
 
 

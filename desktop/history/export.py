@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from starcoach.desktop import wording
 from starcoach.desktop.history.store import Attempt
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Finding, Report, Section
 from starcoach.rubric.serial import SerialError, report_from_json
 
@@ -41,11 +42,6 @@ def h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    m, s = divmod(round(float(seconds)), 60)
-    return f"{m}:{s:02d}"
 
 
 @dataclass(frozen=True)
@@ -180,7 +176,7 @@ def to_markdown(attempt: Attempt, number: int | None = None) -> str:
     for s in report.sections:
         lines.append(f"| {md_escape(wording.section_name(s.label))} "
                      f"| {clock(s.start_s)} | {clock(s.end_s)} "
-                     f"| {clock(s.duration_s)} | {clock(s.target_s)} "
+                     f"| {clock(s.duration_s)} | {clock(s.target_s, '—')} "
                      f"| {'**over**' if s.over_target else 'ok'} |")
 
     lines += ["", f"## Findings ({len(findings)})", ""]
@@ -279,7 +275,7 @@ def to_html(attempt: Attempt, number: int | None = None) -> str:
         out.append(f"<tr><td>{h(wording.section_name(s.label))}</td>"
                    f"<td>{clock(s.start_s)}</td>"
                    f"<td>{clock(s.end_s)}</td><td>{clock(s.duration_s)}</td>"
-                   f"<td>{clock(s.target_s)}</td>"
+                   f"<td>{clock(s.target_s, '—')}</td>"
                    f"<td{over}</td></tr>")
     out.append("</table>")
 

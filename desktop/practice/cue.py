@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from starcoach.rubric.clock import clock
 from starcoach.rubric.live import LiveState
 from starcoach.rubric.model import Report
 
@@ -30,20 +31,16 @@ class Cue:
 
     def text(self) -> str:
         if self.label is None:
-            return clock_text(self.clock_s)
+            return clock(self.clock_s)
         name = NAMES.get(self.label, self.label.capitalize())
-        clock = f"{name} {clock_text(self.clock_s)}"
+        text = f"{name} {clock(self.clock_s)}"
         if self.target_s is not None:
-            clock += f" / {clock_text(self.target_s)}"
+            text += f" / {clock(self.target_s)}"
         if self.alert:
-            clock += " — move on"
-        return clock
+            text += " — move on"
+        return text
 
 
-def clock_text(seconds: float) -> str:
-    """``47.2`` → ``"0:47"`` (whole seconds, never negative)."""
-    total = max(0, int(seconds))
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def targets_for(question: str | None, principle: str | None, level: str,

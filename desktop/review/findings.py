@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from starcoach.desktop.review import style
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
@@ -87,7 +88,7 @@ class FindingsPanel(QWidget):
             f = report.findings[k]
             severity = style.SEVERITY_NAMES.get(f.severity, f.severity)
             title = style.rule_title(f.rule)
-            item = QTreeWidgetItem([style.clock(f.start_s), severity, title,
+            item = QTreeWidgetItem([clock(f.start_s), severity, title,
                                     style.section_name(f.section)])
             item.setData(0, INDEX_ROLE, k)
             item.setIcon(1, style.severity_icon(f.severity, self))
@@ -95,7 +96,7 @@ class FindingsPanel(QWidget):
             for col in range(4):
                 item.setData(col, Qt.ItemDataRole.AccessibleTextRole,
                              f"{severity}: {title}, {style.section_name(f.section)}, "
-                             f"at {style.clock(f.start_s)}")
+                             f"at {clock(f.start_s)}")
             self.tree.addTopLevelItem(item)
         self.tree.blockSignals(False)
         self._show_details(-1)
@@ -140,7 +141,7 @@ class FindingsPanel(QWidget):
                 "what was heard, why it costs and what to say instead.")
             return
         f = self.report.findings[index]
-        heard = (f"<p><b>Heard</b> ({style.clock(f.start_s)}): “{html.escape(f.heard)}”</p>"
+        heard = (f"<p><b>Heard</b> ({clock(f.start_s)}): “{html.escape(f.heard)}”</p>"
                  if f.heard else "")
         self.details.setText(
             f"<p><b>{html.escape(style.rule_title(f.rule))}</b> · "

@@ -196,10 +196,6 @@ def section_name(label: str | None) -> str:
     return SECTION_NAMES.get(label, label.replace("_", " ").capitalize())
 
 
-def clock(seconds: float) -> str:
-    """``83.4`` → ``"1:23"``."""
-    total = max(0, round(seconds))
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def seconds(value: float) -> str:
