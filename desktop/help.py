@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric.packs import Catalogue, default_catalogue
@@ -77,7 +78,7 @@ class StarGuideDialog(QDialog):
     def sections(self) -> list[tuple[str, str, float | None, str]]:
         """``(label, name, target seconds, advice)`` in spoken order, from the packs."""
         targets = self.catalogue.targets
-        return [(label, style.section_name(label), targets.get(label),
+        return [(label, wording.section_name(label), targets.get(label),
                  SECTION_ADVICE.get(label, "")) for label in self.catalogue.expected_sections]
 
     def text(self) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from starcoach.rubric.model import SECTION_NAMES
+
 if TYPE_CHECKING:
     from starcoach.rubric.packs import Catalogue
 
-SECTION_NAMES = {"situation": "Situation", "task": "Task", "action": "Action",
-                 "result": "Result", "reflection": "Reflection"}
 STATUS_TEXT = {"recording": "recording", "recorded": "not analysed yet",
                "recovered": "recovered, not transcribed", "analysed": "analysed"}
 LEVEL_NAMES = {"junior": "Junior level", "mid": "Mid level", "senior": "Senior level",

@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SECTION_LABELS: tuple[str, ...] = ("situation", "task", "action", "result", "reflection")
+"""The STAR sections in spoken order (a ``result`` headline may open an answer)."""
+SECTION_NAMES: dict[str, str] = {
+    "situation": "Situation", "task": "Task", "action": "Action", "result": "Result",
+    "reflection": "Reflection",
+}
+"""What a person reads for each section label."""
 Severity = Literal["major", "minor", "info"]
 Timing = Literal["audio", "words", "estimated"]
 

@@ -102,7 +102,10 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
+class PackQuestion:
+    """One question as a pack defines it (``desktop.practice.session.Question`` is what an
+    attempt answers: an id with the chosen level and lens)."""
+
     id: str
     principle: str
     text: str
@@ -126,7 +129,7 @@ class Catalogue:
     levels: dict[str, dict[str, str]]
     principles: dict[str, dict[str, Any]]
     lenses: dict[str, Lens]
-    questions: dict[str, Question]
+    questions: dict[str, PackQuestion]
     rubric_version: str
     packs: dict[str, str] = field(default_factory=dict)  # pack id → the file it came from
 
@@ -481,7 +484,7 @@ def _read_question_pack(path: Path, cat: Catalogue) -> None:
 
 
 def _stage_question_pack(path: Path, data: dict[str, Any],
-                         cat: Catalogue) -> tuple[str, dict[str, Question]]:
+                         cat: Catalogue) -> tuple[str, dict[str, PackQuestion]]:
     """Read a question pack against ``cat`` without changing it."""
     r = _Reader(str(path), data)
     pack_id = r.table("pack").text("id")
@@ -492,7 +495,7 @@ def _stage_question_pack(path: Path, data: dict[str, Any],
     if len(qs) > MAX_QUESTIONS:
         raise r.fail("questions", f"{len(qs):,} questions is too many for one pack (limit "
                                   f"{MAX_QUESTIONS:,})")
-    staged: dict[str, Question] = {}
+    staged: dict[str, PackQuestion] = {}
     for n, raw in enumerate(qs):
         if not isinstance(raw, dict):
             raise r.fail(f"questions[{n}]", "must be a table")
@@ -535,7 +538,7 @@ def _stage_question_pack(path: Path, data: dict[str, Any],
         if len(text) > MAX_QUESTION_CHARS:
             raise q.fail("text", f"{len(text):,} characters is too long for a question "
                                  f"(limit {MAX_QUESTION_CHARS:,})")
-        staged[qid] = Question(
+        staged[qid] = PackQuestion(
             id=qid, principle=principle, text=text, pack=pack_id,
             lenses=lenses, targets=targets, expected_sections=expected,
             suggestions=suggestions, rules=_severity_map(q, "rules", set(cat.rules)),
@@ -548,7 +551,7 @@ def _stage_question_pack(path: Path, data: dict[str, Any],
 class Resolved:
     """The rubric for one analysis: which rules at which severity, targets, wording."""
 
-    question: Question | None
+    question: PackQuestion | None
     principle: str
     level: str
     lens: Lens | None

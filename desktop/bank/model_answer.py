@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.sizing import resize_in_ems
@@ -63,7 +64,7 @@ def model_answer_report(question_id: str, catalogue: Catalogue | None = None) ->
 
 def section_caption(label: str, duration_s: float, target_s: float | None) -> str:
     """``"Situation 0:19 of 0:45"`` (or just the time when there is no target)."""
-    text = f"{style.section_name(label)} {clock(duration_s)}"
+    text = f"{wording.section_name(label)} {clock(duration_s)}"
     if target_s is not None:
         text += f" of {clock(target_s)}"
     return text

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from starcoach.desktop import wording
 from starcoach.desktop.history.records import Attempt
 from starcoach.rubric.model import SECTION_LABELS, Report
 from starcoach.rubric.serial import report_from_json
@@ -28,12 +29,11 @@ if TYPE_CHECKING:
     from starcoach.rubric.packs import Catalogue
 
 ANSWER = "answer"  # the whole-answer key in a question's targets
-SECTION_NAMES = {"situation": "Situation", "task": "Task", "action": "Action",
-                 "result": "Result", "reflection": "Reflection", ANSWER: "Whole answer"}
 
 
 def section_name(label: str) -> str:
-    return SECTION_NAMES.get(label, label.replace("_", " ").capitalize())
+    """A section label (or ``"answer"``, the whole answer) as a person reads it."""
+    return wording.section_name(None if label == ANSWER else label)
 
 
 def _catalogue(catalogue: Catalogue | None) -> Catalogue:

@@ -52,7 +52,8 @@ class PracticeScreen(QWidget):
         self._store = store
         self.stream_factory = stream_factory
         self.question = Question("ownership-failure", "ownership")
-        self.targets: dict[str, float] = {"situation": 45.0}
+        self.targets: dict[str, float] = targets_for(self.question.id, self.question.principle,
+                                                     self.question.level, self.question.lens)
         self.transcriber: Any = None
         self.model_name: str | None = None
         self.model_problem = ""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
@@ -89,13 +90,13 @@ class FindingsPanel(QWidget):
             severity = style.SEVERITY_NAMES.get(f.severity, f.severity)
             title = style.rule_title(f.rule)
             item = QTreeWidgetItem([clock(f.start_s), severity, title,
-                                    style.section_name(f.section)])
+                                    wording.section_name(f.section)])
             item.setData(0, INDEX_ROLE, k)
             item.setIcon(1, style.severity_icon(f.severity, self))
             item.setToolTip(2, f.message)
             for col in range(4):
                 item.setData(col, Qt.ItemDataRole.AccessibleTextRole,
-                             f"{severity}: {title}, {style.section_name(f.section)}, "
+                             f"{severity}: {title}, {wording.section_name(f.section)}, "
                              f"at {clock(f.start_s)}")
             self.tree.addTopLevelItem(item)
         self.tree.blockSignals(False)
@@ -146,6 +147,6 @@ class FindingsPanel(QWidget):
         self.details.setText(
             f"<p><b>{html.escape(style.rule_title(f.rule))}</b> · "
             f"{style.SEVERITY_NAMES.get(f.severity, f.severity)} · "
-            f"{style.section_name(f.section)}</p>{heard}"
+            f"{wording.section_name(f.section)}</p>{heard}"
             f"<p><b>Why it costs:</b> {html.escape(f.message)}</p>"
             f"<p><b>Stronger:</b> {html.escape(f.suggestion)}</p>")

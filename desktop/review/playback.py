@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
-from starcoach.desktop.review import style
+from starcoach.desktop import wording
 from starcoach.rubric.clock import clock
 
 TICK_MS = 30
@@ -111,7 +111,7 @@ class PlaybackBar(QWidget):
         self.section_menu.clear()
         for label, start, end in self.sections:
             action = self.section_menu.addAction(
-                f"{style.section_name(label)}  {clock(start)}–{clock(end)}")
+                f"{wording.section_name(label)}  {clock(start)}–{clock(end)}")
             action.setObjectName(f"play-{label}")
             action.triggered.connect(lambda _=False, s=start, e=end: self.play(s, e))
         self.section_button.setEnabled(bool(self.sections))
