@@ -130,9 +130,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
         sys.stdout.write(json.dumps(report_to_json(report), ensure_ascii=False) + "\n")
     else:
-        from starcoach.desktop.text_report import render_report
+        from starcoach.desktop.wording import REPORT_NAMES
+        from starcoach.rubric.render import render_text
 
-        sys.stdout.write(render_report(report))
+        sys.stdout.write(render_text(report, names=REPORT_NAMES))
     return EXIT_OK
 
 

@@ -221,11 +221,12 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     if attempt.report is None:
         print("no report yet: this recording has not been transcribed and analysed")
         return EXIT_OK
-    from starcoach.desktop.text_report import render_report
+    from starcoach.desktop.wording import REPORT_NAMES
+    from starcoach.rubric.render import render_text
     from starcoach.rubric.serial import report_from_json
 
     try:
-        text = render_report(report_from_json(attempt.report))
+        text = render_text(report_from_json(attempt.report), names=REPORT_NAMES)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         return _fail(f"attempt {s.id}: the stored report is damaged ({type(exc).__name__}: "
                      f"{exc}); `starcoach history reanalyse {s.id}` rebuilds it")

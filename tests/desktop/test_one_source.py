@@ -28,3 +28,24 @@ def test_the_cue_takes_its_targets_from_the_resolved_pack():
     cue = current_cue(LiveState("situation", 0.0, 0.99), 31.0, [],
                       targets_for(None, "no-such-principle", "mid", None, tight))
     assert cue.alert and cue.text() == "Situation 0:31 / 0:30 — move on"
+
+
+def test_one_text_layout_worded_by_ids_or_by_the_desktop():
+    from starcoach.desktop.wording import REPORT_NAMES
+    from starcoach.rubric.analyze import analyze
+    from starcoach.rubric.render import render_text
+    from starcoach.rubric.text import estimate_words
+
+    report = analyze(estimate_words(
+        "Last year our nightly export kept failing. We looked at the logs, we rewrote the job "
+        "and we fixed it. Things got better. I guess communication is important."),
+        question="ownership-failure")
+    plain, worded = render_text(report), render_text(report, names=REPORT_NAMES)
+    assert plain.startswith("StarCoach report — ownership-failure, mid level\n")
+    assert worded.startswith("StarCoach report: Describe a time you took ownership")
+    assert "we_language" in plain and "we_language" not in worded
+    assert "Your actions told as “we”" in worded
+    assert len(plain.splitlines()) == len(worded.splitlines())
+    for a, b in zip(plain.splitlines(), worded.splitlines(), strict=True):
+        if a.startswith("  situation"):  # the same clocks in the same columns
+            assert a[11:] == b[11:]
