@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.desktop.sizing import resize_in_ems
-from starcoach.rubric.packs import Catalogue, default_catalogue
+from starcoach.rubric.pack_schema import Catalogue
+from starcoach.rubric.packs import default_catalogue
 
 # What each section holds, after the ownership walkthrough's advice (in our own words).
 SECTION_ADVICE = {

@@ -16,7 +16,7 @@ from starcoach.rubric.model import SECTION_NAMES, Report
 from starcoach.rubric.render import Names
 
 if TYPE_CHECKING:
-    from starcoach.rubric.packs import Catalogue
+    from starcoach.rubric.pack_schema import Catalogue
 
 STATUS_TEXT = {"recording": "recording", "recorded": "not analysed yet",
                "recovered": "recovered, not transcribed", "analysed": "analysed"}

@@ -10,7 +10,7 @@ import random
 from collections import Counter
 from collections.abc import Mapping
 
-from starcoach.rubric.packs import Catalogue, PackQuestion
+from starcoach.rubric.pack_schema import Catalogue, PackQuestion
 
 _SEVERITY_WEIGHT = {"major": 3, "minor": 1, "info": 0, "off": 0}
 

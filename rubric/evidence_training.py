@@ -37,7 +37,9 @@ from starcoach.rubric.evidence_corpus import (
     load_evidence,
 )
 from starcoach.rubric.model import Word
-from starcoach.rubric.packs import PRINCIPLES, default_catalogue, resolve
+from starcoach.rubric.pack_resolve import resolve
+from starcoach.rubric.pack_schema import PRINCIPLES
+from starcoach.rubric.packs import default_catalogue
 from starcoach.rubric.serial import words_from_json
 from starcoach.rubric.text import normalise
 from starcoach.rubric.training import adam_step

@@ -25,7 +25,8 @@ from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import SECTION_LABELS, Report
-from starcoach.rubric.packs import Catalogue, default_catalogue
+from starcoach.rubric.pack_schema import Catalogue
+from starcoach.rubric.packs import default_catalogue
 
 
 def model_answer_texts(question_id: str,

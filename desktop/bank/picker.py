@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric import bank
-from starcoach.rubric.packs import Catalogue, PackQuestion
+from starcoach.rubric.pack_schema import Catalogue, PackQuestion
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 MOCK_MIN, MOCK_MAX, MOCK_DEFAULT = 2, 8, 5

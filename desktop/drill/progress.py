@@ -29,7 +29,7 @@ from typing import Any
 from starcoach.desktop.errors import log
 from starcoach.rubric.followups import FollowUpResult, judge_followup, rescore
 from starcoach.rubric.model import Report, Word
-from starcoach.rubric.packs import Catalogue, FollowUp
+from starcoach.rubric.pack_schema import Catalogue, FollowUp
 from starcoach.rubric.serial import finding_to_json, words_to_json
 
 

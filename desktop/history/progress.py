@@ -26,7 +26,7 @@ from starcoach.rubric.serial import report_from_json
 
 if TYPE_CHECKING:
     from starcoach.desktop.history.store import HistoryStore
-    from starcoach.rubric.packs import Catalogue
+    from starcoach.rubric.pack_schema import Catalogue
 
 ANSWER = "answer"  # the whole-answer key in a question's targets
 

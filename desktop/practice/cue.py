@@ -12,7 +12,7 @@ from starcoach.rubric.live import LiveState
 from starcoach.rubric.model import Report
 
 if TYPE_CHECKING:
-    from starcoach.rubric.packs import Catalogue
+    from starcoach.rubric.pack_schema import Catalogue
 
 
 
@@ -49,7 +49,8 @@ def targets_for(question: str | None, principle: str | None, level: str,
                 lens: str | None, catalogue: Catalogue | None = None) -> dict[str, float]:
     """Section targets (seconds) of the rubric that will judge the answer, from the packs;
     the packs' default targets when the question, principle, level or lens is unknown."""
-    from starcoach.rubric.packs import default_catalogue, resolve
+    from starcoach.rubric.pack_resolve import resolve
+    from starcoach.rubric.packs import default_catalogue
 
     cat = catalogue if catalogue is not None else default_catalogue()
     try:
