@@ -3,8 +3,8 @@
 One row per attempt. A recording is registered *before* it starts (``begin_attempt``,
 status ``recording``) so a crash leaves a row pointing at the partial FLAC, which
 ``recover`` marks ``recovered`` on the next start. Finished attempts hold their timed
-words, manual section marks and report, so ``reanalyse`` can re-judge them when the rubric
-changes without transcribing again.
+words, manual section marks and report, so ``reanalyse`` (:mod:`.rejudge`) can re-judge
+them when the rubric changes without transcribing again.
 
 Safe with several processes: WAL, a busy timeout, and every write in ``BEGIN IMMEDIATE``.
 A corrupt or unreadable database file is renamed aside (``*.corrupt-<timestamp>``, never
@@ -21,8 +21,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,10 +52,10 @@ from starcoach.desktop.history.records import (
     _iso,
     _now,
 )
+from starcoach.desktop.history.rejudge import Rejudging
 from starcoach.desktop.history.rows import (
     SUMMARY_COLUMNS,
     attempt_of,
-    json_column,
     list_json,
     summary_of,
 )
@@ -65,12 +64,7 @@ from starcoach.desktop.history.schema import (
     transcript_text,
 )
 from starcoach.rubric.model import Report, Word
-from starcoach.rubric.serial import (
-    findings_from_json,
-    report_from_json,
-    report_to_json,
-    words_to_json,
-)
+from starcoach.rubric.serial import report_from_json, report_to_json, words_to_json
 
 READONLY = 8  # SQLITE_READONLY
 
@@ -79,7 +73,7 @@ __all__ = ["Attempt", "AttemptNotFound", "AttemptSummary", "HistoryError", "Hist
            "NewAttempt", "Reanalysed"]
 
 
-class HistoryStore:
+class HistoryStore(Rejudging):
     """The attempt history at ``path`` (default ``<data dir>/history/starcoach.sqlite3``).
 
     After construction, ``set_aside`` is the path a corrupt database was moved to (or
@@ -311,22 +305,6 @@ class HistoryStore:
             raise AttemptNotFound(attempt_id)
         return attempt_of(rows[0], self._audio)
 
-    def rule_failures(self) -> dict[str, Counter]:
-        """How often each rule fired, per question, over the analysed attempts."""
-        out: dict[str, Counter] = {}
-        for row in self._read("SELECT question, report_json FROM attempts "
-                              "WHERE question IS NOT NULL AND report_json IS NOT NULL"):
-            try:
-                report = json_column(row, "report_json", None)
-            except ValueError:
-                continue
-            if (not isinstance(report, dict) or not isinstance(report.get("findings"), list)
-                    or not isinstance(row["question"], str)):
-                continue
-            counts = out.setdefault(row["question"], Counter())
-            counts.update(f.rule for f in findings_from_json(report, lenient=True))
-        return out
-
     def list(self, question: str | None = None, principle: str | None = None,
              since: datetime | str | None = None, text: str | None = None,
              limit: int | None = None) -> list[AttemptSummary]:
@@ -417,42 +395,3 @@ class HistoryStore:
             if path is not None and path.resolve().is_relative_to(self.audio_dir.resolve()):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
-
-    def reanalyse(self, attempt_ids: int | Iterable[int] | None = None,
-                  analyzer: Callable[..., Report] | None = None) -> list[Reanalysed]:
-        """Re-judge attempts from their stored words and marks (``None``: every attempt that
-        has words) with the current rubric; nothing is transcribed again."""
-        if analyzer is None:
-            from starcoach.rubric.analyze import analyze as analyzer
-        if attempt_ids is None:
-            ids = [int(r["id"]) for r in self._read(
-                "SELECT id FROM attempts WHERE words_json IS NOT NULL ORDER BY id")]
-        elif isinstance(attempt_ids, int):
-            ids = [attempt_ids]
-        else:
-            ids = [int(i) for i in attempt_ids]
-        out = []
-        for attempt_id in ids:
-            try:
-                attempt = self.get(attempt_id)
-            except AttemptDamaged as exc:
-                out.append(Reanalysed(attempt_id, None, None, f"damaged: {exc}"))
-                continue
-            s = attempt.summary
-            if not attempt.words:
-                out.append(Reanalysed(attempt_id, s.rubric_version, None,
-                                      "no transcript stored (transcribe it first)"))
-                continue
-            timing = (attempt.report or {}).get("timing") or "words"
-            try:
-                report = analyzer(attempt.words, question=s.question, principle=s.principle,
-                                  level=s.level, lens=s.lens, timing=timing,
-                                  duration_s=s.duration_s or None, marks=attempt.marks)
-            except (KeyError, ValueError, IndexError, TypeError) as exc:
-                reason = exc.args[0] if exc.args else exc
-                out.append(Reanalysed(attempt_id, s.rubric_version, None, str(reason)))
-                continue
-            self.finish_attempt(attempt_id, attempt.words, report, attempt.marks,
-                                duration_s=s.duration_s)
-            out.append(Reanalysed(attempt_id, s.rubric_version, report.rubric_version))
-        return out
