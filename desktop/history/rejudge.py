@@ -4,25 +4,24 @@ A mixin of :class:`~starcoach.desktop.history.store.HistoryStore`; no Qt here.""
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import Any
 
-from starcoach.desktop.history.records import AttemptDamaged, Reanalysed
+from starcoach.desktop.history.records import Attempt, AttemptDamaged, Reanalysed
 from starcoach.desktop.history.rows import json_column
 from starcoach.rubric.model import Report
 from starcoach.rubric.serial import findings_from_json
 
-if TYPE_CHECKING:
-    from starcoach.desktop.history.store import HistoryStore
 
-    _Store = HistoryStore
-else:
-    _Store = object
+class Rejudging:
+    """``rule_failures`` and ``reanalyse`` over the store's attempts; the store provides the
+    methods annotated here."""
 
-
-class Rejudging(_Store):
-    """``rule_failures`` and ``reanalyse`` over the store's attempts."""
+    _read: Callable[..., list[sqlite3.Row]]
+    get: Callable[[int], Attempt]
+    finish_attempt: Callable[..., Any]
 
     def rule_failures(self) -> dict[str, Counter]:
         """How often each rule fired, per question, over the analysed attempts."""
