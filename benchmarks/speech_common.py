@@ -47,7 +47,7 @@ def cap_tokens_to_speech(tokens_per_s: float = TOKENS_PER_WINDOW / 30) -> None:
     live display's short pieces, the quick decode at Stop) in the same proportion. The
     audio is the speech-only timeline, so the rate is per second of speech.
     """
-    from starcoach.speech.transcribe import DecodeSession
+    from starcoach.speech.decode_session import DecodeSession
 
     original = DecodeSession._decode_window
     if getattr(original, "capped_to_speech", False):

@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from starcoach.rubric.analyze import analyze
     from starcoach.rubric.inputs import InputError, is_audio, read_answer
-    from starcoach.rubric.packs import PRINCIPLES, PackError
+    from starcoach.rubric.pack_schema import PRINCIPLES, PackError
 
     path: Path = args.input
     if args.principle is not None and args.principle not in PRINCIPLES:
@@ -126,16 +126,20 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     except PackError as exc:
         return _fail(str(exc))
     if args.json:
-        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
-    else:
-        from starcoach.desktop.text_report import render_report
+        from starcoach.rubric.serial import report_to_json
 
-        sys.stdout.write(render_report(report))
+        sys.stdout.write(json.dumps(report_to_json(report), ensure_ascii=False) + "\n")
+    else:
+        from starcoach.desktop.wording import REPORT_NAMES
+        from starcoach.rubric.render import render_text
+
+        sys.stdout.write(render_text(report, names=REPORT_NAMES))
     return EXIT_OK
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
-    from starcoach.rubric.packs import PackError, default_catalogue
+    from starcoach.rubric.pack_schema import PackError
+    from starcoach.rubric.packs import default_catalogue
 
     try:
         cat = default_catalogue()
@@ -191,7 +195,8 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 def cmd_questions_import(args: argparse.Namespace) -> int:
     from starcoach.desktop.bank.imports import import_pack
-    from starcoach.rubric.packs import PackError, default_catalogue
+    from starcoach.rubric.pack_schema import PackError
+    from starcoach.rubric.packs import default_catalogue
 
     try:
         dest = import_pack(args.file)
@@ -210,7 +215,7 @@ def _activate_user_packs() -> None:
     """Commands that read the question bank see the person's imported packs too; a pack
     that can no longer be used is skipped with one line on stderr, never fatal."""
     from starcoach.desktop.bank.imports import activate_user_packs
-    from starcoach.rubric.packs import PackError
+    from starcoach.rubric.pack_schema import PackError
 
     try:
         problems = activate_user_packs()

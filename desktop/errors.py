@@ -51,7 +51,7 @@ def is_known(exc: BaseException) -> bool:
     history that cannot be used (a newer schema, a folder in the file's place, …)."""
     from starcoach.desktop.history.records import HistoryError
     from starcoach.rubric.inputs import InputError
-    from starcoach.rubric.packs import PackError
+    from starcoach.rubric.pack_schema import PackError
 
     return isinstance(exc, InputError | PackError | HistoryError)
 
@@ -59,7 +59,7 @@ def is_known(exc: BaseException) -> bool:
 def known_title(exc: BaseException) -> str:
     """The dialog title for a known fault."""
     from starcoach.desktop.history.records import HistoryError
-    from starcoach.rubric.packs import PackError
+    from starcoach.rubric.pack_schema import PackError
 
     if isinstance(exc, HistoryError):
         return "History unavailable"

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.desktop.sizing import resize_in_ems
-from starcoach.rubric.packs import Catalogue, default_catalogue
+from starcoach.rubric.pack_schema import Catalogue
+from starcoach.rubric.packs import default_catalogue
 
 # What each section holds, after the ownership walkthrough's advice (in our own words).
 SECTION_ADVICE = {
@@ -77,7 +79,7 @@ class StarGuideDialog(QDialog):
     def sections(self) -> list[tuple[str, str, float | None, str]]:
         """``(label, name, target seconds, advice)`` in spoken order, from the packs."""
         targets = self.catalogue.targets
-        return [(label, style.section_name(label), targets.get(label),
+        return [(label, wording.section_name(label), targets.get(label),
                  SECTION_ADVICE.get(label, "")) for label in self.catalogue.expected_sections]
 
     def text(self) -> str:

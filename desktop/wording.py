@@ -1,6 +1,6 @@
 """What a person reads in place of the ids a report stores: question, rule, principle, lens
 and level names, local dates, the speech model's name. Qt-free, so the window, the text
-reports and the exports (PDF, HTML, Markdown) all say the same thing.
+report (``REPORT_NAMES``) and the exports (PDF, HTML, Markdown) all say the same thing.
 
 Names come from the pack catalogue; an id the packs do not know (a deleted pack, an old
 attempt) is shown made readable (``ownership-failure`` → "Ownership failure"), never raw.
@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from starcoach.rubric.packs import Catalogue
+from starcoach.rubric.model import SECTION_NAMES, Report
+from starcoach.rubric.render import Names
 
-SECTION_NAMES = {"situation": "Situation", "task": "Task", "action": "Action",
-                 "result": "Result", "reflection": "Reflection"}
+if TYPE_CHECKING:
+    from starcoach.rubric.pack_schema import Catalogue
+
 STATUS_TEXT = {"recording": "recording", "recorded": "not analysed yet",
                "recovered": "recovered, not transcribed", "analysed": "analysed"}
 LEVEL_NAMES = {"junior": "Junior level", "mid": "Mid level", "senior": "Senior level",
@@ -118,3 +119,25 @@ def model_name(stored: str | None) -> str:
     from starcoach.speech.models import model_label
 
     return model_label(stored)
+
+
+def report_heading(report: Report) -> str:
+    """``Describe a time you took ownership… — Ownership, Mid level, Outcome first lens``."""
+    about = [principle_name(report.principle), level_name(report.level)]
+    if report.lens:
+        about.append(f"{lens_name(report.lens)} lens")
+    head = question_title(report.question) or f"{about[0] or 'Your'} answer"
+    return f"{head} — {', '.join(a for a in about if a)}"
+
+
+def _finding_section(label: str | None) -> str:
+    return section_name(label) if label else "whole answer"
+
+
+REPORT_NAMES = Names(
+    title=lambda report: f"StarCoach report: {report_heading(report)}",
+    rule=rule_title, section=_finding_section, score=readable_id,
+    pace="{wpm:.0f} words a minute",
+    delivery="Delivery: {fillers_per_min:.1f} fillers a minute, “I” {i_count} times, "
+             "“we” {we_count}")
+"""The text report (:func:`starcoach.rubric.render.render_text`) in these words."""

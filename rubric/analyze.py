@@ -10,13 +10,10 @@ from starcoach.rubric.cues import cue_matrix
 from starcoach.rubric.evidence import TaggerModel
 from starcoach.rubric.evidence import tag as tag_evidence
 from starcoach.rubric.model import SECTION_LABELS, Finding, Report, Section, Timing, Word
-from starcoach.rubric.packs import (
-    Catalogue,
-    Resolved,
-    default_catalogue,
-    resolve,
-    safe_format,
-)
+from starcoach.rubric.pack_reader import safe_format
+from starcoach.rubric.pack_resolve import Resolved, resolve
+from starcoach.rubric.pack_schema import Catalogue
+from starcoach.rubric.packs import default_catalogue
 from starcoach.rubric.rules import DETECTORS, Context
 from starcoach.rubric.rules.delivery import filler_positions
 from starcoach.rubric.scoring import score

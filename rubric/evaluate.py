@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.corpus import HEADLINE, CorpusAnswer, FollowUpReply, load_corpus
-from starcoach.rubric.packs import PRINCIPLES
+from starcoach.rubric.pack_schema import PRINCIPLES
 from starcoach.rubric.text import estimate_words
 from starcoach.rubric.training import asr_style
 

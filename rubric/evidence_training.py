@@ -37,7 +37,10 @@ from starcoach.rubric.evidence_corpus import (
     load_evidence,
 )
 from starcoach.rubric.model import Word
-from starcoach.rubric.packs import PRINCIPLES, default_catalogue, resolve
+from starcoach.rubric.pack_resolve import resolve
+from starcoach.rubric.pack_schema import PRINCIPLES
+from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.serial import words_from_json
 from starcoach.rubric.text import normalise
 from starcoach.rubric.training import adam_step
 
@@ -63,7 +66,7 @@ def whisper_rendering(ans: EvidenceAnswer) -> tuple[list[Word], list[int]] | Non
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    words = [Word(w["text"], w["start"], w["end"]) for w in data["words"]]
+    words = words_from_json(data["words"], str(path))
     spans = data["clauses"]  # [start_s, end_s] per clause of the synthesized audio
     clause_of = []
     for w in words:

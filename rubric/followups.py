@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Finding, Report, Word
-from starcoach.rubric.packs import Catalogue, FollowUp, default_catalogue
+from starcoach.rubric.pack_schema import Catalogue, FollowUp
+from starcoach.rubric.packs import default_catalogue
 from starcoach.rubric.scoring import BANDS, DISQUALIFIERS
 
 _VERDICTS = [label for _, label in BANDS]

@@ -10,13 +10,13 @@ so nothing read here can drive a terminal later.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from starcoach.rubric.model import Timing, Word
 from starcoach.rubric.safety import FileProblem, clean_text, read_bounded, tree_depth
+from starcoach.rubric.serial import SerialError, word_from_json
 from starcoach.rubric.text import estimate_words
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".m4a", ".ogg", ".webm", ".opus", ".aac"})
@@ -77,15 +77,11 @@ def parse_transcript(text: str, source: str = "<text>") -> list[Word]:
     return estimate_words(" ".join(pieces))
 
 
-def _number(value: object, where: str, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"{where}: '{key}' must be a number of seconds")
-    if not math.isfinite(value):
-        raise InputError(f"{where}: '{key}' must be a finite number")
+def _bounded(value: float, where: str, key: str) -> float:
     if not -MAX_TIME_S <= value <= MAX_TIME_S:
         raise InputError(f"{where}: '{key}' is {value:g} s; times are limited to "
                          f"{MAX_TIME_S:g} s")
-    return float(value)
+    return value
 
 
 def _int(source: str) -> Callable[[str], int]:
@@ -155,8 +151,11 @@ def parse_words_json(text: str, source: str = "<json>") -> list[Word]:
         if not isinstance(item, dict):
             raise InputError(f"{where}: must be an object with text, start and end")
         text_value = _word_text(item.get("text"), where)
-        start = _number(item.get("start"), where, "start")
-        end = _number(item.get("end"), where, "end")
+        try:
+            word = word_from_json(item, where)
+        except SerialError as exc:
+            raise InputError(str(exc)) from None
+        start, end = _bounded(word.start, where, "start"), _bounded(word.end, where, "end")
         if start < 0 or end < 0:
             raise InputError(f"{where}: negative time ({start:g}–{end:g} s)")
         if end < start:
@@ -164,10 +163,6 @@ def parse_words_json(text: str, source: str = "<json>") -> list[Word]:
         if start < prev_end - OVERLAP_TOLERANCE_S:
             raise InputError(f"{where}: starts at {start:g} s, before word {i - 1} ends at "
                              f"{prev_end:g} s (overlapping or out of order)")
-        kind = item.get("kind", "word")
-        if not isinstance(kind, str) or kind not in ("word", "filler", "unrecognised"):
-            raise InputError(f"{where}: 'kind' must be \"word\", \"filler\" or "
-                             "\"unrecognised\"")
-        words.append(Word(text_value, start, end, kind))
+        words.append(Word(text_value, start, end, word.kind))
         prev_end = max(prev_end, end)
     return words

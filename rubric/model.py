@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SECTION_LABELS: tuple[str, ...] = ("situation", "task", "action", "result", "reflection")
+"""The STAR sections in spoken order (a ``result`` headline may open an answer)."""
+SECTION_NAMES: dict[str, str] = {
+    "situation": "Situation", "task": "Task", "action": "Action", "result": "Result",
+    "reflection": "Reflection",
+}
+"""What a person reads for each section label."""
 Severity = Literal["major", "minor", "info"]
 Timing = Literal["audio", "words", "estimated"]
 
@@ -25,14 +31,10 @@ class Word:
     kind: str = "word"
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "text": self.text,
-            "start": round(self.start, 3),
-            "end": round(self.end, 3),
-        }
-        if self.kind != "word":
-            data["kind"] = self.kind
-        return data
+        """Shorthand for :func:`starcoach.rubric.serial.word_to_json`."""
+        from starcoach.rubric.serial import word_to_json
+
+        return word_to_json(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,18 +56,6 @@ class Section:
     def over_target(self) -> bool:
         return self.target_s is not None and self.duration_s > self.target_s
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "start_s": round(self.start_s, 2),
-            "end_s": round(self.end_s, 2),
-            "duration_s": round(self.duration_s, 2),
-            "target_s": self.target_s,
-            "over_target": self.over_target,
-            "first_word": self.first_word,
-            "last_word": self.last_word,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -81,23 +71,10 @@ class Finding:
     end_s: float
     heard: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "section": self.section,
-            "message": self.message,
-            "suggestion": self.suggestion,
-            "heard": self.heard,
-            "start_s": round(self.start_s, 2),
-            "end_s": round(self.end_s, 2),
-            "word_span": list(self.word_span),
-        }
-
 
 @dataclass(slots=True)
 class Report:
-    """Everything ``analyze`` says about one answer; ``to_json`` is the CLI contract."""
+    """Everything ``analyze`` says about one answer; :mod:`.serial` writes and reads it."""
 
     question: str | None
     principle: str
@@ -119,18 +96,7 @@ class Report:
         return None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "schema": 1,
-            "question": self.question,
-            "principle": self.principle,
-            "level": self.level,
-            "lens": self.lens,
-            "timing": self.timing,
-            "duration_s": round(self.duration_s, 2),
-            "rubric_version": self.rubric_version,
-            "words": [w.to_json() for w in self.words],
-            "sections": [s.to_json() for s in self.sections],
-            "findings": [f.to_json() for f in self.findings],
-            "metrics": self.metrics,
-            "scores": self.scores,
-        }
+        """Shorthand for :func:`starcoach.rubric.serial.report_to_json`."""
+        from starcoach.rubric.serial import report_to_json
+
+        return report_to_json(self)

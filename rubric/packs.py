@@ -16,324 +16,23 @@ in ``TEMPLATE_FIELDS``, plainly (``{heard}``): no conversion (``!r``), no format
 (``:>20``), no attribute or index, no nested field, no lone brace. ``safe_format`` fills
 a template and clips every value, so even an unchecked template cannot grow a report.
 
-The bundled packs are always loaded strictly. Extra packs (a person's own, imported ones:
-``set_extra_packs``) join the default catalogue; one that cannot be used is skipped and
-its problem recorded (``extra_pack_problems``), so a broken user pack never stops the app.
+This module is the catalogue: the bundled packs are always loaded strictly, and a
+:class:`PackLibrary` adds a person's extra (imported) packs to them, skipping one that
+cannot be used and recording its problem, so a broken user pack never stops the app.
+Callers that hold a library pass its catalogue on; ``default_catalogue`` and
+``set_extra_packs`` work on the app's one library, ``SHARED``. The schema lives in
+:mod:`.pack_schema`, the validator in :mod:`.pack_reader`, resolution in :mod:`.pack_resolve`.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import string
-import tomllib
+import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-from starcoach.rubric.model import SECTION_LABELS
-from starcoach.rubric.safety import FileProblem, first_unsafe, read_bounded
-
-SEVERITIES = ("major", "minor", "info", "off")
-LEVELS = ("junior", "mid", "senior", "principal")
-CATEGORIES = ("structure", "ownership", "impact", "reflection", "delivery")
-PRINCIPLES = (
-    "ownership", "customer-obsession", "dive-deep", "deliver-results", "earn-trust",
-    "have-backbone", "bias-for-action", "invent-and-simplify",
-    "insist-on-the-highest-standards", "frugality", "learn-and-be-curious",
-    "hire-and-develop-the-best", "think-big", "are-right-a-lot",
-    "strive-to-be-earths-best-employer", "success-and-scale-bring-broad-responsibility",
-)
-TEMPLATE_FIELDS = frozenset(
-    {"heard", "section", "duration", "target", "count", "share", "per_min", "level",
-     "principle", "lens", "over"}
-)
-TARGET_KEYS = (*SECTION_LABELS, "answer", "answer_limit")
-MAX_PACK_BYTES = 512 * 1024  # the bundled packs are under 50 kB
-MAX_PACK_BRACKETS = 10_000  # "{" and "[" in a pack (the bundled ones have under 250)
-MAX_PACK_DEPTH = 12  # the bundled packs nest 6 deep
-MAX_QUESTIONS = 1_000  # per pack
-MAX_TEXT_CHARS = 8_000  # any string in a pack
-MAX_QUESTION_CHARS = 1_000  # a question's text
-MAX_PACK_NUMBER = 10**12  # any integer in a pack
-MAX_FIELD_CHARS = 200  # one value filled into a message template
-MAX_MESSAGE_CHARS = 2_000  # a filled message
-
-
-class PackError(ValueError):
-    """A pack file that cannot be used; the message names the file and the field."""
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSpec:
-    id: str
-    category: str
-    severity: str
-    title: str
-    message: str
-    why: str
-    suggestion: str
-    applies_to: tuple[str, ...] = ()  # principles; empty = every principle
-    params: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Lens:
-    id: str
-    name: str
-    summary: str
-    emphasise: tuple[str, ...]
-    leave_out: tuple[str, ...]
-    rules: dict[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUp:
-    id: str
-    probe: str
-    check: str
-    weak: str
-    why_weak: str
-    strong: str
-    section: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    id: str
-    principle: str
-    text: str
-    pack: str
-    lenses: tuple[str, ...]
-    targets: dict[str, float]
-    expected_sections: tuple[str, ...]
-    suggestions: dict[str, str]
-    rules: dict[str, str]
-    followups: tuple[FollowUp, ...]
-    notes: dict[str, Any]
-
-
-@dataclass(slots=True)
-class Catalogue:
-    """Everything the packs say, merged: what ``analyze`` configures itself from."""
-
-    rules: dict[str, RuleSpec]
-    targets: dict[str, float]
-    expected_sections: tuple[str, ...]
-    levels: dict[str, dict[str, str]]
-    principles: dict[str, dict[str, Any]]
-    lenses: dict[str, Lens]
-    questions: dict[str, Question]
-    rubric_version: str
-    packs: dict[str, str] = field(default_factory=dict)  # pack id → the file it came from
-
-
-class _Reader:
-    """Typed access to a TOML table that names the file and dotted field on error."""
-
-    def __init__(self, path: str, data: dict[str, Any], prefix: str = "") -> None:
-        self.path, self.data, self.prefix = path, data, prefix
-
-    def fail(self, key: str, problem: str) -> PackError:
-        return PackError(f"{self.path}: {self.prefix}{key}: {problem}")
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-        if key not in self.data:
-            if default is ...:
-                raise self.fail(key, "is required")
-            return default
-        value = self.data[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise self.fail(key, f"must be a {name}, got {type(value).__name__}")
-        return value
-
-    def table(self, key: str, default: Any = ...) -> _Reader:
-        value = self.get(key, dict, default)
-        return _Reader(self.path, value, f"{self.prefix}{key}.")
-
-    def text(self, key: str, default: Any = ...) -> str:
-        value = self.get(key, str, default)
-        if value is not None and not value.strip() and default is ...:
-            raise self.fail(key, "must not be empty")
-        return value
-
-    def str_list(self, key: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        value = self.get(key, list, [])
-        for item in value:
-            if not isinstance(item, str):
-                raise self.fail(key, "must be a list of strings")
-            if allowed is not None and item not in allowed:
-                raise self.fail(key, f"unknown value {item!r} (expected one of "
-                                     f"{', '.join(allowed)})")
-        return tuple(value)
-
-    def keys(self) -> list[str]:
-        return list(self.data)
-
-    def __iter__(self):
-        return iter(list(self.data))
-
-
-def template_problem(value: str) -> str | None:
-    """Why ``value`` is not a usable message template (``None`` when it is): only the
-    fields in ``TEMPLATE_FIELDS``, written plainly as ``{name}``; ``{{``/``}}`` are braces."""
-    try:
-        parts = list(string.Formatter().parse(value))
-    except ValueError as exc:  # a lone "{" or "}"
-        return f"{exc} (write {{{{ or }}}} for a literal brace)"
-    allowed = ", ".join(sorted(TEMPLATE_FIELDS))
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name not in TEMPLATE_FIELDS:
-            if name.split(".")[0].split("[")[0] in TEMPLATE_FIELDS:
-                return f"placeholder {{{name}}}: attributes and indexes are not allowed"
-            return f"unknown placeholder {{{name}}} (allowed: {allowed})"
-        if conversion is not None:
-            return f"placeholder {{{name}!{conversion}}}: conversions are not allowed"
-        if spec:
-            what = "nested fields are" if "{" in spec else "format specs are"
-            return f"placeholder {{{name}:{spec}}}: {what} not allowed; write {{{name}}}"
-    return None
-
-
-def _check_template(r: _Reader, key: str, value: str) -> str:
-    problem = template_problem(value)
-    if problem is not None:
-        raise r.fail(key, problem)
-    return value
-
-
-def _clip(value: object, limit: int) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def safe_format(template: str, fields: dict[str, Any]) -> str:
-    """Fill ``{name}`` fields of a message template, clipping each value to
-    ``MAX_FIELD_CHARS`` and the result to ``MAX_MESSAGE_CHARS``; a missing field is empty.
-
-    Conversions and format specs are ignored and nothing is looked up on the values, so a
-    template that slipped past validation still cannot fail or grow without bound; an
-    unparsable one is returned as written (clipped).
-    """
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError:
-        return _clip(template, MAX_MESSAGE_CHARS)
-    out: list[str] = []
-    for literal, name, _spec, _conversion in parts:
-        out.append(literal)
-        if name is not None:
-            value = fields.get(name, "") if name in TEMPLATE_FIELDS else ""
-            out.append(_clip(value, MAX_FIELD_CHARS))
-    return _clip("".join(out), MAX_MESSAGE_CHARS)
-
-
-def _severity_map(r: _Reader, key: str, known_rules: set[str]) -> dict[str, str]:
-    table = r.get(key, dict, {})
-    out = {}
-    for rule, sev in table.items():
-        if rule not in known_rules:
-            raise r.fail(f"{key}.{rule}", "unknown rule id")
-        if sev not in SEVERITIES:
-            raise r.fail(f"{key}.{rule}", f"severity must be one of {', '.join(SEVERITIES)}")
-        out[rule] = sev
-    return out
-
-
-def _targets(r: _Reader, key: str, required: bool = False) -> dict[str, float]:
-    t = r.table(key) if required else r.table(key, {})
-    out = {}
-    for name in t:
-        if name not in TARGET_KEYS:
-            raise t.fail(name, f"unknown target (expected one of {', '.join(TARGET_KEYS)})")
-        value = t.get(name, float)
-        if not 0 < value <= 1800:
-            raise t.fail(name, "must be between 0 and 1800 seconds")
-        out[name] = value
-    return out
-
-
-def _parse_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
-    """``path``'s TOML (or ``data``, reported as ``path``): only parsed, never executed.
-
-    A UTF-8 byte-order mark is accepted; size, nesting, strings and numbers are bounded.
-    """
-    if data is None:
-        try:
-            data = read_bounded(path, MAX_PACK_BYTES)
-        except FileProblem as exc:
-            raise PackError(f"{path}: cannot read: {exc}") from None
-    if len(data) > MAX_PACK_BYTES:
-        raise PackError(f"{path}: is {len(data):,} bytes; a pack may have at most "
-                        f"{MAX_PACK_BYTES:,}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PackError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-    brackets = text.count("{") + text.count("[")
-    if brackets > MAX_PACK_BRACKETS:  # counted before parsing: time stays bounded
-        raise PackError(f"{path}: {brackets:,} tables and arrays is too many for a pack "
-                        f"(limit {MAX_PACK_BRACKETS:,})")
-    try:
-        parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: {_toml_where(exc)}not valid TOML: {exc}") from None
-    except RecursionError:
-        raise PackError(f"{path}: nested too deeply (limit {MAX_PACK_DEPTH} levels)") from None
-    except ValueError as exc:  # e.g. an integer of thousands of digits
-        raise PackError(f"{path}: not valid TOML: {str(exc).splitlines()[0]}") from None
-    _check_tree(str(path), parsed)
-    return parsed
-
-
-def _check_tree(path: str, data: dict[str, Any]) -> None:
-    """Bound every value of a parsed pack, naming the first field that breaks a limit."""
-    stack: list[tuple[str, object, int]] = [("", data, 0)]
-    while stack:
-        where, value, depth = stack.pop()
-        field = where.lstrip(".") or "(top level)"
-        if isinstance(value, dict | list):
-            if depth >= MAX_PACK_DEPTH:
-                raise PackError(f"{path}: {field}: nested too deeply (limit "
-                                f"{MAX_PACK_DEPTH} levels)")
-            items = (value.items() if isinstance(value, dict)
-                     else ((f"[{i}]", v) for i, v in enumerate(value)))
-            for key, item in items:
-                if len(key) > MAX_TEXT_CHARS or first_unsafe(key) is not None:
-                    raise PackError(f"{path}: {field}: a key is too long or has a control "
-                                    "character")
-                name = key if key.startswith("[") else f".{key}"
-                stack.append((where + name, item, depth + 1))
-        elif isinstance(value, str):
-            if len(value) > MAX_TEXT_CHARS:
-                raise PackError(f"{path}: {field}: {len(value):,} characters is too long "
-                                f"(limit {MAX_TEXT_CHARS:,})")
-            bad = first_unsafe(value)
-            if bad is not None:
-                raise PackError(f"{path}: {field}: contains the control character {bad}")
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise PackError(f"{path}: {field}: must be a finite number")
-        elif isinstance(value, int) and abs(value) > MAX_PACK_NUMBER:
-            raise PackError(f"{path}: {field}: the number is too large (limit "
-                            f"{MAX_PACK_NUMBER:,})")
-
-
-def _load_toml(path: Path) -> dict[str, Any]:
-    return _parse_toml(path)
-
-
-def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
-    """``"line 3: "`` from a TOML error (its message ends "(at line 3, column 6)")."""
-    match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-    return f"line {match.group(1)}: " if match else ""
+from starcoach.rubric.pack_reader import read_core, read_question_pack
+from starcoach.rubric.pack_schema import Catalogue, PackError
 
 
 def packs_dir() -> Path:
@@ -350,13 +49,13 @@ def load_catalogue(extra: Sequence[Path | str] | None = None, *,
     """
     directory = packs_dir()
     core_path = directory / "core.toml"
-    cat = _read_core(core_path)
+    cat = read_core(core_path)
     paths = sorted(p for p in directory.glob("*.toml") if p.name != "core.toml")
     for path in paths:
-        _read_question_pack(Path(path), cat)
+        read_question_pack(Path(path), cat)
     for path in extra or []:
         try:
-            _read_question_pack(Path(path), cat)
+            read_question_pack(Path(path), cat)
         except PackError as exc:
             if problems is None:
                 raise
@@ -364,251 +63,65 @@ def load_catalogue(extra: Sequence[Path | str] | None = None, *,
     return cat
 
 
-_extra_packs: tuple[Path, ...] = ()
-_extra_problems: list[str] = []
+class PackLibrary:
+    """The bundled packs plus a set of extra pack files, as one catalogue built when first
+    asked for and again whenever the extra packs change. Each library holds its own state:
+    a test or a tool can hold one without touching the app's."""
+
+    def __init__(self, extra: Iterable[Path | str] = ()) -> None:
+        self._lock = threading.RLock()
+        self._extra = tuple(Path(p) for p in extra)
+        self._problems: list[str] = []
+        self._catalogue: Catalogue | None = None
+
+    @property
+    def extra(self) -> tuple[Path, ...]:
+        """The extra pack files the catalogue includes (or tried to)."""
+        return self._extra
+
+    def catalogue(self) -> Catalogue:
+        """The catalogue (built once per set of extra packs)."""
+        with self._lock:
+            if self._catalogue is None:
+                problems: list[str] = []
+                self._catalogue = load_catalogue(self._extra, problems=problems)
+                self._problems = problems
+            return self._catalogue
+
+    def set_extra(self, paths: Iterable[Path | str]) -> list[str]:
+        """Include ``paths`` (a person's imported packs) instead, rebuilding the catalogue
+        now; returns the problems of the extra packs it had to skip (empty when all load)."""
+        with self._lock:
+            self._extra = tuple(Path(p) for p in paths)
+            self._catalogue = None
+            self.catalogue()
+            return self.problems()
+
+    def problems(self) -> list[str]:
+        """``"<file>: <field>: <problem>"`` for each extra pack the catalogue skipped."""
+        self.catalogue()
+        return list(self._problems)
 
 
-@lru_cache(maxsize=1)
+SHARED = PackLibrary()
+"""The app's library: the one ``activate_user_packs`` fills with the person's packs."""
+
+
 def default_catalogue() -> Catalogue:
-    """The bundled packs plus the extra packs set by ``set_extra_packs`` (cached)."""
-    problems: list[str] = []
-    cat = load_catalogue(_extra_packs, problems=problems)
-    _extra_problems[:] = problems
-    return cat
+    """The shared library's catalogue: the bundled packs plus ``set_extra_packs``'s."""
+    return SHARED.catalogue()
 
 
 def set_extra_packs(paths: Iterable[Path | str]) -> list[str]:
-    """Make ``default_catalogue`` include ``paths`` (a person's imported packs), rebuilding
-    it now; returns the problems of the extra packs it had to skip (empty when all load)."""
-    global _extra_packs
-    _extra_packs = tuple(Path(p) for p in paths)
-    default_catalogue.cache_clear()
-    default_catalogue()
-    return extra_pack_problems()
+    """Make the shared library include ``paths``; see :meth:`PackLibrary.set_extra`."""
+    return SHARED.set_extra(paths)
 
 
 def extra_packs() -> tuple[Path, ...]:
-    """The extra pack files ``default_catalogue`` currently includes (or tried to)."""
-    return _extra_packs
+    """The extra pack files the shared library includes (or tried to)."""
+    return SHARED.extra
 
 
 def extra_pack_problems() -> list[str]:
-    """``"<file>: <field>: <problem>"`` for each extra pack the default catalogue skipped."""
-    default_catalogue()
-    return list(_extra_problems)
-
-
-def read_pack_id(path: Path, data: bytes | None = None) -> str:
-    """The ``[pack] id`` of a question pack file (or of ``data``, reported as ``path``)."""
-    return _Reader(str(path), _parse_toml(path, data)).table("pack").text("id")
-
-
-def check_pack(path: Path, against: Catalogue, data: bytes | None = None) -> list[str]:
-    """Validate a question pack as if it were added to ``against``, changing nothing;
-    returns its question ids. Raises ``PackError`` naming ``path``, field and problem."""
-    _, questions = _stage_question_pack(path, _parse_toml(path, data), against)
-    return list(questions)
-
-
-def _read_core(path: Path) -> Catalogue:
-    r = _Reader(str(path), _load_toml(path))
-    meta = r.table("pack")
-    version = str(meta.get("version", int))
-    rules: dict[str, RuleSpec] = {}
-    rules_t = r.table("rules")
-    for rid in rules_t:
-        t = rules_t.table(rid)
-        category = t.text("category")
-        if category not in CATEGORIES:
-            raise t.fail("category", f"must be one of {', '.join(CATEGORIES)}")
-        severity = t.text("severity")
-        if severity not in SEVERITIES:
-            raise t.fail("severity", f"must be one of {', '.join(SEVERITIES)}")
-        params = t.table("params", {})
-        rules[rid] = RuleSpec(
-            id=rid, category=category, severity=severity,
-            title=t.text("title"),
-            message=_check_template(t, "message", t.text("message")),
-            why=t.text("why"),
-            suggestion=_check_template(t, "suggestion", t.text("suggestion")),
-            applies_to=t.str_list("applies_to", PRINCIPLES),
-            params={k: params.get(k, float) for k in params},
-        )
-    known = set(rules)
-    levels_t = r.table("levels")
-    levels = {}
-    for lv in LEVELS:
-        lt = levels_t.table(lv)
-        levels[lv] = _severity_map(lt, "rules", known)
-    principles = {}
-    pt = r.table("principles")
-    for name in pt:
-        if name not in PRINCIPLES and name != "general":
-            raise pt.fail(name, "unknown Leadership Principle")
-        t = pt.table(name)
-        principles[name] = {
-            "name": t.text("name"),
-            "summary": t.text("summary"),
-            "signals": t.str_list("signals"),
-            "rules": _severity_map(t, "rules", known),
-        }
-    missing = [p for p in PRINCIPLES if p not in principles]
-    if missing:
-        raise r.fail("principles", f"missing {', '.join(missing)}")
-    lenses = {}
-    lt = r.table("lenses")
-    for lid in lt:
-        t = lt.table(lid)
-        lenses[lid] = Lens(
-            id=lid, name=t.text("name"), summary=t.text("summary"),
-            emphasise=t.str_list("emphasise"), leave_out=t.str_list("leave_out"),
-            rules=_severity_map(t, "rules", known),
-        )
-    return Catalogue(
-        rules=rules,
-        targets=_targets(r, "targets", required=True),
-        expected_sections=r.str_list("expected_sections", SECTION_LABELS),
-        levels=levels, principles=principles, lenses=lenses, questions={},
-        rubric_version=version, packs={meta.text("id", "core"): str(path)},
-    )
-
-
-def _read_question_pack(path: Path, cat: Catalogue) -> None:
-    """Add one question pack to ``cat``: all of its questions, or (on error) none."""
-    pack_id, questions = _stage_question_pack(path, _load_toml(path), cat)
-    cat.questions.update(questions)
-    cat.packs[pack_id] = str(path)
-
-
-def _stage_question_pack(path: Path, data: dict[str, Any],
-                         cat: Catalogue) -> tuple[str, dict[str, Question]]:
-    """Read a question pack against ``cat`` without changing it."""
-    r = _Reader(str(path), data)
-    pack_id = r.table("pack").text("id")
-    if pack_id in cat.packs:
-        raise r.fail("pack.id", f"pack id {pack_id!r} is already used by "
-                                f"{Path(cat.packs[pack_id]).name}")
-    qs = r.get("questions", list)
-    if len(qs) > MAX_QUESTIONS:
-        raise r.fail("questions", f"{len(qs):,} questions is too many for one pack (limit "
-                                  f"{MAX_QUESTIONS:,})")
-    staged: dict[str, Question] = {}
-    for n, raw in enumerate(qs):
-        if not isinstance(raw, dict):
-            raise r.fail(f"questions[{n}]", "must be a table")
-        q = _Reader(str(path), raw, f"questions[{n}].")
-        qid = q.text("id")
-        if qid in staged:
-            raise q.fail("id", f"duplicate question id {qid!r}")
-        if qid in cat.questions:
-            where = cat.packs.get(cat.questions[qid].pack)
-            raise q.fail("id", f"duplicate question id {qid!r} (already in "
-                               f"{Path(where).name if where else cat.questions[qid].pack})")
-        principle = q.text("principle")
-        if principle not in cat.principles:
-            raise q.fail("principle", f"unknown principle {principle!r}")
-        lenses = q.str_list("lenses", tuple(cat.lenses))
-        suggestions = {}
-        for rid, text in q.get("suggestions", dict, {}).items():
-            if rid not in cat.rules:
-                raise q.fail(f"suggestions.{rid}", "unknown rule id")
-            if not isinstance(text, str):
-                raise q.fail(f"suggestions.{rid}", "must be a string")
-            suggestions[rid] = _check_template(q, f"suggestions.{rid}", text)
-        followups = []
-        for k, fraw in enumerate(q.get("followups", list, [])):
-            if not isinstance(fraw, dict):
-                raise q.fail(f"followups[{k}]", "must be a table")
-            f = _Reader(str(path), fraw, f"{q.prefix}followups[{k}].")
-            check = f.text("check")
-            if check not in cat.rules:
-                raise f.fail("check", f"unknown rule id {check!r}")
-            followups.append(FollowUp(
-                id=f.text("id"), probe=f.text("probe"), check=check,
-                weak=f.text("weak"), why_weak=f.text("why_weak"), strong=f.text("strong"),
-                section=f.get("section", str, None),
-            ))
-        targets = dict(cat.targets)
-        targets.update(_targets(q, "targets"))
-        expected = q.str_list("expected_sections", SECTION_LABELS) or cat.expected_sections
-        text = q.text("text")
-        if len(text) > MAX_QUESTION_CHARS:
-            raise q.fail("text", f"{len(text):,} characters is too long for a question "
-                                 f"(limit {MAX_QUESTION_CHARS:,})")
-        staged[qid] = Question(
-            id=qid, principle=principle, text=text, pack=pack_id,
-            lenses=lenses, targets=targets, expected_sections=expected,
-            suggestions=suggestions, rules=_severity_map(q, "rules", set(cat.rules)),
-            followups=tuple(followups), notes=q.get("notes", dict, {}),
-        )
-    return pack_id, staged
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """The rubric for one analysis: which rules at which severity, targets, wording."""
-
-    question: Question | None
-    principle: str
-    level: str
-    lens: Lens | None
-    targets: dict[str, float]
-    expected_sections: tuple[str, ...]
-    severities: dict[str, str]
-    rules: dict[str, RuleSpec]
-    suggestions: dict[str, str]
-
-
-def resolve(cat: Catalogue, question_id: str | None, principle: str | None,
-            level: str, lens_id: str | None,
-            overrides: dict[str, str] | None = None) -> Resolved:
-    """Layer the rubric: rule defaults → principle → level → lens → question → overrides
-    (``overrides`` lets a caller, e.g. a follow-up drill, insist on one rule).
-
-    Raises ``KeyError`` with a readable message for an unknown question, principle,
-    level or lens.
-    """
-    question = None
-    if question_id is not None:
-        if question_id not in cat.questions:
-            raise KeyError(f"unknown question {question_id!r} (known: "
-                           f"{', '.join(sorted(cat.questions))})")
-        question = cat.questions[question_id]
-        principle = question.principle
-    principle = principle or "general"
-    if principle not in cat.principles:
-        raise KeyError(f"unknown principle {principle!r} (expected one of "
-                       f"{', '.join(PRINCIPLES)})")
-    if level not in cat.levels:
-        raise KeyError(f"unknown level {level!r} (expected one of {', '.join(LEVELS)})")
-    lens = None
-    if lens_id is not None:
-        if lens_id not in cat.lenses:
-            raise KeyError(f"unknown lens {lens_id!r} (known: {', '.join(sorted(cat.lenses))})")
-        if question is not None and question.lenses and lens_id not in question.lenses:
-            raise KeyError(f"lens {lens_id!r} does not apply to question {question.id!r}")
-        lens = cat.lenses[lens_id]
-    sev: dict[str, str] = {}
-    for rid, spec in cat.rules.items():
-        applies = not spec.applies_to or principle in spec.applies_to
-        sev[rid] = spec.severity if applies else "off"
-    layers = [cat.principles[principle]["rules"], cat.levels[level]]
-    if lens is not None:
-        layers.append(lens.rules)
-    if question is not None:
-        layers.append(question.rules)
-    if overrides:
-        layers.append(overrides)
-    for layer in layers:
-        for rid, s in layer.items():
-            spec = cat.rules[rid]
-            if spec.applies_to and principle not in spec.applies_to:
-                continue  # a story-kind rule never leaks into other principles
-            sev[rid] = s
-    return Resolved(
-        question=question, principle=principle, level=level, lens=lens,
-        targets=question.targets if question else dict(cat.targets),
-        expected_sections=question.expected_sections if question else cat.expected_sections,
-        severities=sev, rules=cat.rules,
-        suggestions=question.suggestions if question else {},
-    )
+    """The problems of the extra packs the shared library skipped."""
+    return SHARED.problems()

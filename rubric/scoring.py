@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from starcoach.rubric.model import Finding
-from starcoach.rubric.packs import CATEGORIES, RuleSpec
+from starcoach.rubric.pack_schema import CATEGORIES, RuleSpec
 
 PENALTY = {"major": 40, "minor": 15, "info": 0}
 REPEAT_PENALTY = 4

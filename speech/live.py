@@ -1,7 +1,7 @@
 """Live transcription while the person speaks, and a transcript in two stages at Stop.
 
 Audio blocks are pushed (from the recorder's ``on_audio``) into a queue; one worker thread
-feeds them to a :class:`~.transcribe.DecodeSession` and, while the person speaks:
+feeds them to a :class:`~.decode_session.DecodeSession` and, while the person speaks:
 
 - commits each 30 s window as soon as all its audio is in. These are the very windows a
   batch pass decodes (same seams, prompts, beam search and fallback), so committed words
@@ -40,18 +40,17 @@ from dataclasses import dataclass
 import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, StreamResampler
-from starcoach.speech.fillers import gap_words, merge_fillers
-from starcoach.speech.transcribe import (
+from starcoach.speech.decoding import (
     HOP,
     N_FRAMES,
     DecodeCancelled,
     Provisional,
     TimedWord,
-    Transcriber,
     Transcript,
-    add_written_fillers,
-    tidy_words,
 )
+from starcoach.speech.fillers import gap_words, merge_fillers
+from starcoach.speech.transcribe import Transcriber
+from starcoach.speech.word_repair import add_written_fillers, tidy_words
 
 FRAMES_PER_S = SAMPLE_RATE // HOP  # timeline frames per second (100)
 HOLD_S = 1.0  # display words ending this close to the live edge are decoded again next time

@@ -14,7 +14,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from starcoach.desktop.bank.imports import import_pack
 from starcoach.desktop.errors import message_box
-from starcoach.rubric.packs import PackError, default_catalogue
+from starcoach.rubric.pack_schema import PackError
+from starcoach.rubric.packs import default_catalogue
 
 PACK_FILTER = "Question packs (*.toml)"
 

@@ -15,14 +15,9 @@ import contextlib
 import os
 from pathlib import Path
 
-from starcoach.rubric.packs import (
-    MAX_PACK_BYTES,
-    PackError,
-    check_pack,
-    load_catalogue,
-    read_pack_id,
-    set_extra_packs,
-)
+from starcoach.rubric.pack_reader import check_pack, read_pack_id
+from starcoach.rubric.pack_schema import MAX_PACK_BYTES, PackError
+from starcoach.rubric.packs import load_catalogue, set_extra_packs
 from starcoach.rubric.safety import FileProblem, read_bounded
 from starcoach.speech.models import data_dir
 

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from starcoach.rubric.clock import clock
+
 
 @dataclass(slots=True)
 class MockAnswer:
@@ -127,17 +129,13 @@ class MockSummary:
     def text(self) -> str:
         """A short plain summary, e.g. for the end of the loop."""
         parts = [f"You answered {self.answered} of {self.asked} questions in "
-                 f"{_clock(self.elapsed_s)}, speaking for {_clock(self.speaking_s)}."]
+                 f"{clock(self.elapsed_s)}, speaking for {clock(self.speaking_s)}."]
         if self.answered:
             if self.over_time:
                 n = len(self.over_time)
                 parts.append(f"{n} answer{'s' if n != 1 else ''} ran past "
-                             f"{_clock(self.seconds_per_answer)}.")
+                             f"{clock(self.seconds_per_answer)}.")
             else:
-                parts.append(f"Every answer stayed within {_clock(self.seconds_per_answer)}.")
+                parts.append(f"Every answer stayed within {clock(self.seconds_per_answer)}.")
         return " ".join(parts)
 
-
-def _clock(seconds: float) -> str:
-    total = max(0, round(seconds))
-    return f"{total // 60}:{total % 60:02d}"

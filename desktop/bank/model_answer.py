@@ -19,11 +19,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.sizing import resize_in_ems
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import SECTION_LABELS, Report
-from starcoach.rubric.packs import Catalogue, default_catalogue
+from starcoach.rubric.pack_schema import Catalogue
+from starcoach.rubric.packs import default_catalogue
 
 
 def model_answer_texts(question_id: str,
@@ -62,9 +65,9 @@ def model_answer_report(question_id: str, catalogue: Catalogue | None = None) ->
 
 def section_caption(label: str, duration_s: float, target_s: float | None) -> str:
     """``"Situation 0:19 of 0:45"`` (or just the time when there is no target)."""
-    text = f"{style.section_name(label)} {style.clock(duration_s)}"
+    text = f"{wording.section_name(label)} {clock(duration_s)}"
     if target_s is not None:
-        text += f" of {style.clock(target_s)}"
+        text += f" of {clock(target_s)}"
     return text
 
 

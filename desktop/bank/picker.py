@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric import bank
-from starcoach.rubric.packs import Catalogue, Question
+from starcoach.rubric.pack_schema import Catalogue, PackQuestion
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 MOCK_MIN, MOCK_MAX, MOCK_DEFAULT = 2, 8, 5
@@ -93,7 +93,7 @@ class WeakestDialog(QDialog):
         self.setWindowTitle("Weakest area")
         self.setAccessibleName("Weakest area")
         self.catalogue = catalogue
-        self.questions: list[Question] = bank.weakest(catalogue, failures, n)
+        self.questions: list[PackQuestion] = bank.weakest(catalogue, failures, n)
         intro = QLabel(self)
         intro.setWordWrap(True)
         intro.setObjectName("weakest-intro")

@@ -9,8 +9,8 @@ stored. Stored entries, one per recorded probe, in probe order::
 
     {"id", "probe", "check", "section", "heard" (False: silence; None: recorded but not
      transcribed), "weak" (bool, or None when not judged),
-     "words" [Word.to_json()], "audio" (file name in the history audio folder),
-     "duration_s", "findings" [Finding.to_json()], "verdict" (the main rating after this
+     "words" (``serial.words_to_json``), "audio" (file name in the history audio folder),
+     "duration_s", "findings" (``serial.finding_to_json``), "verdict" (the main rating after this
      and the earlier replies), "followup_effect" (the sentence saying why, or None),
      "answered_at" (ISO time)}
 """
@@ -29,7 +29,8 @@ from typing import Any
 from starcoach.desktop.errors import log
 from starcoach.rubric.followups import FollowUpResult, judge_followup, rescore
 from starcoach.rubric.model import Report, Word
-from starcoach.rubric.packs import Catalogue, FollowUp
+from starcoach.rubric.pack_schema import Catalogue, FollowUp
+from starcoach.rubric.serial import finding_to_json, words_to_json
 
 
 @dataclass
@@ -178,9 +179,10 @@ class DrillProgress:
                 "id": o.followup.id, "probe": o.followup.probe, "check": o.followup.check,
                 "section": o.followup.section, "heard": o.heard,
                 "weak": o.result.weak if o.result is not None else None,
-                "words": [w.to_json() for w in o.words], "audio": o.audio.name,
+                "words": words_to_json(o.words), "audio": o.audio.name,
                 "duration_s": round(o.duration_s, 2),
-                "findings": [f.to_json() for f in (o.result.findings if o.result else [])],
+                "findings": [finding_to_json(f)
+                             for f in (o.result.findings if o.result else [])],
                 "verdict": scores.get("verdict"),
                 "followup_effect": scores.get("followup_effect"),
                 "answered_at": o.answered_at,

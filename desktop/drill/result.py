@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QW
 from starcoach.desktop.review import style
 from starcoach.rubric.followups import FollowUpResult
 from starcoach.rubric.model import Finding, Word
-from starcoach.rubric.packs import FollowUp
+from starcoach.rubric.pack_schema import FollowUp
 
 STRONG_INK = {"light": "#1E7B3C", "dark": "#6FD08C"}
 SHOW_EXAMPLES = "&Show a weak and a strong answer"

@@ -21,9 +21,10 @@ from starcoach.desktop.drill.session import Reply, ReplySession
 from starcoach.desktop.drill.summary import DrillSummary
 from starcoach.desktop.errors import log
 from starcoach.desktop.practice import faults
-from starcoach.desktop.review.style import clock
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
-from starcoach.rubric.packs import Catalogue, default_catalogue
+from starcoach.rubric.pack_schema import Catalogue
+from starcoach.rubric.packs import default_catalogue
 from starcoach.speech import tts
 
 NO_SPEECH = "No speech heard; try again (Space)."

@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from starcoach.rubric.clock import clock
+
 if TYPE_CHECKING:
     from starcoach.desktop.history.store import HistoryStore
 
@@ -136,9 +138,6 @@ def _run(func, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
         store.close()
 
 
-def _clock(seconds: float) -> str:
-    m, s = divmod(round(seconds), 60)
-    return f"{m}:{s:02d}"
 
 
 def _local(started_at: str) -> str:
@@ -193,7 +192,7 @@ def _list(store: HistoryStore, args: argparse.Namespace, since: datetime | None)
         what = _clipped(_about(r.question, r.principle), 40)
         findings = "" if r.finding_count is None else str(r.finding_count)
         print(f"{r.id:>5}  {_local(r.started_at):<18}  {what:<40} {level_name(r.level):<15} "
-              f"{_clock(r.duration_s):>6}  {status_text(r.status):<17}  "
+              f"{clock(r.duration_s):>6}  {status_text(r.status):<17}  "
               f"{(r.verdict or '—'):<13} {findings}")
     return EXIT_OK
 
@@ -213,7 +212,7 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     s = attempt.summary
     print(f"Attempt {attempt_number(store, s)} at “{_about(s.question, s.principle)}” "
           f"(history id {s.id})")
-    print(f"{_local(s.started_at)} · {status_text(s.status)} · {_clock(s.duration_s)} long"
+    print(f"{_local(s.started_at)} · {status_text(s.status)} · {clock(s.duration_s)} long"
           + (f" · speech model {model_name(s.model)}" if s.model else ""))
     print(f"audio: {attempt.audio_path if attempt.audio_path else '—'}")
     if s.notes:
@@ -222,11 +221,12 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     if attempt.report is None:
         print("no report yet: this recording has not been transcribed and analysed")
         return EXIT_OK
-    from starcoach.desktop.history.reports import report_from_json
-    from starcoach.desktop.text_report import render_report
+    from starcoach.desktop.wording import REPORT_NAMES
+    from starcoach.rubric.render import render_text
+    from starcoach.rubric.serial import report_from_json
 
     try:
-        text = render_report(report_from_json(attempt.report))
+        text = render_text(report_from_json(attempt.report), names=REPORT_NAMES)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         return _fail(f"attempt {s.id}: the stored report is damaged ({type(exc).__name__}: "
                      f"{exc}); `starcoach history reanalyse {s.id}` rebuilds it")

@@ -46,7 +46,7 @@ class HistoryController(QObject):
     def open_attempt(self, attempt_id: int) -> bool:
         """Show a stored attempt in the review: its report as stored, its marks, its audio."""
         from starcoach.desktop.history.records import AttemptNotFound
-        from starcoach.desktop.history.reports import report_from_json
+        from starcoach.rubric.serial import report_from_json
 
         w = self.window
         from starcoach.desktop.history.records import HistoryError

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 from starcoach.desktop import wording
 from starcoach.desktop.history.records import AttemptSummary
-from starcoach.desktop.history.table import STATUS_TEXT, clock, local_time
+from starcoach.desktop.history.table import STATUS_TEXT, local_time
+from starcoach.rubric.clock import clock
 
 EXPORTS = (("pdf", "PDF report"), ("html", "HTML report"), ("md", "Markdown report"),
            ("flac", "Audio (FLAC)"))

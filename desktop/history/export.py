@@ -13,10 +13,12 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from starcoach.desktop import wording
 from starcoach.desktop.history.store import Attempt
+from starcoach.rubric.clock import clock
+from starcoach.rubric.model import Finding, Report, Section
+from starcoach.rubric.serial import SerialError, report_from_json
 
 FORMATS = ("md", "html", "pdf")
 _RANK = {"major": 3, "minor": 2, "info": 1}
@@ -40,11 +42,6 @@ def h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    m, s = divmod(round(float(seconds)), 60)
-    return f"{m}:{s:02d}"
 
 
 @dataclass(frozen=True)
@@ -54,34 +51,38 @@ class _Run:
     words: list[str]
     findings: tuple[int, ...]  # indexes into the report's findings
 
-    def severity(self, findings: list[dict[str, Any]]) -> str:
-        return max((findings[i].get("severity", "info") for i in self.findings),
+    def severity(self, findings: list[Finding]) -> str:
+        return max((findings[i].severity for i in self.findings),
                    key=lambda s: _RANK.get(s, 0))
 
 
-def _report(attempt: Attempt) -> dict[str, Any]:
+def _report(attempt: Attempt) -> Report:
     if not attempt.report:
         raise ExportError(f"attempt {attempt.id} has no report yet ({attempt.status}); "
                           "transcribe and analyse it first")
-    return attempt.report
+    try:
+        return report_from_json(attempt.report)
+    except SerialError as exc:
+        raise ExportError(f"attempt {attempt.id}: the stored report is damaged ({exc}); "
+                          f"`starcoach history reanalyse {attempt.id}` rebuilds it") from None
 
 
-def _sections(report: dict[str, Any]) -> list[tuple[dict[str, Any] | None, list[_Run]]]:
+def _sections(report: Report) -> list[tuple[Section | None, list[_Run]]]:
     """The transcript cut into sections, each a list of runs of equally-marked words."""
-    words = report.get("words") or []
-    findings = report.get("findings") or []
+    words = report.words
+    findings = report.findings
     covering: list[list[int]] = [[] for _ in words]
     for k, f in enumerate(findings):
-        first, last = (f.get("word_span") or [0, -1])[:2]
-        for i in range(max(0, int(first)), min(len(words), int(last) + 1)):
+        first, last = f.word_span
+        for i in range(max(0, first), min(len(words), last + 1)):
             covering[i].append(k)
-    spans: list[tuple[dict[str, Any] | None, int, int]] = []
+    spans: list[tuple[Section | None, int, int]] = []
     at = 0
-    for s in sorted(report.get("sections") or [], key=lambda s: s["first_word"]):
-        if s["first_word"] > at:
-            spans.append((None, at, s["first_word"] - 1))
-        spans.append((s, s["first_word"], s["last_word"]))
-        at = s["last_word"] + 1
+    for s in sorted(report.sections, key=lambda s: s.first_word):
+        if s.first_word > at:
+            spans.append((None, at, s.first_word - 1))
+        spans.append((s, s.first_word, s.last_word))
+        at = s.last_word + 1
     if at < len(words):
         spans.append((None, at, len(words) - 1))
     out = []
@@ -90,56 +91,54 @@ def _sections(report: dict[str, Any]) -> list[tuple[dict[str, Any] | None, list[
         for i in range(first, min(last, len(words) - 1) + 1):
             key = tuple(covering[i])
             if runs and runs[-1].findings == key:
-                runs[-1].words.append(str(words[i]["text"]))
+                runs[-1].words.append(words[i].text)
             else:
-                runs.append(_Run([str(words[i]["text"])], key))
+                runs.append(_Run([words[i].text], key))
         out.append((section, runs))
     return out
 
 
-def title(attempt: Attempt, report: dict[str, Any] | None = None) -> str:
+def title(attempt: Attempt, report: Report | None = None) -> str:
     """What the report is about: the question as asked, else the principle's answer."""
-    report = report if report is not None else (attempt.report or {})
-    question = report.get("question") or attempt.summary.question
+    if report is None and attempt.report:
+        report = _report(attempt)
+    question = (report.question if report else None) or attempt.summary.question
     if question:
         return wording.question_title(str(question))
-    principle = report.get("principle") or attempt.summary.principle
+    principle = (report.principle if report else None) or attempt.summary.principle
     return f"{wording.principle_name(str(principle))} answer" if principle else "Your answer"
 
 
-def _facts(attempt: Attempt, report: dict[str, Any],
-           number: int | None) -> list[tuple[str, str]]:
+def _facts(attempt: Attempt, report: Report, number: int | None) -> list[tuple[str, str]]:
     s = attempt.summary
-    scores = report.get("scores") or {}
+    scores = report.scores
     facts = [("Attempt", str(number))] if number else []
     facts += [
         ("Recorded", wording.local_datetime(s.started_at) or "—"),
-        ("Principle", wording.principle_name(str(report.get("principle") or s.principle or ""))
+        ("Principle", wording.principle_name(str(report.principle or s.principle or ""))
          or "—"),
-        ("Level", wording.level_name(str(report.get("level") or s.level))),
-        ("Lens", wording.lens_name(str(report.get("lens") or s.lens or "")) or "—"),
-        ("Length", clock(report.get("duration_s") or s.duration_s)
-         + (" (timings estimated from text)" if report.get("timing") == "estimated" else "")),
+        ("Level", wording.level_name(str(report.level or s.level))),
+        ("Lens", wording.lens_name(str(report.lens or s.lens or "")) or "—"),
+        ("Length", clock(report.duration_s or s.duration_s)
+         + (" (timings estimated from text)" if report.timing == "estimated" else "")),
         ("Verdict", f"{scores.get('verdict', '—')} (overall {scores.get('overall', '—')}/100)"),
         ("Model", wording.model_name(s.model) or "—"),
-        ("Rubric version", str(report.get("rubric_version") or s.rubric_version or "—")),
+        ("Rubric version", str(report.rubric_version or s.rubric_version or "—")),
     ]
     if s.status == "recovered":
         facts.append(("Status", "recovered after the recording was cut off"))
     return facts
 
 
-def _finding_line(f: dict[str, Any]) -> tuple[str, str, str]:
+def _finding_line(f: Finding) -> tuple[str, str, str]:
     """Severity name, rule title, and where ("0:52 Action")."""
-    section = f.get("section")
-    where = f"{clock(f.get('start_s'))} {wording.section_name(section) if section else ''}"
-    severity = str(f.get("severity", "info"))
-    return (SEVERITY_NAMES.get(severity, wording.readable_id(severity)),
-            wording.rule_title(str(f.get("rule", ""))), where.strip())
+    where = f"{clock(f.start_s)} {wording.section_name(f.section) if f.section else ''}"
+    return (SEVERITY_NAMES.get(f.severity, wording.readable_id(f.severity)),
+            wording.rule_title(f.rule), where.strip())
 
 
-def _section_label(section: dict[str, Any] | None) -> str:
-    return wording.section_name(section["label"]) if section else "Unlabelled"
+def _section_label(section: Section | None) -> str:
+    return wording.section_name(section.label) if section else "Unlabelled"
 
 
 def _score_name(key: str) -> str:
@@ -152,7 +151,7 @@ def to_markdown(attempt: Attempt, number: int | None = None) -> str:
     """The attempt's report as GitHub-flavoured Markdown (findings as bold words + footnotes);
     ``number`` is the attempt's place among its question's attempts."""
     report = _report(attempt)
-    findings = report.get("findings") or []
+    findings = report.findings
     lines = [f"# StarCoach report — {md_escape(title(attempt, report))}", ""]
     lines += ["| | |", "|---|---|"]
     lines += [f"| {md_escape(k)} | {md_escape(v)} |" for k, v in _facts(attempt, report, number)]
@@ -162,7 +161,7 @@ def to_markdown(attempt: Attempt, number: int | None = None) -> str:
     lines += ["", "## Transcript", ""]
     for section, runs in _sections(report):
         label = _section_label(section)
-        span = (f" ({clock(section['start_s'])}–{clock(section['end_s'])})" if section else "")
+        span = (f" ({clock(section.start_s)}–{clock(section.end_s)})" if section else "")
         parts = []
         for run in runs:
             words = md_escape(" ".join(run.words))
@@ -174,32 +173,32 @@ def to_markdown(attempt: Attempt, number: int | None = None) -> str:
 
     lines += ["## Timeline", "", "| Section | Start | End | Duration | Target | Over target |",
               "|---|---|---|---|---|---|"]
-    for s in report.get("sections") or []:
-        lines.append(f"| {md_escape(wording.section_name(s['label']))} "
-                     f"| {clock(s['start_s'])} | {clock(s['end_s'])} "
-                     f"| {clock(s['duration_s'])} | {clock(s.get('target_s'))} "
-                     f"| {'**over**' if s.get('over_target') else 'ok'} |")
+    for s in report.sections:
+        lines.append(f"| {md_escape(wording.section_name(s.label))} "
+                     f"| {clock(s.start_s)} | {clock(s.end_s)} "
+                     f"| {clock(s.duration_s)} | {clock(s.target_s, '—')} "
+                     f"| {'**over**' if s.over_target else 'ok'} |")
 
     lines += ["", f"## Findings ({len(findings)})", ""]
     if not findings:
         lines.append("No findings: a clean answer.")
     for i, f in enumerate(findings, 1):
         severity, rule, where = _finding_line(f)
-        heard = f" — heard “{md_escape(f['heard'])}”" if f.get("heard") else ""
+        heard = f" — heard “{md_escape(f.heard)}”" if f.heard else ""
         lines += [f"{i}. **{md_escape(severity)}** {md_escape(rule)} "
                   f"({md_escape(where)}){heard}  ",
-                  f"   {md_escape(f.get('message', ''))}  ",
-                  f"   *Instead:* {md_escape(f.get('suggestion', ''))}"]
+                  f"   {md_escape(f.message)}  ",
+                  f"   *Instead:* {md_escape(f.suggestion)}"]
 
     lines += ["", "## Scores", "", "| Category | Score |", "|---|---|"]
-    scores = report.get("scores") or {}
+    scores = report.scores
     lines += [f"| {_score_name(k)} | {md_escape(scores[k])} |" for k in _SCORE_KEYS
               if k in scores]
     lines.append(f"| Verdict | {md_escape(scores.get('verdict', '—'))} |")
     if scores.get("capped_by"):
         lines += ["", "Verdict capped by: " + ", ".join(
             md_escape(wording.rule_title(str(r))) for r in scores["capped_by"])]
-    metrics = report.get("metrics") or {}
+    metrics = report.metrics
     if metrics:
         lines += ["", f"Delivery: {md_escape(metrics.get('wpm', 0))} words/min, "
                       f"{md_escape(metrics.get('fillers_per_min', 0))} fillers/min, "
@@ -208,8 +207,8 @@ def to_markdown(attempt: Attempt, number: int | None = None) -> str:
     if findings:
         lines.append("")
         for i, f in enumerate(findings, 1):
-            lines.append(f"[^{i}]: {md_escape(wording.rule_title(str(f.get('rule', ''))))}: "
-                         f"{md_escape(f.get('message', ''))}")
+            lines.append(f"[^{i}]: {md_escape(wording.rule_title(f.rule))}: "
+                         f"{md_escape(f.message)}")
     return "\n".join(lines) + "\n"
 
 
@@ -236,7 +235,7 @@ def to_html(attempt: Attempt, number: int | None = None) -> str:
     """The attempt's report as one self-contained HTML page (findings as ``<mark>``);
     ``number`` is the attempt's place among its question's attempts."""
     report = _report(attempt)
-    findings = report.get("findings") or []
+    findings = report.findings
     heading = h(title(attempt, report))
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>StarCoach report — {heading}</title>",
@@ -250,16 +249,16 @@ def to_html(attempt: Attempt, number: int | None = None) -> str:
 
     out.append("<h2>Transcript</h2>")
     for section, runs in _sections(report):
-        label = section["label"] if section else "unlabelled"
-        when = (f' <span class="when">{clock(section["start_s"])}–{clock(section["end_s"])}'
+        label = section.label if section else "unlabelled"
+        when = (f' <span class="when">{clock(section.start_s)}–{clock(section.end_s)}'
                 "</span>" if section else "")
         parts = []
         for run in runs:
             words = h(" ".join(run.words))
             if run.findings:
                 severity = run.severity(findings)
-                tip = h(" · ".join(f"{wording.rule_title(str(findings[i].get('rule', '')))}: "
-                                   f"{findings[i].get('message', '')}" for i in run.findings))
+                tip = h(" · ".join(f"{wording.rule_title(findings[i].rule)}: "
+                                   f"{findings[i].message}" for i in run.findings))
                 refs = ",".join(f'<a href="#f{i + 1}">{i + 1}</a>' for i in run.findings)
                 words = (f'<mark class="{h(severity)}" style="background-color: '
                          f'{_COLOURS.get(severity, "#eee")}" title="{tip}">{words}</mark>'
@@ -271,12 +270,12 @@ def to_html(attempt: Attempt, number: int | None = None) -> str:
 
     out += ["<h2>Timeline</h2>", '<table class="timeline"><tr><th>Section</th><th>Start</th>'
             "<th>End</th><th>Duration</th><th>Target</th><th>Over target</th></tr>"]
-    for s in report.get("sections") or []:
-        over = ' class="over">over' if s.get("over_target") else ">ok"
-        out.append(f"<tr><td>{h(wording.section_name(s['label']))}</td>"
-                   f"<td>{clock(s['start_s'])}</td>"
-                   f"<td>{clock(s['end_s'])}</td><td>{clock(s['duration_s'])}</td>"
-                   f"<td>{clock(s.get('target_s'))}</td>"
+    for s in report.sections:
+        over = ' class="over">over' if s.over_target else ">ok"
+        out.append(f"<tr><td>{h(wording.section_name(s.label))}</td>"
+                   f"<td>{clock(s.start_s)}</td>"
+                   f"<td>{clock(s.end_s)}</td><td>{clock(s.duration_s)}</td>"
+                   f"<td>{clock(s.target_s, '—')}</td>"
                    f"<td{over}</td></tr>")
     out.append("</table>")
 
@@ -287,15 +286,15 @@ def to_html(attempt: Attempt, number: int | None = None) -> str:
         out.append('<ol class="findings">')
         for i, f in enumerate(findings, 1):
             severity, rule, where = _finding_line(f)
-            heard = f" — heard “{h(f['heard'])}”" if f.get("heard") else ""
-            out.append(f'<li id="f{i}" data-rule="{h(f.get("rule", ""))}">'
-                       f'<b class="{h(f.get("severity", "info"))}">{h(severity)}</b> '
+            heard = f" — heard “{h(f.heard)}”" if f.heard else ""
+            out.append(f'<li id="f{i}" data-rule="{h(f.rule)}">'
+                       f'<b class="{h(f.severity)}">{h(severity)}</b> '
                        f"<b>{h(rule)}</b> ({h(where)}){heard}<br>"
-                       f"{h(f.get('message', ''))}<br><i>Instead:</i> "
-                       f"{h(f.get('suggestion', ''))}</li>")
+                       f"{h(f.message)}<br><i>Instead:</i> "
+                       f"{h(f.suggestion)}</li>")
         out.append("</ol>")
 
-    scores = report.get("scores") or {}
+    scores = report.scores
     out += ["<h2>Scores</h2>", '<table class="scores"><tr><th>Category</th><th>Score</th></tr>']
     out += [f"<tr><td>{_score_name(k)}</td><td>{h(scores[k])}</td></tr>" for k in _SCORE_KEYS
             if k in scores]
@@ -303,7 +302,7 @@ def to_html(attempt: Attempt, number: int | None = None) -> str:
     if scores.get("capped_by"):
         out.append("<p>Verdict capped by: " + ", ".join(
             h(wording.rule_title(str(r))) for r in scores["capped_by"]) + "</p>")
-    metrics = report.get("metrics") or {}
+    metrics = report.metrics
     if metrics:
         out.append(f"<p>Delivery: {h(metrics.get('wpm', 0))} words/min, "
                    f"{h(metrics.get('fillers_per_min', 0))} fillers/min, "

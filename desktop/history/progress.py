@@ -5,10 +5,10 @@ Turns a question's stored attempts into one :class:`ProgressPoint` per analysed 
 verdict) and compares the last two reports in :func:`since_last_time` (findings gone, new,
 still there; sections that moved over or back within their target). Attempts without a
 report yet (recovered, not transcribed) are left out and counted, never a crash. Everything
-here reads the stored ``Report.to_json()`` dicts defensively, so an old or damaged report
-degrades to zeros rather than an exception. The chart and the panel only draw what this
-module computes, and the wording for screen readers lives here too so it is testable
-without a display.
+here reads the stored reports leniently (``serial.report_from_json(..., lenient=True)``), so
+an old or damaged report degrades to zeros rather than an exception. The chart and the
+panel only draw what this module computes, and the wording for screen readers lives here
+too so it is testable without a display.
 """
 
 from __future__ import annotations
@@ -19,20 +19,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from starcoach.desktop import wording
 from starcoach.desktop.history.records import Attempt
-from starcoach.rubric.model import SECTION_LABELS
+from starcoach.rubric.model import SECTION_LABELS, Report
+from starcoach.rubric.serial import report_from_json
 
 if TYPE_CHECKING:
     from starcoach.desktop.history.store import HistoryStore
-    from starcoach.rubric.packs import Catalogue
+    from starcoach.rubric.pack_schema import Catalogue
 
 ANSWER = "answer"  # the whole-answer key in a question's targets
-SECTION_NAMES = {"situation": "Situation", "task": "Task", "action": "Action",
-                 "result": "Result", "reflection": "Reflection", ANSWER: "Whole answer"}
 
 
 def section_name(label: str) -> str:
-    return SECTION_NAMES.get(label, label.replace("_", " ").capitalize())
+    """A section label (or ``"answer"``, the whole answer) as a person reads it."""
+    return wording.section_name(None if label == ANSWER else label)
 
 
 def _catalogue(catalogue: Catalogue | None) -> Catalogue:
@@ -58,44 +59,35 @@ def question_targets(question_id: str | None,
     return dict(question.targets if question is not None else cat.targets)
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+StoredReport = Report | Mapping[str, Any]  # a Report, or the JSON the history stores
 
 
-def section_seconds(report: Mapping[str, Any]) -> dict[str, float]:
+def as_report(report: StoredReport) -> Report:
+    """A stored report read leniently (:func:`~starcoach.rubric.serial.report_from_json`):
+    what does not fit is left out, so a damaged report counts as less, never an error."""
+    return report if isinstance(report, Report) else report_from_json(report, lenient=True)
+
+
+def section_seconds(report: StoredReport) -> dict[str, float]:
     """Seconds spoken per section label: the sum of that label's spans (an answer that opens
     with a result headline has two result spans)."""
     out: dict[str, float] = {}
-    for s in _dicts(report.get("sections")):
-        label = s.get("label")
-        if not isinstance(label, str):
-            continue
-        start, end = _number(s.get("start_s")), _number(s.get("end_s"))
-        span = end - start if start is not None and end is not None else _number(
-            s.get("duration_s"))
-        out[label] = out.get(label, 0.0) + max(0.0, span or 0.0)
+    for s in as_report(report).sections:
+        out[s.label] = out.get(s.label, 0.0) + s.duration_s
     return out
 
 
-def report_targets(report: Mapping[str, Any], base: Mapping[str, float]) -> dict[str, float]:
+def report_targets(report: StoredReport, base: Mapping[str, float]) -> dict[str, float]:
     """``base`` targets, overridden by the targets the report was judged against."""
     out = dict(base)
-    for s in _dicts(report.get("sections")):
-        target = _number(s.get("target_s"))
-        if isinstance(s.get("label"), str) and target is not None:
-            out[s["label"]] = target
+    for s in as_report(report).sections:
+        if s.target_s is not None:
+            out[s.label] = s.target_s
     return out
-
-
-def _duration(report: Mapping[str, Any], seconds: Mapping[str, float]) -> float:
-    value = _number(report.get("duration_s"))
-    return value if value is not None else sum(seconds.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,17 +210,15 @@ def progress_series(question_id: str | None, attempts: Iterable[Attempt],
     kept, skipped = _analysed(attempts)
     points, seen = [], set(expected)
     for number, attempt in enumerate(kept, start=1):
-        report = attempt.report or {}
+        report = as_report(attempt.report or {})
         seconds = section_seconds(report)
         seen.update(seconds)
-        scores = report.get("scores") if isinstance(report.get("scores"), dict) else {}
-        verdict = scores.get("verdict")
+        overall, verdict = report.scores.get("overall"), report.scores.get("verdict")
         points.append(ProgressPoint(
             attempt_id=attempt.summary.id, number=number, started_at=attempt.summary.started_at,
             seconds=seconds, targets=report_targets(report, base),
-            duration_s=_duration(report, seconds),
-            finding_count=len(_dicts(report.get("findings"))),
-            overall=_number(scores.get("overall")),
+            duration_s=report.duration_s, finding_count=len(report.findings),
+            overall=float(overall) if _is_number(overall) else None,
             verdict=verdict if isinstance(verdict, str) else None))
     order = [s for s in SECTION_LABELS if s in seen]
     order += sorted(seen.difference(SECTION_LABELS))
@@ -309,25 +299,24 @@ class SinceLastTime:
         return out
 
 
-def _finding_counts(report: Mapping[str, Any]) -> Counter[str]:
-    return Counter(f["rule"] for f in _dicts(report.get("findings"))
-                   if isinstance(f.get("rule"), str))
+def _finding_counts(report: Report) -> Counter[str]:
+    return Counter(f.rule for f in report.findings)
 
 
-def since_last_time(previous_report: Mapping[str, Any], latest_report: Mapping[str, Any],
+def since_last_time(previous_report: StoredReport, latest_report: StoredReport,
                     targets: Mapping[str, float] | None = None,
                     catalogue: Catalogue | None = None) -> SinceLastTime:
-    """What changed from ``previous_report`` to ``latest_report`` (stored report dicts).
+    """What changed from ``previous_report`` to ``latest_report`` (stored reports).
 
     Findings are matched by rule id (in the packs' rule order). A section
     "moved" when it was over its target and is now within, or the reverse; targets are the
     ones each report was judged against, else ``targets``, else the question's in the packs.
     """
     cat = _catalogue(catalogue)
+    previous, latest = as_report(previous_report), as_report(latest_report)
     if targets is None:
-        question = latest_report.get("question")
-        targets = question_targets(question if isinstance(question, str) else None, cat)
-    before, now = _finding_counts(previous_report), _finding_counts(latest_report)
+        targets = question_targets(latest.question, cat)
+    before, now = _finding_counts(previous), _finding_counts(latest)
 
     rank = {rid: k for k, rid in enumerate(cat.rules)}
 
@@ -339,13 +328,13 @@ def since_last_time(previous_report: Mapping[str, Any], latest_report: Mapping[s
     new = changes(now.keys() - before.keys())
     still = changes(before.keys() & now.keys())
 
-    was, is_ = section_seconds(previous_report), section_seconds(latest_report)
-    was_targets = report_targets(previous_report, targets)
-    now_targets = report_targets(latest_report, targets)
+    was, is_ = section_seconds(previous), section_seconds(latest)
+    was_targets = report_targets(previous, targets)
+    now_targets = report_targets(latest, targets)
     labels = [s for s in SECTION_LABELS if s in was or s in is_]
     labels += sorted((set(was) | set(is_)).difference(SECTION_LABELS))
     spans = [(label, was.get(label, 0.0), is_.get(label, 0.0)) for label in labels]
-    spans.append((ANSWER, _duration(previous_report, was), _duration(latest_report, is_)))
+    spans.append((ANSWER, previous.duration_s, latest.duration_s))
     timing = []
     for label, a, b in spans:
         t_before, t_now = was_targets.get(label), now_targets.get(label)

@@ -5,13 +5,13 @@ Plain data (no SQLite, no Qt), so the CLI, exports and GUI can share them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from starcoach.rubric.model import Word
+from starcoach.rubric.model import SECTION_LABELS, Word
+from starcoach.rubric.serial import words_to_json
 
 
 class HistoryError(Exception):
@@ -81,7 +81,7 @@ class Attempt:
         return {
             **self.summary.to_json(),
             "audio_path": str(self.audio_path) if self.audio_path else None,
-            "words": [w.to_json() for w in self.words],
+            "words": words_to_json(self.words),
             "marks": [list(m) for m in self.marks],
             "report": self.report,
             "followups": self.followups,
@@ -118,33 +118,8 @@ def _iso(value: datetime | str) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-def _words_json(words: Sequence[Word | dict[str, Any]]) -> list[dict[str, Any]]:
-    return [w.to_json() if isinstance(w, Word) else dict(w) for w in words]
-
-
-def _words_from_json(data: Any) -> list[Word]:
-    """Stored words back as ``Word``s; raises ``ValueError`` naming the first bad one."""
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise ValueError("words_json is not a list")
-    out = []
-    for i, w in enumerate(data):
-        if not isinstance(w, dict) or not isinstance(w.get("text"), str):
-            raise ValueError(f"words_json: word {i} has no text")
-        start, end = w.get("start"), w.get("end")
-        if not (_finite(start) and _finite(end)):
-            raise ValueError(f"words_json: word {i} has no finite start and end")
-        kind = w.get("kind", "word")
-        out.append(Word(w["text"], float(start), float(end),
-                        kind if kind in ("word", "filler") else "word"))
-    return out
-
-
 def _marks_from_json(data: Any) -> list[tuple[int, str]]:
     """Stored section marks back as ``(word index, label)``; ``ValueError`` when damaged."""
-    from starcoach.rubric.model import SECTION_LABELS
-
     if not isinstance(data, list):
         raise ValueError("marks_json is not a list")
     out = []
@@ -154,17 +129,6 @@ def _marks_from_json(data: Any) -> list[tuple[int, str]]:
             raise ValueError(f"marks_json: {str(m)[:40]} is not [word index, section]")
         out.append((int(m[0]), str(m[1])))
     return out
-
-
-def _finite(value: Any) -> bool:
-    import math
-
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an integer too large for a float
-        return False
 
 
 def _whole(value: Any) -> bool:

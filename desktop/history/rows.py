@@ -22,9 +22,9 @@ from starcoach.desktop.history.records import (
     AttemptDamaged,
     AttemptSummary,
     _marks_from_json,
-    _words_from_json,
 )
 from starcoach.desktop.history.schema import STATUSES
+from starcoach.rubric.serial import words_from_json
 
 SUMMARY_COLUMNS = (
     "id, question, pack, principle, level, lens, started_at, duration_s, model, status, "
@@ -131,7 +131,7 @@ def attempt_of(row: sqlite3.Row, audio_path: Callable[[object], Path | None]) ->
         raise AttemptDamaged(f"attempt {summary.id}: audio_path holds {kind_of(audio)}, "
                              "not a file name")
     try:
-        words = _words_from_json(json_column(row, "words_json", None))
+        words = words_from_json(json_column(row, "words_json", None), "words_json")
         marks = _marks_from_json(json_column(row, "marks_json", []))
         report = json_column(row, "report_json", None)
         if report is not None and not isinstance(report, dict):

@@ -3,8 +3,8 @@
 One row per attempt. A recording is registered *before* it starts (``begin_attempt``,
 status ``recording``) so a crash leaves a row pointing at the partial FLAC, which
 ``recover`` marks ``recovered`` on the next start. Finished attempts hold their timed
-words, manual section marks and report, so ``reanalyse`` can re-judge them when the rubric
-changes without transcribing again.
+words, manual section marks and report, so ``reanalyse`` (:mod:`.rejudge`) can re-judge
+them when the rubric changes without transcribing again.
 
 Safe with several processes: WAL, a busy timeout, and every write in ``BEGIN IMMEDIATE``.
 A corrupt or unreadable database file is renamed aside (``*.corrupt-<timestamp>``, never
@@ -21,8 +21,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,12 +51,11 @@ from starcoach.desktop.history.records import (
     Reanalysed,
     _iso,
     _now,
-    _words_json,
 )
+from starcoach.desktop.history.rejudge import Rejudging
 from starcoach.desktop.history.rows import (
     SUMMARY_COLUMNS,
     attempt_of,
-    json_column,
     list_json,
     summary_of,
 )
@@ -66,6 +64,7 @@ from starcoach.desktop.history.schema import (
     transcript_text,
 )
 from starcoach.rubric.model import Report, Word
+from starcoach.rubric.serial import report_from_json, report_to_json, words_to_json
 
 READONLY = 8  # SQLITE_READONLY
 
@@ -74,7 +73,7 @@ __all__ = ["Attempt", "AttemptNotFound", "AttemptSummary", "HistoryError", "Hist
            "NewAttempt", "Reanalysed"]
 
 
-class HistoryStore:
+class HistoryStore(Rejudging):
     """The attempt history at ``path`` (default ``<data dir>/history/starcoach.sqlite3``).
 
     After construction, ``set_aside`` is the path a corrupt database was moved to (or
@@ -207,11 +206,18 @@ class HistoryStore:
     def finish_attempt(self, attempt_id: int, words: Sequence[Word | dict[str, Any]],
                        report: Report | dict[str, Any], marks: Sequence[tuple[int, str]] = (),
                        model: str | None = None, duration_s: float | None = None) -> None:
-        """Store the words, marks and report of an attempt; its status becomes ``analysed``."""
-        data = report.to_json() if isinstance(report, Report) else dict(report)
-        words_data = _words_json(words)
-        duration = duration_s if duration_s is not None else float(data.get("duration_s") or 0)
-        scores = data.get("scores") or {}
+        """Store the words, marks and report of an attempt; its status becomes ``analysed``.
+
+        ``report`` and ``words`` may be given as the JSON :mod:`starcoach.rubric.serial`
+        writes (a report read back from elsewhere); such a report is stored as given, and
+        the list's columns (verdict, finding count…) come from reading it leniently.
+        """
+        if isinstance(report, Report):
+            data = report_to_json(report)
+        else:
+            data, report = dict(report), report_from_json(report, lenient=True)
+        words_data = words_to_json(words)
+        duration = duration_s if duration_s is not None else report.duration_s
         with self._write() as db:
             self._require(db, attempt_id)
             db.execute(
@@ -221,9 +227,10 @@ class HistoryStore:
                 "status = 'analysed', owner = NULL WHERE id = ?",
                 (json.dumps(words_data, ensure_ascii=False),
                  json.dumps([[int(i), str(s)] for i, s in marks]),
-                 json.dumps(data, ensure_ascii=False), data.get("rubric_version"),
-                 scores.get("verdict"), len(data.get("findings") or []), scores.get("overall"),
-                 transcript_text(words_data), model, duration, attempt_id))
+                 json.dumps(data, ensure_ascii=False), report.rubric_version or None,
+                 report.scores.get("verdict"), len(report.findings),
+                 report.scores.get("overall"), transcript_text(words_data), model, duration,
+                 attempt_id))
 
     def recover(self, duration_of: Callable[[Path], float] | None = None, *,
                 busy_timeout_s: float = 1.0) -> list[int]:
@@ -297,24 +304,6 @@ class HistoryStore:
         if not rows:
             raise AttemptNotFound(attempt_id)
         return attempt_of(rows[0], self._audio)
-
-    def rule_failures(self) -> dict[str, Counter]:
-        """How often each rule fired, per question, over the analysed attempts."""
-        out: dict[str, Counter] = {}
-        for row in self._read("SELECT question, report_json FROM attempts "
-                              "WHERE question IS NOT NULL AND report_json IS NOT NULL"):
-            try:
-                report = json_column(row, "report_json", None)
-            except ValueError:
-                continue
-            findings = report.get("findings") if isinstance(report, dict) else None
-            if not isinstance(findings, list) or not isinstance(row["question"], str):
-                continue
-            counts = out.setdefault(row["question"], Counter())
-            for f in findings:
-                if isinstance(f, dict) and isinstance(f.get("rule"), str):
-                    counts[f["rule"]] += 1
-        return out
 
     def list(self, question: str | None = None, principle: str | None = None,
              since: datetime | str | None = None, text: str | None = None,
@@ -406,42 +395,3 @@ class HistoryStore:
             if path is not None and path.resolve().is_relative_to(self.audio_dir.resolve()):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
-
-    def reanalyse(self, attempt_ids: int | Iterable[int] | None = None,
-                  analyzer: Callable[..., Report] | None = None) -> list[Reanalysed]:
-        """Re-judge attempts from their stored words and marks (``None``: every attempt that
-        has words) with the current rubric; nothing is transcribed again."""
-        if analyzer is None:
-            from starcoach.rubric.analyze import analyze as analyzer
-        if attempt_ids is None:
-            ids = [int(r["id"]) for r in self._read(
-                "SELECT id FROM attempts WHERE words_json IS NOT NULL ORDER BY id")]
-        elif isinstance(attempt_ids, int):
-            ids = [attempt_ids]
-        else:
-            ids = [int(i) for i in attempt_ids]
-        out = []
-        for attempt_id in ids:
-            try:
-                attempt = self.get(attempt_id)
-            except AttemptDamaged as exc:
-                out.append(Reanalysed(attempt_id, None, None, f"damaged: {exc}"))
-                continue
-            s = attempt.summary
-            if not attempt.words:
-                out.append(Reanalysed(attempt_id, s.rubric_version, None,
-                                      "no transcript stored (transcribe it first)"))
-                continue
-            timing = (attempt.report or {}).get("timing") or "words"
-            try:
-                report = analyzer(attempt.words, question=s.question, principle=s.principle,
-                                  level=s.level, lens=s.lens, timing=timing,
-                                  duration_s=s.duration_s or None, marks=attempt.marks)
-            except (KeyError, ValueError, IndexError, TypeError) as exc:
-                reason = exc.args[0] if exc.args else exc
-                out.append(Reanalysed(attempt_id, s.rubric_version, None, str(reason)))
-                continue
-            self.finish_attempt(attempt_id, attempt.words, report, attempt.marks,
-                                duration_s=s.duration_s)
-            out.append(Reanalysed(attempt_id, s.rubric_version, report.rubric_version))
-        return out

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from starcoach.desktop.history.records import AttemptSummary
+from starcoach.rubric.clock import clock
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Date", "Question", "Principle", "Length", "Verdict", "Findings", "Notes")
@@ -31,9 +32,6 @@ def local_time(started_at: str) -> datetime | None:
         return None
 
 
-def clock(seconds: float) -> str:
-    s = max(0, round(seconds))
-    return f"{s // 60}:{s % 60:02d}"
 
 
 class AttemptTableModel(QAbstractTableModel):

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -23,7 +22,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from starcoach.desktop.history.detail import AttemptDetail, describe
+from starcoach.desktop.history.export_choice import ExportChoice
 from starcoach.desktop.history.records import AttemptNotFound, AttemptSummary
 from starcoach.desktop.history.table import COLUMNS, ID_ROLE, AttemptTableModel
 
@@ -44,7 +43,7 @@ PERIODS = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days"
 PROGRESS_ATTEMPTS = 20  # the chart shows a question's latest attempts
 
 
-class HistoryView(QWidget):
+class HistoryView(QWidget, ExportChoice):
     openRequested = Signal(int)  # attempt id: show it in the review
     transcribeRequested = Signal(int)  # attempt id: a recording without a transcript
     practiseRequested = Signal(str)  # question id
@@ -366,46 +365,3 @@ class HistoryView(QWidget):
         self.refresh()
         self.select_row(min(max(row, 0), self.model.rowCount() - 1))
         self.changed.emit()
-
-    # ----------------------------------------------------------------- export
-    def choose_export(self, fmt: str) -> None:
-        s = self.selected()
-        if s is None:
-            return
-        from starcoach.desktop.settings import open_settings
-
-        settings = open_settings()
-        start = Path(str(settings.value("files/exportDir", str(Path.home()))))
-        name = f"starcoach-attempt-{s.id}.{fmt}"
-        filters = {"pdf": "PDF (*.pdf)", "html": "HTML (*.html)", "md": "Markdown (*.md)",
-                   "flac": "FLAC audio (*.flac)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Export Attempt", str(start / name),
-                                              filters[fmt])
-        if path:
-            settings.setValue("files/exportDir", str(Path(path).parent))
-            self.export_to(s.id, fmt, Path(path))
-
-    def export_to(self, attempt_id: int, fmt: str, path: Path) -> bool:
-        """Write the attempt as ``fmt`` to ``path``; a problem becomes one plain line."""
-        from starcoach.desktop.history.export import ExportError
-        from starcoach.desktop.history.exporting import write_export
-
-        try:
-            write_export(self.store, attempt_id, fmt, path)
-        except (OSError, ExportError, AttemptNotFound) as exc:
-            self.last_message = _warn(self, "Could not export", _one_line(exc))
-            return False
-        self.exported.emit(str(path))
-        return True
-
-
-def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return f"{exc.filename or 'the file'}: {exc.strerror or exc}"
-    return str(exc)
-
-
-def _warn(parent: QWidget, title: str, text: str) -> QMessageBox:
-    from starcoach.desktop.errors import message_box
-
-    return message_box(parent, title, text, name="history-error")

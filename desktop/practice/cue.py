@@ -4,13 +4,16 @@ its target. Pure functions over the rubric's live report, so they test without a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from starcoach.desktop import wording
+from starcoach.rubric.clock import clock
 from starcoach.rubric.live import LiveState
 from starcoach.rubric.model import Report
 
-NAMES = {"situation": "Situation", "task": "Task", "action": "Action", "result": "Result",
-         "reflection": "Reflection"}
-DEFAULT_TARGETS = {"situation": 45.0}
+if TYPE_CHECKING:
+    from starcoach.rubric.pack_schema import Catalogue
+
 
 
 @dataclass(frozen=True)
@@ -30,32 +33,31 @@ class Cue:
 
     def text(self) -> str:
         if self.label is None:
-            return clock_text(self.clock_s)
-        name = NAMES.get(self.label, self.label.capitalize())
-        clock = f"{name} {clock_text(self.clock_s)}"
+            return clock(self.clock_s)
+        name = wording.section_name(self.label)
+        text = f"{name} {clock(self.clock_s)}"
         if self.target_s is not None:
-            clock += f" / {clock_text(self.target_s)}"
+            text += f" / {clock(self.target_s)}"
         if self.alert:
-            clock += " — move on"
-        return clock
+            text += " — move on"
+        return text
 
 
-def clock_text(seconds: float) -> str:
-    """``47.2`` → ``"0:47"`` (whole seconds, never negative)."""
-    total = max(0, int(seconds))
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def targets_for(question: str | None, principle: str | None, level: str,
-                lens: str | None) -> dict[str, float]:
-    """Section targets (seconds) of the rubric that will judge the answer."""
-    try:
-        from starcoach.rubric.packs import default_catalogue, resolve
+                lens: str | None, catalogue: Catalogue | None = None) -> dict[str, float]:
+    """Section targets (seconds) of the rubric that will judge the answer, from the packs;
+    the packs' default targets when the question, principle, level or lens is unknown."""
+    from starcoach.rubric.pack_resolve import resolve
+    from starcoach.rubric.packs import default_catalogue
 
-        return dict(resolve(default_catalogue(), question, principle if not question else None,
-                            level, lens).targets)
-    except (KeyError, ImportError):
-        return dict(DEFAULT_TARGETS)
+    cat = catalogue if catalogue is not None else default_catalogue()
+    try:
+        return dict(resolve(cat, question, principle if not question else None, level,
+                            lens).targets)
+    except KeyError:
+        return dict(cat.targets)
 
 
 def current_cue(report: Report | LiveState | None, elapsed_s: float,

@@ -11,6 +11,8 @@ import errno
 import sqlite3
 from dataclasses import dataclass
 
+from starcoach.rubric.clock import clock
+
 _FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 _SQLITE_FULL = 13  # SQLITE_FULL: "database or disk is full"
 
@@ -22,9 +24,6 @@ class Fault:
     text: str
 
 
-def clock(seconds: float) -> str:
-    total = max(0, round(seconds))
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def is_disk_full(exc: BaseException | None) -> bool:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from starcoach.desktop.errors import log
 from starcoach.desktop.practice import faults
-from starcoach.desktop.practice.cue import Cue, clock_text, current_cue, targets_for
+from starcoach.desktop.practice.cue import Cue, current_cue, targets_for
 from starcoach.desktop.practice.meter import LevelMeter
 from starcoach.desktop.practice.model import (
     ModelLoader,
@@ -28,6 +28,7 @@ from starcoach.desktop.practice.model import (
 from starcoach.desktop.practice.session import SECTION_KEYS, PracticeSession, Question
 from starcoach.desktop.review import style
 from starcoach.desktop.settings import effective_dark
+from starcoach.rubric.clock import clock
 
 TICK_MS = 100
 CALM = {"light": "#1F6FB2", "dark": "#6DB6FF"}
@@ -51,7 +52,8 @@ class PracticeScreen(QWidget):
         self._store = store
         self.stream_factory = stream_factory
         self.question = Question("ownership-failure", "ownership")
-        self.targets: dict[str, float] = {"situation": 45.0}
+        self.targets: dict[str, float] = targets_for(self.question.id, self.question.principle,
+                                                     self.question.level, self.question.lens)
         self.transcriber: Any = None
         self.model_name: str | None = None
         self.model_problem = ""
@@ -268,7 +270,7 @@ class PracticeScreen(QWidget):
         if self.recording and self.session is not None:
             self.session.mark(label)
             self.marks_label.setText("Marked: " + " · ".join(
-                f"{lab.capitalize()} {clock_text(t)}" for t, lab in self.session.marks))
+                f"{lab.capitalize()} {clock(t)}" for t, lab in self.session.marks))
             self._tick()
 
     # ----------------------------------------------------------------- live view
@@ -288,7 +290,7 @@ class PracticeScreen(QWidget):
         if self.session is None:
             return
         elapsed = self.elapsed_s()
-        self.elapsed.setText(clock_text(elapsed))
+        self.elapsed.setText(clock(elapsed))
         self.cue = current_cue(self.live_report, elapsed, self.session.marks, self.targets)
         self._show_cue(self.cue)
 
@@ -307,7 +309,7 @@ class PracticeScreen(QWidget):
         target = self.targets.get("situation")
         self.cue_label.setStyleSheet("")
         self.cue_label.setText(
-            f"Situation target {clock_text(target)}" if target else "")
+            f"Situation target {clock(target)}" if target else "")
         if self.transcriber is not None:
             self.record_button.setEnabled(True)
             self.record_button.setText("Start answer (Space)")

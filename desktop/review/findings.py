@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
@@ -87,15 +89,15 @@ class FindingsPanel(QWidget):
             f = report.findings[k]
             severity = style.SEVERITY_NAMES.get(f.severity, f.severity)
             title = style.rule_title(f.rule)
-            item = QTreeWidgetItem([style.clock(f.start_s), severity, title,
-                                    style.section_name(f.section)])
+            item = QTreeWidgetItem([clock(f.start_s), severity, title,
+                                    wording.section_name(f.section)])
             item.setData(0, INDEX_ROLE, k)
             item.setIcon(1, style.severity_icon(f.severity, self))
             item.setToolTip(2, f.message)
             for col in range(4):
                 item.setData(col, Qt.ItemDataRole.AccessibleTextRole,
-                             f"{severity}: {title}, {style.section_name(f.section)}, "
-                             f"at {style.clock(f.start_s)}")
+                             f"{severity}: {title}, {wording.section_name(f.section)}, "
+                             f"at {clock(f.start_s)}")
             self.tree.addTopLevelItem(item)
         self.tree.blockSignals(False)
         self._show_details(-1)
@@ -140,11 +142,11 @@ class FindingsPanel(QWidget):
                 "what was heard, why it costs and what to say instead.")
             return
         f = self.report.findings[index]
-        heard = (f"<p><b>Heard</b> ({style.clock(f.start_s)}): “{html.escape(f.heard)}”</p>"
+        heard = (f"<p><b>Heard</b> ({clock(f.start_s)}): “{html.escape(f.heard)}”</p>"
                  if f.heard else "")
         self.details.setText(
             f"<p><b>{html.escape(style.rule_title(f.rule))}</b> · "
             f"{style.SEVERITY_NAMES.get(f.severity, f.severity)} · "
-            f"{style.section_name(f.section)}</p>{heard}"
+            f"{wording.section_name(f.section)}</p>{heard}"
             f"<p><b>Why it costs:</b> {html.escape(f.message)}</p>"
             f"<p><b>Stronger:</b> {html.escape(f.suggestion)}</p>")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
 
 CATEGORIES = ("structure", "ownership", "impact", "reflection", "delivery")
@@ -104,7 +105,7 @@ class MetricsPanel(QWidget):
         share_text = f" ({round(share * 100)} % I)" if share is not None else ""
         self.i_we.setText(f"{i_count} I · {we_count} we{share_text}")
         total = report.duration_s
-        self.timing.setText(f"{int(total) // 60}:{int(total) % 60:02d} total"
+        self.timing.setText(f"{clock(total)} total"
                             + (" (estimated from text)" if report.timing == "estimated" else ""))
         for cat, bar in self.bars.items():
             value = int(s.get(cat, 0))

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
-from starcoach.desktop.review import style
+from starcoach.desktop import wording
+from starcoach.rubric.clock import clock
 
 TICK_MS = 30
 SPEEDS = (0.75, 1.0, 1.25, 1.5)
@@ -110,7 +111,7 @@ class PlaybackBar(QWidget):
         self.section_menu.clear()
         for label, start, end in self.sections:
             action = self.section_menu.addAction(
-                f"{style.section_name(label)}  {style.clock(start)}–{style.clock(end)}")
+                f"{wording.section_name(label)}  {clock(start)}–{clock(end)}")
             action.setObjectName(f"play-{label}")
             action.triggered.connect(lambda _=False, s=start, e=end: self.play(s, e))
         self.section_button.setEnabled(bool(self.sections))
@@ -223,7 +224,7 @@ class PlaybackBar(QWidget):
         self.stateChanged.emit(playing)
 
     def _show_time(self, seconds: float) -> None:
-        self.time.setText(f"{style.clock(seconds)} / {style.clock(self._duration)}")
+        self.time.setText(f"{clock(seconds)} / {clock(self._duration)}")
 
     def hideEvent(self, event) -> None:
         if self.playing:

@@ -26,6 +26,7 @@ from starcoach.desktop.review.metrics import MetricsPanel
 from starcoach.desktop.review.playback import PlaybackBar
 from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.review.transcript import TranscriptView
+from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Finding, Report
 
 RERECORD_SHORTCUT = "Ctrl+R"
@@ -180,7 +181,7 @@ class ReviewScreen(QWidget):
         parts = [_principle_name(report.principle), wording.level_name(report.level)]
         if report.lens:
             parts.append(f"{wording.lens_name(report.lens)} lens")
-        parts.append(f"{style.clock(report.duration_s)} long")
+        parts.append(f"{clock(report.duration_s)} long")
         if report.timing == "estimated":
             parts.append("timings estimated from text")
         self.subtitle.setText(" · ".join(parts))

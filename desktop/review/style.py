@@ -12,14 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QStyle, QWidget
+from starcoach.rubric.model import SECTION_LABELS
 
-SECTION_NAMES = {
-    "situation": "Situation",
-    "task": "Task",
-    "action": "Action",
-    "result": "Result",
-    "reflection": "Reflection",
-}
 SEVERITY_NAMES = {"major": "Major", "minor": "Minor", "info": "Info"}
 SEVERITY_RANK = {"major": 2, "minor": 1, "info": 0}
 
@@ -167,7 +161,7 @@ def text_pairs(palette: QPalette) -> list[tuple[str, QColor, QColor]]:
     base, window = _backgrounds(palette)
     text = palette.color(QPalette.ColorRole.Text)
     pairs = []
-    for label in SECTION_NAMES:
+    for label in SECTION_LABELS:
         ink = section_ink(label, palette)
         tint = section_tint(label, palette)
         pairs += [(f"{label} ink on its tint", ink, tint), (f"{label} ink on base", ink, base),
@@ -190,16 +184,6 @@ def severity_icon(severity: str, widget: QWidget):
     return widget.style().standardIcon(pixmap)
 
 
-def section_name(label: str | None) -> str:
-    if label is None:
-        return "Whole answer"
-    return SECTION_NAMES.get(label, label.replace("_", " ").capitalize())
-
-
-def clock(seconds: float) -> str:
-    """``83.4`` → ``"1:23"``."""
-    total = max(0, round(seconds))
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def seconds(value: float) -> str:

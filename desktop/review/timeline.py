@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.rubric.model import Report
 
@@ -35,7 +36,7 @@ class Segment:
         return self.x1 - self.x0
 
     def caption(self) -> str:
-        name = style.section_name(self.label)
+        name = wording.section_name(self.label)
         if self.target_s is None:
             return f"{name}: {style.seconds(self.duration_s)}"
         text = f"{name}: {style.seconds(self.duration_s)} of {style.seconds(self.target_s)}"
@@ -139,7 +140,7 @@ class TimelineBar(QWidget):
         bar = self._bar_rect()
         gap = max(1.0, fm.height() / 10)
         space = fm.horizontalAdvance(" ") * 1.5
-        names = [style.section_name(seg.label) for seg in segs]
+        names = [wording.section_name(seg.label) for seg in segs]
         times = [_short_time(seg) for seg in segs]
         name_w = [bold.horizontalAdvance(n) + 2 for n in names]
         time_w = [fm.horizontalAdvance(t) + 2 for t in times]

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.rubric.model import SECTION_LABELS, Finding, Report
 
@@ -58,7 +59,7 @@ class TranscriptView(QTextEdit):
         self._finding_selection: list[QTextEdit.ExtraSelection] = []
         self._press_pos: QPoint | None = None
         for n, label in enumerate(SECTION_LABELS, start=1):
-            action = QAction(f"{style.section_name(label)} starts here", self)
+            action = QAction(f"{wording.section_name(label)} starts here", self)
             action.setShortcut(QKeySequence(f"Ctrl+{n}"))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _=False, lab=label: self._mark_at_caret(lab))
@@ -96,7 +97,7 @@ class TranscriptView(QTextEdit):
                 cursor.insertBlock(block)
             first_block = False
             label, first, last = section
-            cursor.insertText(f"{style.section_name(label).upper()}\u2002",
+            cursor.insertText(f"{wording.section_name(label).upper()}\u2002",
                               self._label_format(label, palette))
             for i in range(first, last + 1):
                 fmt = self._word_format(label, covering[i], i, palette)
@@ -285,7 +286,7 @@ class TranscriptView(QTextEdit):
         text = self.report.words[word].text.strip() if self.report else ""
         menu.addSection(f"At “{text}”")
         for label in SECTION_LABELS:
-            action = menu.addAction(f"{style.section_name(label)} starts here")
+            action = menu.addAction(f"{wording.section_name(label)} starts here")
             action.setObjectName(f"mark-{label}")
             action.triggered.connect(lambda _=False, lab=label: self.markRequested.emit(word, lab))
         return menu

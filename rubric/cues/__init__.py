@@ -13,10 +13,11 @@ from collections.abc import Callable
 import numpy as np
 from starcoach.rubric.cues import handoff, hedging, impact, ownership, reflection
 from starcoach.rubric.evidence import CUE_DIM, CUE_NAMES
+from starcoach.rubric.model import SECTION_LABELS
 from starcoach.rubric.rules.base import Context
 from starcoach.rubric.text import Unit
 
-_ALL = ("situation", "task", "action", "result", "reflection")
+_ALL = SECTION_LABELS
 
 
 def _hit_spans(ctx: Context) -> dict[str, list[tuple[int, int]]]:

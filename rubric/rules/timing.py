@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starcoach.rubric.model import SECTION_LABELS
 from starcoach.rubric.rules.base import Context, Hit, detector
 
 
@@ -46,7 +47,7 @@ def section_missing(ctx: Context) -> list[Hit]:
     n = len(ctx.words)
     present = {s.label for s in ctx.sections}
     hollow = _result_without_outcome(ctx)
-    order = ("situation", "task", "action", "result", "reflection")
+    order = SECTION_LABELS
     for label in ctx.expected_sections:
         if label == "result" and hollow:
             pass  # a Result that tells no outcome is missing, whatever its label

@@ -8,9 +8,9 @@ import dataclasses
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from starcoach.desktop import wording
 from starcoach.desktop.app import MainWindow
 from starcoach.desktop.help import SECTION_ADVICE, ShortcutsDialog, StarGuideDialog, shortcuts
-from starcoach.desktop.review import style
 from starcoach.rubric.packs import default_catalogue
 
 
@@ -45,7 +45,7 @@ def test_the_guide_opens_with_f1_and_reads_its_targets_from_the_packs(qtbot, win
     assert [r[0] for r in rows] == list(cat.expected_sections)
     text = guide.text()
     for label, name, target, advice in rows:
-        assert name == style.section_name(label) and target == cat.targets[label]
+        assert name == wording.section_name(label) and target == cat.targets[label]
         assert f"{name} — under {round(target)} s" in text
         assert advice and advice in text
     assert f"about {round(cat.targets['answer'])} s" in text

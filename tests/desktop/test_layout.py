@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPalette
+from starcoach.desktop import wording
 from starcoach.desktop.bank.model_answer import ModelAnswerDialog
 from starcoach.desktop.history import chart_paint
 from starcoach.desktop.history.chart import AXIS_TITLE, FINDINGS, SCORE, Y_TITLE
 from starcoach.desktop.history.progress_view import ProgressPanel
 from starcoach.desktop.history.store import HistoryStore
-from starcoach.desktop.review import style
 from starcoach.desktop.review.timeline import place
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import SECTION_LABELS
@@ -44,7 +44,7 @@ def test_the_model_answer_timeline_names_every_section_in_full(qtbot):
     bar = dialog.timeline
     captions = bar.captions()
     assert [c.label for c in captions] == list(SECTION_LABELS)
-    assert [c.name for c in captions] == [style.section_name(s) for s in SECTION_LABELS]
+    assert [c.name for c in captions] == [wording.section_name(s) for s in SECTION_LABELS]
     assert all("…" not in c.time for c in captions)
     _no_overlaps([c.name_rect for c in captions])
     _no_overlaps([c.time_rect for c in captions])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
+from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.desktop.review.transcript import FINDINGS_PROPERTY, SECTION_PROPERTY
 
@@ -31,7 +32,7 @@ def test_every_section_is_a_labelled_tinted_paragraph(review, weak_report):
     assert doc.blockCount() == len(weak_report.sections)
     for n, section in enumerate(weak_report.sections):
         block = doc.findBlockByNumber(n)
-        assert block.text().startswith(style.section_name(section.label).upper())
+        assert block.text().startswith(wording.section_name(section.label).upper())
         first, _ = view.word_range(section.first_word)
         assert block.position() < first < block.position() + block.length()
         tint = style.section_tint(section.label, view.palette())

@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
-from starcoach.desktop.review import ReviewScreen, style
+from starcoach.desktop.review import ReviewScreen
 from starcoach.rubric.analyze import analyze
+from starcoach.rubric.clock import clock
 from starcoach.speech.audio import SAMPLE_RATE
 from starcoach.speech.flacfile import FlacWriter
 
@@ -106,7 +107,7 @@ def test_speed_reaches_the_player_and_pause_keeps_the_place(qtbot, screen):
     assert not bar.playing
     stopped_at = bar.position()
     assert stopped_at >= 0.5
-    assert bar.time.text().startswith(style.clock(stopped_at) + " / ")
+    assert bar.time.text().startswith(clock(stopped_at) + " / ")
 
 
 def test_a_recording_that_is_gone_is_one_line_and_a_text_answer_has_no_bar(qtbot, screen,

@@ -6,7 +6,8 @@ import pytest
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import decode_audio
 from starcoach.speech.fillers import voiced_gaps
-from starcoach.speech.transcribe import TranscribeOptions, Transcriber, complete_gaps
+from starcoach.speech.transcribe import TranscribeOptions, Transcriber
+from starcoach.speech.word_repair import complete_gaps
 
 from .conftest import synthesize
 

@@ -6,7 +6,8 @@ import random
 from collections import Counter
 
 from starcoach.rubric import bank
-from starcoach.rubric.packs import PRINCIPLES, default_catalogue
+from starcoach.rubric.pack_schema import PRINCIPLES
+from starcoach.rubric.packs import default_catalogue
 
 
 def test_random_pick_respects_the_principle():

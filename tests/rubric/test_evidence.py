@@ -4,13 +4,14 @@ held-out figures (floors are the measured values, rounded down)."""
 from __future__ import annotations
 
 import pytest
-from starcoach.rubric.evidence import TAGS, default_model, roles, stem, tag
+from starcoach.rubric.evidence import TAGS, default_model, tag
 from starcoach.rubric.evidence_corpus import (
     EvidenceCorpusError,
     gold_rules,
     load_evidence,
     parse_evidence,
 )
+from starcoach.rubric.roles import roles, stem
 from starcoach.rubric.text import split_units, tokenize
 
 from .conftest import timed

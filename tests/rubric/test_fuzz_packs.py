@@ -11,15 +11,9 @@ import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from starcoach.rubric.packs import (
-    MAX_MESSAGE_CHARS,
-    TEMPLATE_FIELDS,
-    PackError,
-    check_pack,
-    load_catalogue,
-    safe_format,
-    template_problem,
-)
+from starcoach.rubric.pack_reader import check_pack, safe_format, template_problem
+from starcoach.rubric.pack_schema import MAX_MESSAGE_CHARS, TEMPLATE_FIELDS, PackError
+from starcoach.rubric.packs import load_catalogue
 
 from .test_user_packs import MY_PACK
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from starcoach.rubric.model import Finding, Report, Section, Word
-from starcoach.rubric.packs import MAX_FIELD_CHARS, safe_format, template_problem
+from starcoach.rubric.pack_reader import safe_format, template_problem
+from starcoach.rubric.pack_schema import MAX_FIELD_CHARS
 from starcoach.rubric.render import render_text
 
 from .test_rules import STRONG

@@ -6,7 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from starcoach.rubric.packs import PRINCIPLES, PackError, load_catalogue, packs_dir, resolve
+from starcoach.rubric.pack_resolve import resolve
+from starcoach.rubric.pack_schema import PRINCIPLES, PackError
+from starcoach.rubric.packs import load_catalogue, packs_dir
 
 GOOD_QUESTION = """
 [pack]

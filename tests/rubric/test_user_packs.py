@@ -14,8 +14,8 @@ from starcoach.desktop.bank.imports import (
 )
 from starcoach.desktop.cli import main
 from starcoach.rubric.followups import judge_followup
+from starcoach.rubric.pack_schema import PackError
 from starcoach.rubric.packs import (
-    PackError,
     default_catalogue,
     extra_pack_problems,
     load_catalogue,

@@ -115,7 +115,7 @@ def test_transcription_options_has_exactly_the_fields_speech_fills():
 
 def test_the_loaded_model_and_the_vad_session_have_what_the_loops_read(tmp_path):
     from starcoach.speech import builtin
-    from starcoach.speech.transcribe import load_whisper
+    from starcoach.speech.model_load import load_whisper
 
     folder = builtin.package_folder()
     if folder is None:

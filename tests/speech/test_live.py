@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from conftest import silence, speak
 from starcoach.speech.audio import SAMPLE_RATE, resample
+from starcoach.speech.decoding import DecodeCancelled
 from starcoach.speech.live import MAX_HOLD_S, LiveResult, LiveTranscriber, LiveUpdate
-from starcoach.speech.transcribe import DecodeCancelled, TranscribeOptions, Transcriber
+from starcoach.speech.transcribe import TranscribeOptions, Transcriber
 
 DETERMINISTIC = TranscribeOptions(temperatures=(0.0,), max_new_tokens=60)
 N_SAMPLES_WINDOW = 30 * SAMPLE_RATE

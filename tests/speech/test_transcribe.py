@@ -11,10 +11,10 @@ import pytest
 from conftest import KnownWordsRecogniser, build_answer, silence, speak
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
+from starcoach.speech.decoding import FILLER_PROMPT
 from starcoach.speech.errors import AudioError
 from starcoach.speech.fillers import detect_fillers
 from starcoach.speech.transcribe import (
-    FILLER_PROMPT,
     TranscribeOptions,
     Transcriber,
     transcribe_with,
@@ -226,7 +226,7 @@ def test_the_edge_of_a_word_is_neither_a_filler_nor_unrecognised():
 
 
 def test_a_filler_the_prompted_pass_wrote_is_placed_by_text_and_cuts_the_stretched_word():
-    from starcoach.speech.transcribe import add_written_fillers, place_fillers
+    from starcoach.speech.word_repair import add_written_fillers, place_fillers
 
     # main pass: "at" was stretched over the hesitation; "went" is followed by a pause
     words = [Word("I", 0.0, 0.2), Word("was", 0.2, 0.5), Word("at", 0.5, 1.3),

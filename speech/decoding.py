@@ -1,0 +1,97 @@
+"""What the Whisper decoding loop is configured with and hands out: its options, the
+transcript and timed words it returns, its constants, and the cancellation it honours.
+Shared by the session (:mod:`.decode_session`), its gap passes and the batch and live
+transcribers, so none of them has to import another to name these."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from starcoach.rubric.model import Word
+from starcoach.speech.fillers import FillerOptions
+from starcoach.speech.vad import VadOptions
+
+# Short and disfluent on purpose: it nudges Whisper to write "um"/"uh" instead of dropping
+# them. It conditions only the re-decoding of gaps: as the prompt of the main pass it made
+# tiny.en decode whole 30 s windows without timestamps and skip sentences in them.
+FILLER_PROMPT = "Um, so, uh, I, like, you know, handled it."
+
+# Fillers as Whisper writes them, and how much of the committed text follows the filler
+# prompt in the prompted pass.
+FILLER_TEXT = re.compile(r"u+h*m*|u+m+|e+r+m+|hm+|m+h?m+")
+FILLER_PASS_CONTEXT_TOKENS = 120
+# Gaps decoded again: this much audio either side, and this many words before as prompt.
+RECOVER_CONTEXT_S = 1.0
+MIN_WORD_S = 0.08  # a word cut back around a filler keeps at least this much
+FILLER_GUESS_S = 0.3  # how long a written filler is taken to last where nothing says
+RECOVER_PROMPT_WORDS = 24
+
+HOP = 160
+N_FRAMES = 3000  # one 30 s window, in 10 ms frames
+N_SAMPLES = N_FRAMES * HOP
+LOOKAHEAD_FRAMES = 3  # a window's last spectrogram frames read this far past it
+END_PADDING = 160  # faster-whisper pads a file's end with this many zeros
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """Decoding settings. Defaults are faster-whisper's, plus VAD and the gap pass."""
+
+    beam_size: int = 5
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    initial_prompt: str | None = None
+    recover_prompt: str | None = FILLER_PROMPT  # leads the prompt of the filler pass and gaps
+    filler_pass: bool = True  # each window decoded again, prompted, for the fillers it writes
+    condition_on_previous_text: bool = True
+    compression_ratio_threshold: float | None = 2.4
+    log_prob_threshold: float | None = -1.0
+    no_speech_threshold: float | None = 0.6
+    max_new_tokens: int | None = None  # per window; benchmarks cap it
+    vad: bool = True
+    vad_options: VadOptions = field(default_factory=VadOptions)
+    fillers: bool = True  # label the voiced gaps between words (fillers, unrecognised)
+    recover_gaps: bool = True  # ... after decoding each of them again for words
+    filler_options: FillerOptions = field(default_factory=FillerOptions)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Timed words (fillers included, in time order) and the audio's duration in seconds."""
+
+    words: list[Word]
+    duration: float
+
+
+class DecodeCancelled(Exception):
+    """A decode was abandoned between model calls because its ``cancel()`` said so."""
+
+
+Cancel = Callable[[], bool] | None
+
+
+@dataclass(frozen=True)
+class TimedWord:
+    """A decoded word in source time, with its span on the speech timeline (seconds)."""
+
+    word: Word
+    tl_start: float
+    tl_end: float
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """Words decoded greedily for ``[start, end)`` (timeline frames), not committed."""
+
+    words: list[TimedWord]
+    start: int
+    end: int
+
+
+class WordRecogniser(Protocol):
+    """Anything that turns 16 kHz mono audio into timed words (the model, or a test double)."""
+
+    def recognise(self, audio: np.ndarray) -> list[Word]: ...

@@ -1,0 +1,137 @@
+"""The decoded words tidied into one answer: the prompted pass's fillers placed among the
+main pass's words, overlaps and repeats recognised, times made monotonic, and every voiced
+gap between words accounted for (:func:`complete_gaps`). Pure functions over word lists."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from starcoach.rubric.model import Word
+from starcoach.speech.audio import SAMPLE_RATE
+from starcoach.speech.decoding import FILLER_GUESS_S, FILLER_TEXT, MIN_WORD_S
+from starcoach.speech.fillers import Gap, label_gaps, merge_fillers, voiced_gaps
+
+if TYPE_CHECKING:
+    from starcoach.speech.decoding import TranscribeOptions
+
+
+def overlaps(a: Word, b: Word) -> bool:
+    """Whether two words share more than a third of the shorter one's time."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return shared > max(0.02, min(a.end - a.start, b.end - b.start) / 3)
+
+
+def add_written_fillers(words: Sequence[Word], fillers: Sequence[Word]) -> list[Word]:
+    """``words`` with the prompted pass's ``fillers`` added, in time order.
+
+    A filler where the main pass already wrote one is dropped. A word that Whisper's
+    alignment stretched over the filler is cut back to where the filler begins (or resumes
+    after it ends), as long as some of the word is left.
+    """
+    out = list(words)
+    for f in fillers:
+        hit = [k for k, w in enumerate(out) if w.end > f.start and w.start < f.end]
+        if any(FILLER_TEXT.fullmatch(normalise_filler(out[k].text)) for k in hit):
+            continue
+        for k in hit:
+            w = out[k]
+            if w.start < f.start and f.start - w.start >= MIN_WORD_S:
+                out[k] = Word(w.text, w.start, f.start, w.kind)
+            elif w.end > f.end and w.end - f.end >= MIN_WORD_S:
+                out[k] = Word(w.text, f.end, w.end, w.kind)
+        out.append(f)
+    return sorted(out, key=lambda w: (w.start, w.end))
+
+
+def place_fillers(prompted: Sequence[str], words: Sequence[Word]) -> list[Word]:
+    """Fillers of the prompted pass's text (``prompted``, normalised words in order) placed
+    among the main pass's ``words`` of the same window, by aligning the two texts.
+
+    Its own word times are rougher than the main pass's, so each filler goes after the main
+    word aligned with the prompted word before it: into the pause after that word, or over
+    the end of it where the aligner stretched it across the filler (the word is cut back
+    later, :func:`add_written_fillers`).
+    """
+    plain = [k for k, t in enumerate(prompted) if not FILLER_TEXT.fullmatch(t)]
+    main = [normalise_filler(w.text) for w in words]
+    matcher = difflib.SequenceMatcher(a=[prompted[k] for k in plain], b=main, autojunk=False)
+    to_main: dict[int, int] = {}
+    for block in matcher.get_matching_blocks():
+        for n in range(block.size):
+            to_main[plain[block.a + n]] = block.b + n
+    out: list[Word] = []
+    for k, text in enumerate(prompted):
+        if not FILLER_TEXT.fullmatch(text) or not words:
+            continue
+        anchor = max((j for j in to_main if j < k), default=None)
+        if anchor is None:  # before the first word
+            nxt = words[0]
+            start = max(0.0, nxt.start - FILLER_GUESS_S)
+            out.append(Word(text, round(start, 3), round(nxt.start, 3), "filler"))
+            continue
+        i = to_main[anchor]
+        prev, nxt = words[i], (words[i + 1] if i + 1 < len(words) else None)
+        room = (nxt.start if nxt is not None else prev.end + FILLER_GUESS_S) - prev.end
+        if room >= 0.1:
+            start, end = prev.end, prev.end + min(room, FILLER_GUESS_S)
+        else:
+            start = max(prev.start + MIN_WORD_S, prev.end - FILLER_GUESS_S)
+            end = max(prev.end, start + 0.05)
+        out.append(Word(text, round(start, 3), round(end, 3), "filler"))
+    return out
+
+
+def normalise_filler(text: str) -> str:
+    return text.strip(" ,.?!").lower()
+
+
+def repeats(a: Word, b: Word) -> bool:
+    """Whether ``a`` is ``b`` again, timed a little apart (alignment differs per decode)."""
+    same = normalise_filler(a.text) == normalise_filler(b.text)
+    return same and abs(a.start - b.start) < 0.6
+
+
+Recover = Callable[[np.ndarray, Sequence[Word], Sequence[Gap]], list[Word]]
+
+
+def complete_gaps(
+    audio: np.ndarray,
+    words: Sequence[Word],
+    options: TranscribeOptions,
+    recover: Recover | None = None,
+) -> list[Word]:
+    """``words`` with every voiced gap between them accounted for.
+
+    ``recover`` (the model decoding gaps of ``min_redecode_s`` or more again) adds the
+    words it finds; each gap still
+    left becomes a filler if it sounds like a filled pause, an unrecognised-speech span
+    otherwise (:func:`.fillers.label_gaps`).
+    """
+    o = options.filler_options
+    words = list(words)
+    gaps = voiced_gaps(audio, words, o)
+    # a gap too short to hold a word (the edge of one, a filler) is not worth a decode
+    long = [g for g in gaps if g.duration >= o.min_redecode_s]
+    if recover is not None and long:
+        extra = recover(audio, words, long)
+        if extra:
+            words = tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE)
+            gaps = voiced_gaps(audio, words, o)
+    return merge_fillers(words, label_gaps(audio, gaps, o))
+
+
+def tidy_words(words: Sequence[Word], duration: float) -> list[Word]:
+    """Drop empty words; clip times to ``[0, duration]``; make starts non-decreasing."""
+    out: list[Word] = []
+    last = 0.0
+    for w in words:
+        if not w.text:
+            continue
+        start = min(max(w.start, last, 0.0), duration)
+        end = min(max(w.end, start), duration)
+        out.append(Word(w.text, round(start, 3), round(end, 3), w.kind))
+        last = start
+    return out
