@@ -104,6 +104,7 @@ class DecodeCancelled(Exception):
 
 
 Cancel = Callable[[], bool] | None
+Progress = Callable[[float, float], None] | None  # (done_s, total_s) of a pass
 
 
 @dataclass(frozen=True)
@@ -348,11 +349,38 @@ class DecodeSession:
         self.filler_tokens.extend(window.filler_tokens)
         return words
 
-    def run(self, cancel: Cancel = None) -> list[Word]:
-        """Decode every ready window; returns the words committed."""
+    def run(self, cancel: Cancel = None, progress: Progress = None) -> list[Word]:
+        """Decode every ready window; returns the words committed.
+
+        ``progress(done_s, total_s)`` (source seconds, never decreasing) is called after
+        each model call, so a caller can show how far the pass has got.
+        """
         out: list[Word] = []
+        best = 0.0
+
+        def report(frames: float) -> None:
+            nonlocal best
+            total = self.timeline.source_duration
+            done = min(total, self.timeline.to_source_time(frames / (SAMPLE_RATE // HOP), True))
+            if progress is not None and done > best:
+                best = done
+                progress(done, total)
+
         while self.pending():
-            out.extend(self.step(cancel))
+            if progress is None:
+                out.extend(self.step(cancel))
+                continue
+            start, calls = self.seek, 0
+            end = min(self.content_frames, start + N_FRAMES)
+
+            def check(start: int = start, end: int = end) -> bool:
+                nonlocal calls  # one more model call done: move part of the way on
+                report(start + (end - start) * min(calls, 4) / 5)
+                calls += 1
+                return cancel is not None and cancel()
+
+            out.extend(self.step(check))
+            report(self.seek)
         return out
 
     def prompt_tokens(self, text: str = "") -> list[int]:
@@ -575,15 +603,17 @@ class DecodeSession:
         return Word(text.strip(), round(s, 3), round(max(e, s), 3))
 
     # -- results ---------------------------------------------------------------------------
-    def final_words(self) -> list[Word]:
+    def final_words(self, cancel: Cancel = None) -> list[Word]:
         """Committed words made monotonic and clipped to the audio, the voiced gaps between
-        them decoded again, and what is left labelled as fillers or unrecognised speech."""
+        them decoded again (abandoned like a step if ``cancel()``), and what is left
+        labelled as fillers or unrecognised speech."""
         duration = self.timeline.source_duration
         words = tidy_words(self.words, duration)
         if not self.options.fillers:
             return words
         words = add_written_fillers(words, tidy_words(self.fillers, duration))
-        recover = self.recover_words if self.options.recover_gaps else None
+        recover = (functools.partial(self.recover_words, cancel=cancel)
+                   if self.options.recover_gaps else None)
         return complete_gaps(self.timeline.source, words, self.options, recover)
 
     def recover_prompt(self, before: Sequence[Word]) -> str | None:
@@ -592,8 +622,8 @@ class DecodeSession:
         recent = [w.text for w in before if w.kind == "word"][-RECOVER_PROMPT_WORDS:]
         return " ".join([self.options.recover_prompt or "", *recent]).strip() or None
 
-    def recover_words(self, audio: np.ndarray, words: Sequence[Word], gaps: Sequence[Gap]
-                      ) -> list[Word]:
+    def recover_words(self, audio: np.ndarray, words: Sequence[Word], gaps: Sequence[Gap],
+                      cancel: Cancel = None) -> list[Word]:
         """Words found by decoding each gap of ``audio`` (source samples) again.
 
         Gaps closer than twice ``RECOVER_CONTEXT_S`` are decoded together. Each stretch is
@@ -620,7 +650,7 @@ class DecodeSession:
             sub = DecodeSession(self.model, options)
             sub.feed(audio[round(a * SAMPLE_RATE) : round(b * SAMPLE_RATE)])
             sub.finish()
-            sub.run()
+            sub.run(cancel)
             for w in tidy_words(sub.words, b - a):
                 w = Word(w.text, round(w.start + a, 3), round(w.end + a, 3))
                 mid = (w.start + w.end) / 2
@@ -792,16 +822,20 @@ class Transcriber:
         with self._lock:
             return self.session().recover_words(audio, words, gaps)
 
-    def transcribe(self, audio: np.ndarray | str | Path) -> Transcript:
+    def transcribe(self, audio: np.ndarray | str | Path, *, cancel: Cancel = None,
+                   progress: Progress = None) -> Transcript:
         """Timed words for a file or a 16 kHz mono array: the main pass's words, the
-        fillers the prompted pass wrote, and every voiced gap accounted for."""
+        fillers the prompted pass wrote, and every voiced gap accounted for.
+
+        ``cancel()`` turning true abandons it between model calls (:class:`DecodeCancelled`);
+        ``progress(done_s, total_s)`` follows the main pass."""
         samples = _samples(audio)
         with self._lock:
             session = self.session()
             session.feed(samples)
             session.finish()
-            session.run()
-            return Transcript(session.final_words(), samples.size / SAMPLE_RATE)
+            session.run(cancel, progress)
+            return Transcript(session.final_words(cancel), samples.size / SAMPLE_RATE)
 
 
 def _samples(audio: np.ndarray | str | Path) -> np.ndarray:
@@ -816,13 +850,19 @@ def transcribe_with(
     recogniser: WordRecogniser,
     audio: np.ndarray | str | Path,
     options: TranscribeOptions | None = None,
+    cancel: Cancel = None,
 ) -> Transcript:
     """Run ``recogniser`` on ``audio`` and account for the voiced gaps (the double's entry
-    too). A recogniser with a ``recover_words`` method (the model) decodes gaps again."""
+    too). A recogniser with a ``recover_words`` method (the model) decodes gaps again.
+    ``cancel()`` is asked before and after recognising (:class:`DecodeCancelled`)."""
     options = options or TranscribeOptions()
     samples = _samples(audio)
     duration = samples.size / SAMPLE_RATE
+    if cancel is not None and cancel():
+        raise DecodeCancelled
     words = tidy_words(recogniser.recognise(samples), duration)
+    if cancel is not None and cancel():
+        raise DecodeCancelled
     if options.fillers:
         recover = getattr(recogniser, "recover_words", None) if options.recover_gaps else None
         words = complete_gaps(samples, words, options, recover)
