@@ -10,15 +10,19 @@ Cancelling is cooperative: ``cancel()`` sets the job's flag, which its work read
 model calls (``job.is_cancelled`` is the ``cancel=`` callable the speech layer takes), and
 calls the job's ``on_cancel`` hook. A job cancelled before its turn never runs. Work is
 dropped when its attempt is deleted (``cancel_attempt``) and when the app quits
-(``shutdown``: cancel everything, wait a moment, never for a long decode; the worker is a
-daemon thread, so a model call still under way cannot hold the process).
+(``shutdown``: cancel everything, wait a moment, never for a long decode, so the window goes
+at once). The worker is a daemon thread, but the interpreter must not be torn down under a
+model call (CTranslate2 crashes the process then): at exit every runner is cancelled and
+the call under way, already told to stop, is waited for.
 """
 
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import CancelledError
 from typing import Any
@@ -101,6 +105,7 @@ class TranscriptionRunner(QObject):
         self._thread: threading.Thread | None = None
         self.running = 0
         self.max_running = 0
+        _runners.add(self)
 
     # -- GUI thread ----------------------------------------------------------------------------
     def submit(self, job: TranscriptionJob) -> TranscriptionJob:
@@ -165,11 +170,12 @@ class TranscriptionRunner(QObject):
             finally:
                 with self._cond:
                     self.running -= 1
-                    self._current = None
                     empty = not self._queue
-                    self._cond.notify_all()
                 if empty:
                     _emit(self.idle)
+                with self._cond:  # idle only once nothing more is emitted (exit is safe)
+                    self._current = None
+                    self._cond.notify_all()
 
     def _run(self, job: TranscriptionJob) -> None:
         if job.is_cancelled():
@@ -212,6 +218,16 @@ def _emit(signal: Any, *args: Any) -> None:
 
 
 _shared: TranscriptionRunner | None = None
+_runners: weakref.WeakSet[TranscriptionRunner] = weakref.WeakSet()
+EXIT_WAIT_S = 30.0  # at exit: one model call at most, once cancelled
+
+
+@atexit.register
+def _stop_at_exit() -> None:
+    for runner in list(_runners):
+        with contextlib.suppress(RuntimeError):
+            runner.cancel_all()
+            runner.wait_idle(EXIT_WAIT_S)
 
 
 def shared_runner() -> TranscriptionRunner:
