@@ -828,14 +828,18 @@ class Transcriber:
         fillers the prompted pass wrote, and every voiced gap accounted for.
 
         ``cancel()`` turning true abandons it between model calls (:class:`DecodeCancelled`);
-        ``progress(done_s, total_s)`` follows the main pass."""
+        ``progress(done_s, total_s)`` follows the main pass and ends at the whole audio."""
         samples = _samples(audio)
         with self._lock:
             session = self.session()
             session.feed(samples)
             session.finish()
             session.run(cancel, progress)
-            return Transcript(session.final_words(cancel), samples.size / SAMPLE_RATE)
+            words = session.final_words(cancel)
+        duration = samples.size / SAMPLE_RATE
+        if progress is not None:  # gaps decoded again too: the pass is done
+            progress(duration, duration)
+        return Transcript(words, duration)
 
 
 def _samples(audio: np.ndarray | str | Path) -> np.ndarray:

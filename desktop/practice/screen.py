@@ -35,7 +35,13 @@ from starcoach.desktop.practice.model import (
 )
 from starcoach.desktop.practice.runner import shared_runner
 from starcoach.desktop.practice.session import SECTION_KEYS, PracticeSession, Question
-from starcoach.desktop.practice.waiting import QUICK, JobProgress, progress_text, waiting_text
+from starcoach.desktop.practice.waiting import (
+    QUICK,
+    JobProgress,
+    progress_text,
+    queued_while_recording_text,
+    waiting_text,
+)
 from starcoach.desktop.review import style
 from starcoach.desktop.settings import effective_dark
 
@@ -261,7 +267,8 @@ class PracticeScreen(QWidget):
         self.session = session
         self.live_report = None
         self.record_button.setText("Stop (Space)")
-        self.status.setText("Recording. Speak your answer; press Space when you are done.")
+        self.status.setText(queued_while_recording_text() if self._ahead_of(session.job) else
+                            "Recording. Speak your answer; press Space when you are done.")
         self.timer.start()
         self._tick()
         self.recordingChanged.emit(True)
@@ -274,14 +281,18 @@ class PracticeScreen(QWidget):
         self.timer.stop()
         self.record_button.setEnabled(False)
         self.record_button.setText("Preparing your review…")
-        job = self.session.job
-        ahead = self.runner.jobs().index(job) if job in self.runner.jobs() else 0
-        self.status.setText(waiting_text(ahead) if ahead else "Finishing the transcript…")
+        ahead = self._ahead_of(self.session.job)
+        self.status.setText(waiting_text(ahead))
         self.progress_bar.setRange(0, 0 if ahead else 100)  # busy until its turn comes
         self.progress_bar.setValue(0)
         self.progress_bar.show()
         self._answer_shown = True
         self.recordingChanged.emit(False)
+
+    def _ahead_of(self, job) -> int:
+        """How many transcriptions run or wait before ``job`` (0: its turn has come)."""
+        jobs = self.runner.jobs()
+        return jobs.index(job) if job in jobs else 0
 
     def stop_and_save(self):
         """Stop now and keep the audio (the window is closing); returns the result. The

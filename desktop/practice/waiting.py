@@ -49,7 +49,14 @@ def progress_text(p: JobProgress) -> str:
 
 
 def waiting_text(position: int) -> str:
-    """The line while a job waits its turn behind ``position`` others."""
+    """The line while an answer's transcription waits its turn behind ``position`` others
+    (one transcription at a time: the one before it finishes first)."""
     if position <= 0:
-        return "Starting…"
-    return "Waiting for the last answer's exact words to finish…"
+        return "Finishing the transcript…"
+    return ("Your answer is saved. Its review starts once the transcription before it "
+            "(the last answer's exact words) is done…")
+
+
+def queued_while_recording_text() -> str:
+    return ("Recording. Live words start once the last answer's exact words are in; press "
+            "Space when you are done.")

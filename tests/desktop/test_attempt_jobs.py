@@ -41,6 +41,20 @@ def long_audio():
     return np.tile(one, int(np.ceil(150 * 16000 / one.size)))
 
 
+@pytest.fixture
+def connect():
+    """Connect to the shared runner's signals for this test only (it outlives the test)."""
+    made = []
+
+    def _connect(signal, fn) -> None:
+        signal.connect(fn)
+        made.append((signal, fn))
+
+    yield _connect
+    for signal, fn in made:
+        signal.disconnect(fn)
+
+
 class Mic:
     """Each recording gets the next audio in ``clips`` (the last one repeats)."""
 
@@ -109,7 +123,7 @@ def test_deleting_an_attempt_stops_its_exact_pass_and_nothing_more_is_stored(
 
 
 def test_a_new_practice_waits_for_the_last_exact_pass_never_two_decodes_at_once(
-        qtbot, tiny_en, long_audio, monkeypatch):
+        qtbot, tiny_en, long_audio, monkeypatch, connect):
     lock, inside, most = threading.Lock(), [0], [0]
     decode = DecodeSession._decode_window
 
@@ -129,8 +143,8 @@ def test_a_new_practice_waits_for_the_last_exact_pass_never_two_decodes_at_once(
     win = open_window(qtbot, tiny_en, mic)
     runner: TranscriptionRunner = win.practice.runner
     order: list[tuple[str, int | None]] = []
-    runner.jobStarted.connect(lambda j: order.append(("start", j.attempt_id)))
-    runner.jobEnded.connect(lambda j, _s: order.append(("end", j.attempt_id)))
+    connect(runner.jobStarted, lambda j: order.append(("start", j.attempt_id)))
+    connect(runner.jobEnded, lambda j, _s: order.append(("end", j.attempt_id)))
     first = record(qtbot, win, mic, long_audio.size / 16000)
     assert first.job.state == "running"  # its exact pass is under way ...
     win.show_practice()
@@ -138,6 +152,7 @@ def test_a_new_practice_waits_for_the_last_exact_pass_never_two_decodes_at_once(
     assert screen.start()  # ... and a new answer starts at once: its audio is queued
     second = screen.session
     assert second.job.state == "queued" and runner.jobs() == [first.job, second.job]
+    assert screen.status.text().startswith("Recording. Live words start once")
     qtbot.waitUntil(lambda: second.audio_seconds >= short.size / 16000 - 0.2, timeout=30_000)
     with qtbot.waitSignal(second.reportReady, timeout=120_000,
                           check_params_cb=lambda _r, final: final):
@@ -244,3 +259,47 @@ def test_progress_lines_say_what_is_happening():
     assert progress_text(JobProgress(QUICK, 0.6, 7.2, 12.0)) == "Transcribing the last 12 s… 60%"
     assert progress_text(JobProgress(EXACT, 0.4, 70, 165)) == "Exact words: 1:10 of 2:45"
     assert progress_text(JobProgress(EXACT, 1.0, 165, 165)) == "Exact words ready."
+
+
+def _kept_recording(store, audio) -> int:
+    """An attempt whose recording is on disk but was never transcribed (quit before Stop
+    finished, or recovered after a crash)."""
+    from starcoach.speech.flacfile import FlacWriter
+
+    attempt = store.begin_attempt(question="ownership-failure")
+    writer = FlacWriter(attempt.audio_path, 16000)
+    writer.write(audio)
+    writer.close()
+    store.mark_recorded(attempt.id, audio.size / 16000)
+    return attempt.id
+
+
+def test_a_kept_recording_is_transcribed_with_progress_and_deleting_it_stops_that(
+        qtbot, tiny_en, long_audio, connect):
+    win = open_window(qtbot, tiny_en, Mic(long_audio))
+    store = win.practice.store
+    runner = win.practice.runner
+    kept = _kept_recording(store, long_audio[: 40 * 16000])
+    doomed = _kept_recording(store, long_audio)
+    seen: list = []
+    labels: list[str] = []
+    connect(runner.jobProgress, lambda job, p: seen.append((job.attempt_id, p)))
+    connect(runner.jobProgress, lambda *_: labels.append(win.work_status.label.text()))
+    with qtbot.waitSignal(win.history_control.transcribed, timeout=120_000):
+        assert win.history_control.transcribe(kept)
+    values = [p.fraction for a, p in seen if a == kept]
+    assert len(values) >= 3 and values == sorted(values) and values[-1] == 1.0
+    assert any(t.startswith("Transcribing the recording: ") and t.endswith(" of 0:40")
+               for t in labels)
+    assert store.get(kept).status == "analysed"
+
+    assert win.history_control.transcribe(doomed)
+    job = win.history_control.transcription
+    qtbot.waitUntil(lambda: job.last is not None, timeout=30_000)
+    win.show_history(doomed)
+    with qtbot.waitSignal(job.cancelled, timeout=10_000):
+        win.history.delete(doomed)
+    assert win.history_control.transcribing is None
+    with pytest.raises(AttemptNotFound):
+        store.get(doomed)
+    win.close()
