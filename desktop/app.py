@@ -141,6 +141,10 @@ class MainWindow(QMainWindow):
         self.stack.currentChanged.connect(self._update_actions)
         self._restore()
         self._update_actions()
+        from starcoach.desktop.practice.work_status import WorkStatus
+
+        self.work_status = WorkStatus(self.practice.runner, self)
+        self.statusBar().addPermanentWidget(self.work_status)
         self.statusBar().showMessage("Choose a question, then open an answer to review it.")
 
     # ----------------------------------------------------------------- actions
@@ -403,9 +407,10 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.practice.stop_and_save()  # the audio is on disk before the window goes
-        elif self.practice.session is not None:
-            self.practice.session.wait()  # an answer being finished is saved first
+        elif self.practice.session is not None:  # its audio is on disk: stop its decoding
+            self.practice.session.stop_now()
         self.drills.stop_and_save()  # a follow-up reply being recorded is kept too
+        self.practice.runner.shutdown(1.0)  # cancelled work never holds the window up
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._save_choice()
         self.settings.sync()

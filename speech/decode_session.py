@@ -4,11 +4,13 @@ see :mod:`.transcribe` for how batch and live use it."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from starcoach.rubric.model import Word
+from starcoach.speech.audio import SAMPLE_RATE
 from starcoach.speech.decoding import (
     END_PADDING,
     HOP,
@@ -16,6 +18,7 @@ from starcoach.speech.decoding import (
     N_FRAMES,
     Cancel,
     DecodeCancelled,
+    Progress,
     Provisional,
     TimedWord,
     TranscribeOptions,
@@ -180,11 +183,38 @@ class DecodeSession(GapPasses):
         self.filler_tokens.extend(window.filler_tokens)
         return words
 
-    def run(self, cancel: Cancel = None) -> list[Word]:
-        """Decode every ready window; returns the words committed."""
+    def run(self, cancel: Cancel = None, progress: Progress = None) -> list[Word]:
+        """Decode every ready window; returns the words committed.
+
+        ``progress(done_s, total_s)`` (source seconds, never decreasing) is called after
+        each model call, so a caller can show how far the pass has got.
+        """
+        best = 0.0
+
+        def report(frames: float) -> None:
+            nonlocal best
+            total = self.timeline.source_duration
+            done = min(total, self.timeline.to_source_time(frames / (SAMPLE_RATE // HOP), True))
+            if progress is not None and done > best:
+                best = done
+                progress(done, total)
+
         out: list[Word] = []
         while self.pending():
-            out.extend(self.step(cancel))
+            if progress is None:
+                out.extend(self.step(cancel))
+                continue
+            start, calls = self.seek, 0
+            end = min(self.content_frames, start + N_FRAMES)
+
+            def check(start: int = start, end: int = end) -> bool:
+                nonlocal calls  # one more model call done: move part of the way on
+                report(start + (end - start) * min(calls, 4) / 5)
+                calls += 1
+                return cancel is not None and cancel()
+
+            out.extend(self.step(check))
+            report(self.seek)
         return out
 
     def prompt_tokens(self, text: str = "") -> list[int]:
@@ -360,13 +390,15 @@ class DecodeSession(GapPasses):
         return Word(text.strip(), round(s, 3), round(max(e, s), 3))
 
     # -- results ---------------------------------------------------------------------------
-    def final_words(self) -> list[Word]:
+    def final_words(self, cancel: Cancel = None) -> list[Word]:
         """Committed words made monotonic and clipped to the audio, the voiced gaps between
-        them decoded again, and what is left labelled as fillers or unrecognised speech."""
+        them decoded again (abandoned like a step if ``cancel()``), and what is left
+        labelled as fillers or unrecognised speech."""
         duration = self.timeline.source_duration
         words = tidy_words(self.words, duration)
         if not self.options.fillers:
             return words
         words = add_written_fillers(words, tidy_words(self.fillers, duration))
-        recover = self.recover_words if self.options.recover_gaps else None
+        recover = (functools.partial(self.recover_words, cancel=cancel)
+                   if self.options.recover_gaps else None)
         return complete_gaps(self.timeline.source, words, self.options, recover)

@@ -71,6 +71,7 @@ class DecodeCancelled(Exception):
 
 
 Cancel = Callable[[], bool] | None
+Progress = Callable[[float, float], None] | None  # (done_s, total_s) of a pass
 
 
 @dataclass(frozen=True)

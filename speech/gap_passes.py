@@ -17,6 +17,7 @@ from starcoach.speech.decoding import (
     FILLER_PROMPT,
     RECOVER_CONTEXT_S,
     RECOVER_PROMPT_WORDS,
+    Cancel,
     TranscribeOptions,
 )
 from starcoach.speech.fillers import Gap
@@ -91,8 +92,8 @@ class GapPasses:
         recent = [w.text for w in before if w.kind == "word"][-RECOVER_PROMPT_WORDS:]
         return " ".join([self.options.recover_prompt or "", *recent]).strip() or None
 
-    def recover_words(self, audio: np.ndarray, words: Sequence[Word], gaps: Sequence[Gap]
-                      ) -> list[Word]:
+    def recover_words(self, audio: np.ndarray, words: Sequence[Word], gaps: Sequence[Gap],
+                      cancel: Cancel = None) -> list[Word]:
         """Words found by decoding each gap of ``audio`` (source samples) again.
 
         Gaps closer than twice ``RECOVER_CONTEXT_S`` are decoded together. Each stretch is
@@ -121,7 +122,7 @@ class GapPasses:
             sub = DecodeSession(self.model, options)
             sub.feed(audio[round(a * SAMPLE_RATE) : round(b * SAMPLE_RATE)])
             sub.finish()
-            sub.run()
+            sub.run(cancel)
             for w in tidy_words(sub.words, b - a):
                 w = Word(w.text, round(w.start + a, 3), round(w.end + a, 3))
                 mid = (w.start + w.end) / 2

@@ -26,6 +26,8 @@ feeds them to a :class:`~.decode_session.DecodeSession` and, while the person sp
    It replaces the first one when it arrives.
 
 Nothing pushed before ``stop()`` is dropped: the worker feeds every queued block first.
+``on_progress`` follows both stages after Stop (:class:`LiveProgress`), and with
+``own_thread=False`` the caller runs the worker (``run()``) on a thread it schedules.
 """
 
 from __future__ import annotations
@@ -67,6 +69,20 @@ class LiveUpdate:
     heard_s: float  # how much of the audio the words are based on (seconds from the start)
     complete: bool = False  # covers the whole answer (published after Stop)
     final: bool = False  # the exact words, equal to a batch pass (implies ``complete``)
+
+
+@dataclass(frozen=True)
+class LiveProgress:
+    """How far a stage after Stop has got: ``fraction`` never decreases and ends at 1.0."""
+
+    stage: str  # "first" (the quick transcript) or "final" (the exact words)
+    fraction: float
+    done_s: float  # audio of the stage done so far (first: of its tail; final: of the answer)
+    total_s: float
+
+
+FIRST_STEPS = 4  # encoder, decoder, word timing, fillers: the quick transcript's model calls
+MAIN_SHARE = 0.9  # of the exact stage, the windows; the rest re-decodes gaps between words
 
 
 @dataclass(frozen=True)
@@ -112,12 +128,17 @@ class LiveTranscriber:
         update_every_s: float = 1.0,
         display_gap: float = 1.0,
         provisional: bool = True,
+        on_progress: Callable[[LiveProgress], None] | None = None,
+        own_thread: bool = True,
     ) -> None:
         self.transcriber = transcriber
         self.on_update = on_update
         self.update_every_s = update_every_s
         self.display_gap = display_gap
         self.provisional_enabled = provisional
+        self.on_progress = on_progress
+        self.own_thread = own_thread
+        self._ran = False  # run() began (or was refused because cancel() came first)
         self.stats = LiveStats()
         self.latest = LiveUpdate([], 0, 0.0)
         self._resampler = StreamResampler(input_rate)
@@ -143,8 +164,9 @@ class LiveTranscriber:
 
     # -- public API ---------------------------------------------------------------------
     def start(self) -> LiveTranscriber:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="live-transcriber", daemon=True)
+        """Start the worker thread (a no-op with ``own_thread=False``: call ``run()``)."""
+        if self._thread is None and self.own_thread:
+            self._thread = threading.Thread(target=self.run, name="live-transcriber", daemon=True)
             self._thread.start()
         return self
 
@@ -172,15 +194,33 @@ class LiveTranscriber:
         return LiveResult(self._first, self._final)
 
     def cancel(self) -> None:
-        """Abandon the answer: the worker stops at its next model call; no final words."""
+        """Abandon the answer: the worker stops at its next model call; no final words.
+        A worker that never ran will not run, and ``stop()`` raises ``CancelledError``."""
         self._cancelled.set()
         self._final.cancel()
         with self._push_lock:
             if not self._stopping.is_set():
                 self._queue.put(_STOP)
                 self._stopping.set()
+            if not self._ran:
+                self._ran = True
+                self._error = CancelledError("live transcription was cancelled")
+                self._first_ready.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
 
     # -- worker -------------------------------------------------------------------------
+    def run(self) -> None:
+        """The worker, on the calling thread (with ``own_thread=False``); returns once the
+        exact words are in, or at once if ``cancel()`` came first."""
+        with self._push_lock:
+            if self._ran:
+                return
+            self._ran = True
+        self._run()
+
     def _run(self) -> None:
         session = self._session
         try:
@@ -190,10 +230,16 @@ class LiveTranscriber:
             self._first = self._first_transcript()
             self._first_ready.set()
             windows = session.windows_decoded
-            session.run(cancel=self._cancelled.is_set)
+            cancel = self._cancelled.is_set
+            session.run(cancel, self._final_progress)
             self.stats.final_windows = session.windows_decoded - windows
-            words = session.final_words()
-            final = Transcript(words, session.timeline.source_duration)
+            duration = session.timeline.source_duration
+            self._progress("final", MAIN_SHARE, duration, duration)
+            words = session.final_words(cancel)
+            if cancel():
+                raise DecodeCancelled
+            final = Transcript(words, duration)
+            self._progress("final", 1.0, duration, duration)
             self._emit(LiveUpdate(words, len(words), final.duration, True, True))
             if self._final.set_running_or_notify_cancel():
                 self._final.set_result(final)
@@ -322,6 +368,14 @@ class LiveTranscriber:
         words = tidy_words([*committed, *provisional], duration)
         self._emit(LiveUpdate(words, len(committed), heard))
 
+    def _progress(self, stage: str, fraction: float, done_s: float, total_s: float) -> None:
+        if self.on_progress is not None:
+            self.on_progress(LiveProgress(stage, fraction, done_s, total_s))
+
+    def _final_progress(self, done_s: float, total_s: float) -> None:
+        share = MAIN_SHARE * done_s / total_s if total_s > 0 else 0.0
+        self._progress("final", share, done_s, total_s)
+
     def _emit(self, update: LiveUpdate) -> None:
         self.latest = update
         if self.on_update is not None:
@@ -334,11 +388,19 @@ class LiveTranscriber:
         duration = session.timeline.source_duration
         start = max(self._cut, session.seek, session.content_frames - N_FRAMES)
         stable = [w for w in self._stable if w.tl_end <= start / FRAMES_PER_S]
+        tail_s = max(0, min(session.content_frames - start, N_FRAMES)) / FRAMES_PER_S
+        steps = 0
+
+        def step() -> bool:  # between model calls: cancelled? and one step further
+            nonlocal steps
+            self._progress("first", steps / FIRST_STEPS, tail_s * steps / FIRST_STEPS, tail_s)
+            steps += 1
+            return self._cancelled.is_set()
+
         piece = session.provisional(
-            start,
-            previous_tokens=session.prompt_tokens(_text(stable)),
-            cancel=self._cancelled.is_set,
-        )
+            start, previous_tokens=session.prompt_tokens(_text(stable)), cancel=step)
+        steps = FIRST_STEPS - 1
+        step()
         if piece.end > piece.start:
             self.stats.stop_decodes += 1
             self.stats.stop_decoded_s += (piece.end - piece.start) / FRAMES_PER_S
@@ -349,6 +411,7 @@ class LiveTranscriber:
             tail = self._fillers_between(words, duration)
             words = merge_fillers(words, [*self._fillers, *tail])
         committed = _leading(words, len(tidy_words(session.words, duration)))
+        self._progress("first", 1.0, tail_s, tail_s)
         self._emit(LiveUpdate(words, committed, duration, complete=True))
         return Transcript(words, duration)
 

@@ -33,7 +33,14 @@ import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 from starcoach.speech.decode_session import DecodeSession
-from starcoach.speech.decoding import TranscribeOptions, Transcript, WordRecogniser
+from starcoach.speech.decoding import (
+    Cancel,
+    DecodeCancelled,
+    Progress,
+    TranscribeOptions,
+    Transcript,
+    WordRecogniser,
+)
 from starcoach.speech.errors import AudioError
 from starcoach.speech.fillers import Gap
 from starcoach.speech.model_load import load_whisper
@@ -81,16 +88,24 @@ class Transcriber:
         with self._lock:
             return self.session().recover_words(audio, words, gaps)
 
-    def transcribe(self, audio: np.ndarray | str | Path) -> Transcript:
+    def transcribe(self, audio: np.ndarray | str | Path, *, cancel: Cancel = None,
+                   progress: Progress = None) -> Transcript:
         """Timed words for a file or a 16 kHz mono array: the main pass's words, the
-        fillers the prompted pass wrote, and every voiced gap accounted for."""
+        fillers the prompted pass wrote, and every voiced gap accounted for.
+
+        ``cancel()`` turning true abandons it between model calls (:class:`DecodeCancelled`);
+        ``progress(done_s, total_s)`` follows the main pass and ends at the whole audio."""
         samples = _samples(audio)
         with self._lock:
             session = self.session()
             session.feed(samples)
             session.finish()
-            session.run()
-            return Transcript(session.final_words(), samples.size / SAMPLE_RATE)
+            session.run(cancel, progress)
+            words = session.final_words(cancel)
+        duration = samples.size / SAMPLE_RATE
+        if progress is not None:  # gaps decoded again too: the pass is done
+            progress(duration, duration)
+        return Transcript(words, duration)
 
 
 def _samples(audio: np.ndarray | str | Path) -> np.ndarray:
@@ -105,13 +120,19 @@ def transcribe_with(
     recogniser: WordRecogniser,
     audio: np.ndarray | str | Path,
     options: TranscribeOptions | None = None,
+    cancel: Cancel = None,
 ) -> Transcript:
     """Run ``recogniser`` on ``audio`` and account for the voiced gaps (the double's entry
-    too). A recogniser with a ``recover_words`` method (the model) decodes gaps again."""
+    too). A recogniser with a ``recover_words`` method (the model) decodes gaps again.
+    ``cancel()`` is asked before and after recognising (:class:`DecodeCancelled`)."""
     options = options or TranscribeOptions()
     samples = _samples(audio)
     duration = samples.size / SAMPLE_RATE
+    if cancel is not None and cancel():
+        raise DecodeCancelled
     words = tidy_words(recogniser.recognise(samples), duration)
+    if cancel is not None and cancel():
+        raise DecodeCancelled
     if options.fillers:
         recover = getattr(recogniser, "recover_words", None) if options.recover_gaps else None
         words = complete_gaps(samples, words, options, recover)

@@ -177,7 +177,7 @@ class DrillScreen(QWidget):
         session = ReplySession(self.transcriber, path,
                                lambda words, p=progress, fu=outcome.followup: p.judge(fu, words),
                                device=self._device(), stream_factory=self.stream_factory,
-                               parent=self)
+                               attempt_id=progress.attempt_id, parent=self)
         session.level.connect(self.meter.set_level)
         session.deviceLost.connect(self._on_device_lost)
         session.replyReady.connect(lambda reply, p=progress, o=outcome: self._on_reply(p, o, reply))

@@ -5,6 +5,9 @@ lost) finishes the recording, transcribes it and judges it with the probe's chec
 worker thread; ``replyReady(Reply)`` then arrives on the GUI thread. A reply in which no
 speech was heard (silence, or the model found no words) is not judged: ``Reply.heard`` is
 false and ``Reply.result`` is ``None``, so silence never counts as a weak or strong reply.
+
+Hearing the reply is a job of the attempt in the shared transcription runner (never beside
+another transcription); ``stop_now`` (the window closes) cancels it rather than waiting.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from starcoach.desktop.practice.runner import TranscriptionJob, TranscriptionRunner, shared_runner
+from starcoach.desktop.practice.waiting import REPLY
 from starcoach.desktop.practice.workers import Job, start_job
 from starcoach.rubric.followups import FollowUpResult
 from starcoach.rubric.model import Word
@@ -41,9 +46,11 @@ class Reply:
     peak_db: float
 
 
-def transcribe_reply(transcriber: Any, path: Path) -> Transcript:
+def transcribe_reply(transcriber: Any, path: Path, cancel: Callable[[], bool] | None = None,
+                     progress: Callable[[float, float], None] | None = None) -> Transcript:
     """Timed words of a recorded reply with the practice screen's transcriber (a real
-    ``Transcriber`` or anything with ``recognise``); no samples → no words."""
+    ``Transcriber`` or anything with ``recognise``); no samples → no words. ``cancel`` and
+    ``progress`` as in ``Transcriber.transcribe``."""
     from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 
     try:
@@ -52,9 +59,11 @@ def transcribe_reply(transcriber: Any, path: Path) -> Transcript:
         return Transcript([], 0.0)
     if audio.size == 0:
         return Transcript([], 0.0)
+    if hasattr(transcriber, "session"):
+        return transcriber.transcribe(audio, cancel=cancel, progress=progress)
     if hasattr(transcriber, "transcribe"):
         return transcriber.transcribe(audio)
-    transcript = transcribe_with(transcriber, audio)
+    transcript = transcribe_with(transcriber, audio, cancel=cancel)
     return Transcript(list(transcript.words), audio.size / SAMPLE_RATE)
 
 
@@ -67,9 +76,13 @@ class ReplySession(QObject):
 
     def __init__(self, transcriber: Any, path: str | Path, judge: Judge, *,
                  device: int | str | None = None, stream_factory: Any = None,
+                 attempt_id: int | None = None, runner: TranscriptionRunner | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.transcriber = transcriber
+        self.attempt_id = attempt_id
+        self.runner = runner or shared_runner()
+        self.transcription: TranscriptionJob | None = None
         self.path = Path(path)
         self.judge = judge
         self.device = device
@@ -117,7 +130,7 @@ class ReplySession(QObject):
         if self.recorder is None or self._stopping:
             return
         self._stopping = True
-        self._job = start_job(self._finish, "finish-reply", None, self._on_done,
+        self._job = start_job(self._stop_recorder, "finish-reply", None, self._on_stopped,
                               self._on_failed)
 
     def stop_now(self) -> RecordingResult | None:
@@ -125,7 +138,10 @@ class ReplySession(QObject):
         if self.recorder is None:
             return None
         if self._stopping:
-            self.wait()
+            if self.transcription is not None:
+                self.transcription.cancel()
+            self._delivered = True
+            self.wait()  # the recorder's tail only; the transcription is cancelled
             return self.result
         self._stopping = self._delivered = True
         self.result = self.recorder.stop()
@@ -135,14 +151,27 @@ class ReplySession(QObject):
         if self._job is not None:
             self._job.wait(ms)
 
-    # -- worker thread ---------------------------------------------------------------------
-    def _finish(self) -> Reply:
+    def cancel(self) -> None:
+        """Stop hearing the reply (its attempt was deleted); no verdict follows."""
+        self._delivered = True
+        if self.transcription is not None:
+            self.transcription.cancel()
+
+    # -- worker threads --------------------------------------------------------------------
+    def _stop_recorder(self) -> RecordingResult:
         assert self.recorder is not None
         self.result = self.recorder.stop()
+        return self.result
+
+    def _hear(self, job: TranscriptionJob) -> Reply:
+        assert self.result is not None
         if self.peak_db < SILENCE_DB:
             transcript = Transcript([], self.result.duration)
         else:
-            transcript = transcribe_reply(self.transcriber, self.path)
+            transcript = transcribe_reply(
+                self.transcriber, self.path, job.is_cancelled,
+                lambda done, total: job.report(REPLY, done / total if total else 0.0,
+                                               done, total))
         words = list(transcript.words)
         heard = any(w.kind != "filler" for w in words)
         judged = self.judge(words) if heard else None
@@ -156,11 +185,27 @@ class ReplySession(QObject):
         self.deviceLost.emit(exc)
 
     # -- GUI thread ------------------------------------------------------------------------
+    def _on_stopped(self, _result: RecordingResult) -> None:
+        if self._delivered:  # closing: the audio is kept, nothing is heard
+            return
+        job = TranscriptionJob(REPLY, self.attempt_id, self._hear, parent=self)
+        job.done.connect(self._on_done)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(self._on_cancelled)
+        self.transcription = self.runner.submit(job)
+
+    def _on_cancelled(self) -> None:
+        self._delivered = True
+
     def _on_done(self, reply: Reply) -> None:
+        if self._delivered:
+            return
         self._delivered = True
         self.reply = reply
         self.replyReady.emit(reply)
 
     def _on_failed(self, exc: BaseException) -> None:
+        if self._delivered:
+            return
         self._delivered = True
         self.failed.emit(exc)

@@ -3,7 +3,9 @@
 transcript, and recovering interrupted recordings when the window first shows.
 
 The main window owns one ``HistoryController``; the store work that can take time
-(recovering, transcribing) runs on workers and reports back on the GUI thread.
+(recovering, transcribing) runs on workers and reports back on the GUI thread. Transcribing
+is a job of its attempt in the shared transcription runner, and deleting an attempt cancels
+every job it owns (its live decode, exact words, re-transcription, follow-up replies).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 from starcoach.desktop.errors import log
+from starcoach.desktop.practice.runner import TranscriptionJob
+from starcoach.desktop.practice.waiting import RECORDING
 from starcoach.desktop.practice.workers import Job, start_job
 
 
@@ -34,9 +38,23 @@ class HistoryController(QObject):
         super().__init__(window)
         self.window = window
         self.jobs: dict[str, Job] = {}
+        self.transcription: TranscriptionJob | None = None
         self.last_message: QMessageBox | None = None
         self.transcribing: int | None = None
         window.review.reportChanged.connect(self.save_correction)
+        window.history.deleting.connect(self.cancel_work)
+
+    def cancel_work(self, attempt_id: int) -> list[TranscriptionJob]:
+        """The attempt is being deleted: cancel every transcription it owns, so none runs on
+        or writes to the store afterwards."""
+        jobs = self.window.practice.runner.cancel_attempt(attempt_id)
+        session = self.window.practice.session
+        if session is not None and session.attempt_id == attempt_id:
+            session.cancel(deleted=True)
+        if jobs:
+            log.info("attempt %s deleted: cancelled %d transcription job(s)", attempt_id,
+                     len(jobs))
+        return jobs
 
     @property
     def store(self) -> Any:
@@ -105,12 +123,25 @@ class HistoryController(QObject):
 
         store, model = self.store, practice.model_name
         self.transcribing = attempt_id
+
+        def work(job: TranscriptionJob) -> Any:
+            return transcribe_attempt(store, attempt_id, transcriber, model,
+                                      cancel=job.is_cancelled,
+                                      progress=lambda done, total: job.report(
+                                          RECORDING, done / total if total else 0.0,
+                                          done, total))
+
         self.window.statusBar().showMessage("Transcribing the recording…")
-        self.jobs["transcribe"] = start_job(
-            lambda: transcribe_attempt(store, attempt_id, transcriber, model),
-            "transcribe-attempt", self,
-            lambda _report: self._transcribed(attempt_id), self._transcribe_failed)
+        job = TranscriptionJob(RECORDING, attempt_id, work, parent=self)
+        job.done.connect(lambda _report: self._transcribed(attempt_id))
+        job.failed.connect(self._transcribe_failed)
+        job.cancelled.connect(self._transcribe_cancelled)
+        self.transcription = practice.runner.submit(job)
         return True
+
+    def _transcribe_cancelled(self) -> None:
+        self.transcribing = None
+        self.window.statusBar().clearMessage()
 
     def _transcribed(self, attempt_id: int) -> None:
         self.transcribing = None

@@ -7,6 +7,7 @@ are stored like any finished attempt, so the attempt becomes an ordinary one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starcoach.desktop.history.records import HistoryError
@@ -14,27 +15,38 @@ from starcoach.rubric.model import Report
 
 
 def transcribe_attempt(store: Any, attempt_id: int, transcriber: Any,
-                       model_name: str | None = None) -> Report:
+                       model_name: str | None = None, *,
+                       cancel: Callable[[], bool] | None = None,
+                       progress: Callable[[float, float], None] | None = None) -> Report:
     """Transcribe the attempt's audio with ``transcriber`` (a ``speech.transcribe.Transcriber``
     or anything with ``recognise(audio)``), analyse it and store words and report.
 
+    ``cancel()`` is read between model calls and last just before the store is written
+    (``DecodeCancelled``: nothing is stored); ``progress(done_s, total_s)`` follows it.
     Raises ``HistoryError`` when no audio was kept, ``AudioError`` when it does not decode.
     """
     from starcoach.rubric.analyze import analyze
     from starcoach.speech.audio import decode_audio
-    from starcoach.speech.transcribe import transcribe_with
+    from starcoach.speech.transcribe import DecodeCancelled, transcribe_with
 
     attempt = store.get(attempt_id)
     path = store.audio_file(attempt_id)
     if path is None:
         raise HistoryError(f"attempt {attempt_id} has no recording to transcribe")
     audio = decode_audio(path)
-    options = getattr(transcriber, "options", None)
-    transcript = transcribe_with(transcriber, audio, options)
+    if hasattr(transcriber, "session"):  # the model: the exact words, as after Stop
+        transcript = transcriber.transcribe(audio, cancel=cancel, progress=progress)
+    else:
+        options = getattr(transcriber, "options", None)
+        transcript = transcribe_with(transcriber, audio, options, cancel)
+        if progress is not None:
+            progress(transcript.duration, transcript.duration)
     s = attempt.summary
     report = analyze(transcript.words, question=s.question,
                      principle=None if s.question else s.principle, level=s.level, lens=s.lens,
                      timing="audio", duration_s=transcript.duration)
+    if cancel is not None and cancel():
+        raise DecodeCancelled
     store.finish_attempt(attempt_id, transcript.words, report, attempt.marks,
                          model=model_name, duration_s=transcript.duration)
     return report

@@ -48,6 +48,7 @@ class HistoryView(QWidget, ExportChoice):
     transcribeRequested = Signal(int)  # attempt id: a recording without a transcript
     practiseRequested = Signal(str)  # question id
     changed = Signal()  # an attempt was deleted or its notes saved
+    deleting = Signal(int)  # attempt id, just before it is deleted: stop its work first
     exported = Signal(str)  # the file written
 
     def __init__(self, store: Callable[[], Any], parent: QWidget | None = None) -> None:
@@ -359,6 +360,7 @@ class HistoryView(QWidget, ExportChoice):
 
     def delete(self, attempt_id: int) -> None:
         row = self.model.row_of(attempt_id)
+        self.deleting.emit(attempt_id)
         with contextlib.suppress(AttemptNotFound):
             self.store.delete(attempt_id)
         self._progress_question = None

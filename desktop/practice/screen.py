@@ -3,7 +3,8 @@ elapsed time, an input level meter and one calm cue (the section now and its clo
 
 Keys: Space starts/stops; 2–5 mark "Task/Action/Result/Reflection begins now" (optional;
 they override the automatic split). The model loads in the background after the window
-shows, and the record button says when it is ready.
+shows, and the record button says when it is ready. After Stop a progress bar and one line
+say how far the quick review has got ("Transcribing the last 12 s… 60%").
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from starcoach.desktop.errors import log
 from starcoach.desktop.practice import faults
 from starcoach.desktop.practice.cue import Cue, current_cue, targets_for
@@ -25,7 +33,15 @@ from starcoach.desktop.practice.model import (
     model_setting,
     threads_setting,
 )
+from starcoach.desktop.practice.runner import shared_runner
 from starcoach.desktop.practice.session import SECTION_KEYS, PracticeSession, Question
+from starcoach.desktop.practice.waiting import (
+    QUICK,
+    JobProgress,
+    progress_text,
+    queued_while_recording_text,
+    waiting_text,
+)
 from starcoach.desktop.review import style
 from starcoach.desktop.settings import effective_dark
 from starcoach.rubric.clock import clock
@@ -45,9 +61,10 @@ class PracticeScreen(QWidget):
     backRequested = Signal()
 
     def __init__(self, settings, parent: QWidget | None = None, *, loader=None,
-                 store=None, stream_factory=None) -> None:
+                 store=None, stream_factory=None, runner=None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Practice")
+        self.runner = runner or shared_runner()
         self.settings = settings
         self._store = store
         self.stream_factory = stream_factory
@@ -94,6 +111,11 @@ class PracticeScreen(QWidget):
         self.record_button.setEnabled(False)
         self.record_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space belongs to the screen
         self.record_button.clicked.connect(self.toggle)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setAccessibleName("Review progress")
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.hide()
         self.status = QLabel("", self)
         self.status.setAccessibleName("Practice status")
         self.status.setWordWrap(True)
@@ -130,6 +152,11 @@ class PracticeScreen(QWidget):
         buttons.addWidget(self.record_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.progress_bar, 2)
+        bar.addStretch(1)
+        layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addStretch(2)
         layout.addWidget(self.hint)
@@ -221,13 +248,15 @@ class PracticeScreen(QWidget):
         session = PracticeSession(self.transcriber, self.store, self.question,
                                   model_name=self.model_name,
                                   device=device_setting(self.settings),
-                                  stream_factory=self.stream_factory, parent=self)
+                                  stream_factory=self.stream_factory, runner=self.runner,
+                                  parent=self)
         session.level.connect(self.meter.set_level)
         session.liveWords.connect(self._on_live_words)
         session.recordingFault.connect(self._on_recording_fault)
         session.saveFailed.connect(self._on_save_failed)
-        session.reportReady.connect(self._on_report)
-        session.failed.connect(self._on_failed)
+        session.reportReady.connect(lambda r, final, s=session: self._on_report(s, r, final))
+        session.failed.connect(lambda exc, s=session: self._on_failed(s, exc))
+        session.progress.connect(lambda p, s=session: self._on_progress(s, p))
         try:
             session.start()
         except Exception as exc:
@@ -240,7 +269,8 @@ class PracticeScreen(QWidget):
         self.session = session
         self.live_report = None
         self.record_button.setText("Stop (Space)")
-        self.status.setText("Recording. Speak your answer; press Space when you are done.")
+        self.status.setText(queued_while_recording_text() if self._ahead_of(session.job) else
+                            "Recording. Speak your answer; press Space when you are done.")
         self.timer.start()
         self._tick()
         self.recordingChanged.emit(True)
@@ -253,17 +283,29 @@ class PracticeScreen(QWidget):
         self.timer.stop()
         self.record_button.setEnabled(False)
         self.record_button.setText("Preparing your review…")
-        self.status.setText("Finishing the transcript…")
+        ahead = self._ahead_of(self.session.job)
+        self.status.setText(waiting_text(ahead))
+        self.progress_bar.setRange(0, 0 if ahead else 100)  # busy until its turn comes
+        self.progress_bar.setValue(0)
+        self.progress_bar.show()
         self._answer_shown = True
         self.recordingChanged.emit(False)
 
+    def _ahead_of(self, job) -> int:
+        """How many transcriptions run or wait before ``job`` (0: its turn has come)."""
+        jobs = self.runner.jobs()
+        return jobs.index(job) if job in jobs else 0
+
     def stop_and_save(self):
-        """Stop now and keep the audio (the window is closing); returns the result."""
+        """Stop now and keep the audio (the window is closing); returns the result. The
+        answer's transcription is cancelled, not waited for."""
         if self.session is None:
             return None
         self.timer.stop()
+        was_recording = self.recording
         result = self.session.stop_now()
-        self.recordingChanged.emit(False)
+        if was_recording:
+            self.recordingChanged.emit(False)
         return result
 
     def mark(self, label: str) -> None:
@@ -303,6 +345,7 @@ class PracticeScreen(QWidget):
         self.cue_label.setProperty("alert", cue.alert)
 
     def _idle_view(self) -> None:
+        self.progress_bar.hide()
         self.elapsed.setText("0:00")
         self.meter.reset()
         self.marks_label.setText("")
@@ -327,14 +370,27 @@ class PracticeScreen(QWidget):
         session = self.session
         self.fault.emit(faults.save_fault(exc, session.audio_seconds if session else 0.0))
 
-    def _on_report(self, report, final: bool) -> None:
-        self._idle_view()
+    def _on_progress(self, session: PracticeSession, p: JobProgress) -> None:
+        if session is not self.session or self.recording or p.stage != QUICK:
+            return  # the exact words' progress shows in the window's status bar
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setValue(p.percent)
+        self.progress_bar.show()
+        self.status.setText(progress_text(p))
+
+    def _on_report(self, session: PracticeSession, report, final: bool) -> None:
+        if session is not self.session:  # an earlier answer's exact words: stored, not shown
+            return
+        if not self.recording:
+            self._idle_view()
         if self._answer_shown:  # not once a new practice has started meanwhile
             self.status.setText("Exact transcript ready." if final else
                                 "Quick transcript ready; the exact words follow.")
         self.reportReady.emit(report, final)
 
-    def _on_failed(self, exc: BaseException) -> None:
+    def _on_failed(self, session: PracticeSession, exc: BaseException) -> None:
+        if session is not self.session:
+            raise exc
         self._idle_view()
         where = self.session.audio_path if self.session else None
         self.status.setText(f"The recording is saved ({where}) but could not be analysed.")

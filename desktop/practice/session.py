@@ -6,6 +6,10 @@ the microphone is lost), finishes the recording and the transcript on a worker t
 transcript (the quick first one, then the exact final one) is analysed with the rubric and
 saved to history with the manual marks; ``reportReady(report, final)`` carries it to the GUI.
 All signals arrive on the GUI thread.
+
+The decoding is the attempt's job in the shared transcription runner. ``cancel()`` (the
+attempt was deleted, the app quits) stops it; from then on nothing of it is written to the
+store or shown, whatever was already on its way.
 """
 
 from __future__ import annotations
@@ -58,12 +62,16 @@ class PracticeSession(QObject):
     stopped = Signal(object)  # RecordingResult: the audio is complete on disk
     reportReady = Signal(object, bool)  # Report, final
     failed = Signal(object)  # an exception while finishing (the audio is still kept)
+    progress = Signal(object)  # JobProgress after Stop: the quick review, then exact words
+    cancelled = Signal()  # the attempt's transcription was cancelled (deleted, quitting)
 
     def __init__(self, transcriber: Any, store: Any, question: Question, *,
                  model_name: str | None = None, device: int | str | None = None,
-                 stream_factory: Any = None, parent: QObject | None = None) -> None:
+                 stream_factory: Any = None, runner: Any = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.transcriber = transcriber
+        self.runner = runner
         self.store = store
         self.question = question
         self.model_name = model_name
@@ -82,6 +90,7 @@ class PracticeSession(QObject):
         self._first_done = False
         self._pending_final: Transcript | None = None
         self._save_failed = False
+        self._deleted = False
         self._job = None
 
     # -- control ---------------------------------------------------------------------------
@@ -91,8 +100,11 @@ class PracticeSession(QObject):
         attempt = self.store.begin_attempt(question=q.id, pack=q.pack, principle=q.principle,
                                            level=q.level, lens=q.lens, model=self.model_name)
         self.attempt_id, self.audio_path = attempt.id, attempt.audio_path
-        self.transcription = AnswerTranscription(self.transcriber, self)
+        self.transcription = AnswerTranscription(self.transcriber, self,
+                                                 attempt_id=attempt.id, runner=self.runner)
         self.transcription.liveWords.connect(self.liveWords)
+        self.transcription.progress.connect(self.progress)
+        self.transcription.job.cancelled.connect(self.cancelled)
         self.transcription.finalReady.connect(self._on_final)
         self.transcription.finalFailed.connect(self._on_final_failed)
         self.recorder = Recorder(attempt.audio_path, device=self.device,
@@ -108,6 +120,23 @@ class PracticeSession(QObject):
             raise
         self.transcription.start()
         self.started_at = time.monotonic()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.transcription is not None and self.transcription.cancelled
+
+    @property
+    def job(self) -> Any:
+        """The attempt's transcription job (``None`` before ``start``)."""
+        return self.transcription.job if self.transcription is not None else None
+
+    def cancel(self, deleted: bool = False) -> None:
+        """Stop the attempt's transcription; nothing more of it is stored or shown (the
+        recording, and a quick review already stored, stay). ``deleted``: the attempt is
+        gone, so not even the end of its recording is noted."""
+        self._deleted = self._deleted or deleted
+        if self.transcription is not None:
+            self.transcription.cancel()
 
     @property
     def recording(self) -> bool:
@@ -138,18 +167,18 @@ class PracticeSession(QObject):
                               self._on_failed)
 
     def stop_now(self) -> RecordingResult | None:
-        """Stop and save the audio before returning (closing the window); no analysis."""
+        """Stop and save the audio before returning (closing the window); the transcription
+        is cancelled, not waited for (a quick review already stored stays)."""
         if self.recorder is None:
             return None
+        self.cancel()
         if self._stopping:
-            if self._job is not None:
+            if self._job is not None:  # the recorder's tail; the transcript is cancelled
                 self._job.wait()
             return self.result
         self._stopping = True
         self.result = self.recorder.stop()
         self._record_saved(self.result)
-        if self.transcription is not None:
-            self.transcription.cancel()
         return self.result
 
     def wait(self, ms: int = 60_000) -> None:
@@ -165,7 +194,7 @@ class PracticeSession(QObject):
         return result, self.transcription.finish()
 
     def _record_saved(self, result: RecordingResult) -> None:
-        if self.attempt_id is not None:
+        if self.attempt_id is not None and not self._deleted:
             try:
                 self.store.mark_recorded(self.attempt_id, result.duration)
             except Exception:  # the audio file is there either way
@@ -186,6 +215,9 @@ class PracticeSession(QObject):
     def _on_failed(self, exc: BaseException) -> None:
         if self.result is not None:
             self.stopped.emit(self.result)
+        if self.is_cancelled:  # deleted or quitting: nothing to say
+            log.info("attempt %s: transcription cancelled", self.attempt_id)
+            return
         self.failed.emit(exc)
 
     def _on_final(self, transcript: Transcript) -> None:
@@ -206,7 +238,7 @@ class PracticeSession(QObject):
                        marks=marks_to_words(self.marks, words))
 
     def _analyse(self, transcript: Transcript, final: bool) -> None:
-        if self.final and not final:
+        if (self.final and not final) or self.is_cancelled:
             return
         words = list(transcript.words)
         report = self.analyse_words(words, transcript.duration)
