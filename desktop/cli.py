@@ -303,11 +303,10 @@ def _unexpected(exc: BaseException) -> int:
 
 def launch_app() -> int:
     try:
-        from starcoach.desktop.app import run  # type: ignore[import-not-found]
-    except ImportError:
-        sys.stdout.write("The StarCoach desktop app is not built yet. Try:\n"
-                         "  starcoach analyze ANSWER.txt|ANSWER.json [--json]\n")
-        return EXIT_OK
+        from starcoach.desktop.app import run
+    except ImportError as exc:  # a broken install: say what is missing, in one line
+        return _fail(f"the window cannot start: {exc} (reinstall StarCoach; "
+                     "`starcoach analyze` still works)", EXIT_FAIL)
     return int(run())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from starcoach.desktop.practice.cue import clock_text
+from starcoach.rubric.clock import clock
 
 # Stages, as jobs report them: the quick review after Stop, the exact words after it, a kept
 # recording transcribed again, a follow-up reply being heard.
@@ -39,10 +39,10 @@ def progress_text(p: JobProgress) -> str:
     if p.stage == EXACT:
         if p.fraction >= 1:
             return "Exact words ready."
-        return f"Exact words: {clock_text(p.done_s)} of {clock_text(p.total_s)}"
+        return f"Exact words: {clock(p.done_s)} of {clock(p.total_s)}"
     if p.stage == RECORDING:
-        return (f"Transcribing the recording: {clock_text(p.done_s)} of "
-                f"{clock_text(p.total_s)}")
+        return (f"Transcribing the recording: {clock(p.done_s)} of "
+                f"{clock(p.total_s)}")
     if p.stage == REPLY:
         return f"Transcribing your reply… {p.percent}%"
     return f"Working… {p.percent}%"

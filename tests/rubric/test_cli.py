@@ -166,3 +166,14 @@ def test_questions_lists_the_bank():
     assert {r["principle"] for r in json.loads(one.stdout)} == {"dive-deep"}
     bad = run("questions", "--principle", "kindness")
     assert bad.returncode == 2 and "unknown principle" in bad.stderr
+
+
+def test_a_window_that_cannot_import_is_a_one_line_error_not_not_built_yet(monkeypatch, capsys):
+    import sys
+
+    from starcoach.desktop import cli
+
+    monkeypatch.setitem(sys.modules, "starcoach.desktop.app", None)  # import raises
+    assert cli.launch_app() != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot start" in err and "not built" not in err
