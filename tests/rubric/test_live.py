@@ -47,3 +47,14 @@ def test_unsure_means_no_section():
     state = live_state(timed("So, um, well."), 3.0)
     assert state.label is None or state.label == "situation"
     assert live_state([], 5.0).label is None
+
+
+def test_past_the_target_an_action_still_being_told_is_not_the_end_of_the_answer():
+    # A long Action running past the answer's target: the latest clause heard is not the
+    # last the answer will have, so it must not read as the Result or Reflection.
+    more = ACTION.replace("I pulled", "Then I pulled again")
+    words = timed(SIT + TASK + ACTION + more + more.replace("Then", "After that"))
+    assert words[-1].end > 135
+    for t in range(125, int(words[-1].end) + 1, 5):
+        state = live_state(_heard_until(words, t), float(t), answer_target_s=120.0)
+        assert state.label in (None, "action"), (t, state)
