@@ -12,11 +12,13 @@ from .conftest import timed
 
 # Lowered, on purpose and in the open, when the evidence layer replaced the phrase
 # detectors: those were written by the same hand as this corpus and scored F1 0.79 / 0.87
-# here but 0.55 macro recall on answers written elsewhere. The evidence layer, tuned for
-# precision (F0.5), measures P/R/F1 0.908 / 0.651 / 0.759 end to end and
-# 0.927 / 0.750 / 0.829 on the labelled sections; the issue's target (0.90) is not met.
-HELDOUT_F1_FLOOR = 0.75
-HELDOUT_RULES_ONLY_F1_FLOOR = 0.82
+# here but 0.55 macro recall on answers written elsewhere. The evidence layer measured
+# P/R/F1 0.908 / 0.651 / 0.759 end to end and 0.927 / 0.750 / 0.829 on the labelled
+# sections; with the before-and-after check, the hollow Result and the absence rules'
+# cut-offs, 0.916 / 0.717 / 0.804 and 0.932 / 0.809 / 0.866. The issue's target (0.90) is
+# not met.
+HELDOUT_F1_FLOOR = 0.80
+HELDOUT_RULES_ONLY_F1_FLOOR = 0.86
 
 
 @pytest.fixture(scope="module")
