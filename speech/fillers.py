@@ -327,3 +327,18 @@ def merge_fillers(words: Sequence[Word], fillers: Sequence[Word]) -> list[Word]:
         end = max(w.start, min(w.end, nxt))
         out.append(w if end == w.end else Word(w.text, w.start, end, w.kind))
     return out
+
+
+def gap_words_in(source: np.ndarray, words: Sequence[Word], begin: float, upto: float,
+                 options: FillerOptions, context_s: float) -> list[Word]:
+    """Fillers and unrecognised spans of ``source`` (16 kHz) starting in ``[begin, upto)``
+    seconds, read with ``context_s`` of audio before it for the room's noise floor."""
+    if upto <= begin:
+        return []
+    context = max(0.0, begin - context_s)
+    a, b = round(context * SAMPLE_RATE), round(upto * SAMPLE_RATE)
+    local = [Word(w.text, w.start - context, w.end - context, w.kind)
+             for w in words if w.end >= context and w.start <= upto]
+    found = gap_words(source[a:b], local, options)
+    return [Word(f.text, round(f.start + context, 3), round(f.end + context, 3), f.kind)
+            for f in found if begin <= f.start + context < upto]

@@ -37,7 +37,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
-from dataclasses import dataclass
 
 import numpy as np
 from starcoach.rubric.model import Word
@@ -50,60 +49,27 @@ from starcoach.speech.decoding import (
     TimedWord,
     Transcript,
 )
-from starcoach.speech.fillers import gap_words, merge_fillers
+from starcoach.speech.fillers import gap_words_in, merge_fillers
+from starcoach.speech.live_records import (
+    FIRST_STEPS,
+    MAIN_SHARE,
+    LiveProgress,
+    LiveResult,
+    LiveStats,
+    LiveUpdate,
+)
 from starcoach.speech.transcribe import Transcriber
-from starcoach.speech.word_repair import add_written_fillers, tidy_words
+from starcoach.speech.word_repair import (
+    add_written_fillers,
+    leading_entries,
+    tidy_words,
+    timed_text,
+)
 
 FRAMES_PER_S = SAMPLE_RATE // HOP  # timeline frames per second (100)
 HOLD_S = 1.0  # display words ending this close to the live edge are decoded again next time
 MAX_HOLD_S = 3.0  # ... but the next display piece never starts further back than this
 FILLER_CONTEXT_S = 10.0  # audio before a stretch that filler detection reads for its noise floor
-
-
-@dataclass(frozen=True)
-class LiveUpdate:
-    """What the GUI shows while recording, and the transcripts after Stop."""
-
-    words: list[Word]  # committed words then provisional ones, in time order
-    committed: int  # how many of ``words`` are committed model words (and fillers among them)
-    heard_s: float  # how much of the audio the words are based on (seconds from the start)
-    complete: bool = False  # covers the whole answer (published after Stop)
-    final: bool = False  # the exact words, equal to a batch pass (implies ``complete``)
-
-
-@dataclass(frozen=True)
-class LiveProgress:
-    """How far a stage after Stop has got: ``fraction`` never decreases and ends at 1.0."""
-
-    stage: str  # "first" (the quick transcript) or "final" (the exact words)
-    fraction: float
-    done_s: float  # audio of the stage done so far (first: of its tail; final: of the answer)
-    total_s: float
-
-
-FIRST_STEPS = 4  # encoder, decoder, word timing, fillers: the quick transcript's model calls
-MAIN_SHARE = 0.9  # of the exact stage, the windows; the rest re-decodes gaps between words
-
-
-@dataclass(frozen=True)
-class LiveResult:
-    """What ``stop()`` returns: a complete transcript now, the exact one when it is done."""
-
-    first: Transcript  # committed words + a quick greedy decode of the tail: provisional
-    final: Future[Transcript]  # equal to a batch pass over the same audio
-
-
-@dataclass
-class LiveStats:
-    """Work done, for benchmarks and tests (seconds are on the speech timeline)."""
-
-    committed_windows: int = 0  # 30 s windows committed while the person spoke
-    display_decodes: int = 0
-    displayed_s: float = 0.0  # audio received when the latest display update began
-    abandoned_decodes: int = 0  # decodes in flight at Stop, given up at their next model call
-    stop_decodes: int = 0  # decodes between Stop and the first transcript
-    stop_decoded_s: float = 0.0  # audio those decodes read
-    final_windows: int = 0  # windows decoded after the first transcript for the exact words
 
 
 _STOP = object()
@@ -319,7 +285,7 @@ class LiveTranscriber:
         if start < session.content_frames:
             piece = session.provisional(
                 start,
-                previous_tokens=session.prompt_tokens(_text(self._stable)),
+                previous_tokens=session.prompt_tokens(timed_text(self._stable)),
                 cancel=self._stopping.is_set,
             )
             self.stats.display_decodes += 1
@@ -398,7 +364,7 @@ class LiveTranscriber:
             return self._cancelled.is_set()
 
         piece = session.provisional(
-            start, previous_tokens=session.prompt_tokens(_text(stable)), cancel=step)
+            start, previous_tokens=session.prompt_tokens(timed_text(stable)), cancel=step)
         steps = FIRST_STEPS - 1
         step()
         if piece.end > piece.start:
@@ -410,7 +376,7 @@ class LiveTranscriber:
             words = add_written_fillers(words, tidy_words(session.fillers, duration))
             tail = self._fillers_between(words, duration)
             words = merge_fillers(words, [*self._fillers, *tail])
-        committed = _leading(words, len(tidy_words(session.words, duration)))
+        committed = leading_entries(words, len(tidy_words(session.words, duration)))
         self._progress("first", 1.0, tail_s, tail_s)
         self._emit(LiveUpdate(words, committed, duration, complete=True))
         return Transcript(words, duration)
@@ -418,37 +384,5 @@ class LiveTranscriber:
     def _fillers_between(self, words: list[Word], upto: float) -> list[Word]:
         """Fillers and unrecognised spans starting between the last stretch searched and
         ``upto`` (source s)."""
-        begin = self._fillers_to
-        if upto <= begin:
-            return []
-        context = max(0.0, begin - FILLER_CONTEXT_S)
-        a, b = round(context * SAMPLE_RATE), round(upto * SAMPLE_RATE)
-        audio = self._session.timeline.source[a:b]
-        local = [
-            Word(w.text, w.start - context, w.end - context, w.kind)
-            for w in words
-            if w.end >= context and w.start <= upto
-        ]
-        found = gap_words(audio, local, self._session.options.filler_options)
-        return [
-            Word(f.text, round(f.start + context, 3), round(f.end + context, 3), f.kind)
-            for f in found
-            if begin <= f.start + context < upto
-        ]
-
-
-def _leading(words: list[Word], n_model_words: int) -> int:
-    """How many entries of ``words`` it takes to include its first ``n`` model words."""
-    if n_model_words <= 0:
-        return 0
-    seen = 0
-    for i, w in enumerate(words):
-        if w.kind == "word":
-            seen += 1
-            if seen == n_model_words:
-                return i + 1
-    return len(words)
-
-
-def _text(words: list[TimedWord]) -> str:
-    return " ".join(w.word.text for w in words)
+        return gap_words_in(self._session.timeline.source, words, self._fillers_to, upto,
+                            self._session.options.filler_options, FILLER_CONTEXT_S)

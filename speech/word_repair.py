@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE
-from starcoach.speech.decoding import FILLER_GUESS_S, FILLER_TEXT, MIN_WORD_S
+from starcoach.speech.decoding import FILLER_GUESS_S, FILLER_TEXT, MIN_WORD_S, TimedWord
 from starcoach.speech.fillers import Gap, label_gaps, merge_fillers, voiced_gaps
 
 if TYPE_CHECKING:
@@ -135,3 +135,21 @@ def tidy_words(words: Sequence[Word], duration: float) -> list[Word]:
         out.append(Word(w.text, round(start, 3), round(end, 3), w.kind))
         last = start
     return out
+
+
+def leading_entries(words: list[Word], n_model_words: int) -> int:
+    """How many entries of ``words`` it takes to include its first ``n`` model words."""
+    if n_model_words <= 0:
+        return 0
+    seen = 0
+    for i, w in enumerate(words):
+        if w.kind == "word":
+            seen += 1
+            if seen == n_model_words:
+                return i + 1
+    return len(words)
+
+
+def timed_text(words: list[TimedWord]) -> str:
+    """The words' text, as a prompt reads it."""
+    return " ".join(w.word.text for w in words)
