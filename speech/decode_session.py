@@ -12,7 +12,6 @@ import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE
 from starcoach.speech.decoding import (
-    END_PADDING,
     HOP,
     LOOKAHEAD_FRAMES,
     N_FRAMES,
@@ -24,6 +23,7 @@ from starcoach.speech.decoding import (
     TranscribeOptions,
 )
 from starcoach.speech.gap_passes import GapPasses
+from starcoach.speech.spectrogram import log_mel
 from starcoach.speech.vad import SpeechTimeline
 from starcoach.speech.word_repair import add_written_fillers, complete_gaps, tidy_words
 
@@ -352,38 +352,10 @@ class DecodeSession(GapPasses):
         self._mel_frames = max(self._mel_frames, end)
 
     def _log_mel(self, first: int, count: int) -> np.ndarray:
-        """Log10 mel frames ``[first, first + count)`` of the timeline, before clamping.
-
-        Computed as faster-whisper computes a whole file's (reflected edges, the end padded
-        with zeros), so each frame equals bare faster-whisper's; computing each 30 s
-        window's spectrogram on its own, as before, changed its edges and its clamp, and
-        with them tiny.en's words. The clamp is the caller's (:meth:`_measure_loudest`).
-        """
-        fe = self.model.feature_extractor
-        tl = self.timeline.timeline
-        half = fe.n_fft // 2
-        a = first * HOP - half  # timeline sample of the first frame's first sample
-        b = (first + count - 1) * HOP + half  # ... and one past the last frame's last
-        pieces = []
-        if a < 0:
-            pieces.append(tl[1 : 1 - a][::-1])  # reflected, as np.pad(mode="reflect")
-        pieces.append(tl[max(0, a) : min(tl.size, b)])
-        if b > tl.size:
-            if self.timeline.finished:  # the file's end: zeros, then reflected
-                end = np.concatenate([tl[-(half + 1) :], np.zeros(END_PADDING, np.float32)])
-                beyond = b - tl.size
-                tail = end[-END_PADDING:][: beyond]
-                if beyond > END_PADDING:
-                    k = np.arange(beyond - END_PADDING)
-                    tail = np.concatenate([tail, end[end.size - 2 - k]])
-                pieces.append(tail)
-            else:  # the live edge (display decodes only): silence
-                pieces.append(np.zeros(b - max(tl.size, a), np.float32))
-        x = np.concatenate(pieces).astype(np.float32)
-        window = np.hanning(fe.n_fft + 1)[:-1].astype("float32")
-        stft = fe.stft(x, fe.n_fft, HOP, window=window, center=False, return_complex=True)
-        power = np.abs(stft[..., :count]) ** 2
-        return np.log10(np.clip(fe.mel_filters @ power, 1e-10, None))
+        """Log10 mel frames ``[first, first + count)`` of the timeline, before clamping
+        (``spectrogram.log_mel``); the clamp is :meth:`_measure_loudest`'s."""
+        return log_mel(self.model.feature_extractor, self.timeline.timeline, first, count,
+                       self.timeline.finished)
 
     def _to_source(self, text: str, start: float, end: float) -> Word:
         s, e = self.timeline.span_to_source(start, end)
