@@ -65,53 +65,29 @@ class KnownWords:
         return [w for w in self.words if w.end <= heard + 0.05]
 
 
-class LostStream:
-    """A microphone that delivers ``seconds`` of audio, then disappears (PortAudio's
-    finished callback without a Stop), like a USB headset being unplugged."""
+class _StreamDouble:
+    """The Recorder's stream seam fed from ``audio`` on a thread of its own (16-bit blocks
+    of the size PortAudio was asked for); subclasses say how the feed ends."""
 
     def __init__(self, audio: np.ndarray, **kwargs) -> None:
         self.audio = (np.clip(audio, -1, 1) * 32767).astype(np.int16).reshape(-1, 1)
         self.callback = kwargs["callback"]
         self.finished = kwargs["finished_callback"]
         self.block = kwargs["blocksize"]
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        for i in range(0, len(self.audio), self.block):
-            chunk = self.audio[i:i + self.block]
-            self.callback(chunk, len(chunk), None, None)
-        self.finished()
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def abort(self) -> None:
-        self.thread.join()
-
-    def close(self) -> None:
-        pass
-
-
-class FastStream:
-    """A microphone that delivers ``audio`` as fast as the recorder takes it, then silence
-    until stopped: a long answer in a second or two (the Recorder's stream seam, as
-    ``LostStream``). Blocks wait on an event, never a sleep."""
-
-    def __init__(self, audio: np.ndarray, **kwargs) -> None:
-        self.audio = (np.clip(audio, -1, 1) * 32767).astype(np.int16).reshape(-1, 1)
-        self.callback = kwargs["callback"]
-        self.block = kwargs["blocksize"]
-        self.delivered = threading.Event()
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self) -> None:
+    def _feed(self) -> bool:
+        """Deliver every block; False if stopped first."""
         for i in range(0, len(self.audio), self.block):
             if self._stop.is_set():
-                return
+                return False
             chunk = self.audio[i:i + self.block]
             self.callback(chunk, len(chunk), None, None)
-        self.delivered.set()
+        return True
+
+    def _run(self) -> None:
+        raise NotImplementedError
 
     def start(self) -> None:
         self.thread.start()
@@ -122,3 +98,30 @@ class FastStream:
 
     def close(self) -> None:
         pass
+
+
+class LostStream(_StreamDouble):
+    """A microphone that delivers ``audio``, then disappears (PortAudio's finished
+    callback without a Stop), like a USB headset being unplugged: the one fault the fake
+    ALSA device cannot produce."""
+
+    def _run(self) -> None:
+        if self._feed():
+            self.finished()
+
+    def abort(self) -> None:  # what was said is delivered in full, then the device goes
+        self.thread.join()
+
+
+class FastStream(_StreamDouble):
+    """A microphone that delivers ``audio`` as fast as the recorder takes it, then silence
+    until stopped: a long answer in a second or two. Blocks wait on an event, never a
+    sleep."""
+
+    def __init__(self, audio: np.ndarray, **kwargs) -> None:
+        super().__init__(audio, **kwargs)
+        self.delivered = threading.Event()
+
+    def _run(self) -> None:
+        if self._feed():
+            self.delivered.set()

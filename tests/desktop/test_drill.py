@@ -3,7 +3,6 @@ stream (the ALSA fake microphone), judged, shown, re-scoring the main answer, an
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,7 @@ from starcoach.rubric.text import estimate_words
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 
 from .conftest import stop_feeding
-from .practice_helpers import KnownWords, spoken_answer
+from .practice_helpers import KnownWords, LostStream, spoken_answer
 
 QUESTION = "ownership-failure"
 # Written for these tests: an escalation that hands the fix over, and a reason rooted in impact.
@@ -226,32 +225,6 @@ def test_an_answer_from_a_file_drills_without_storing_anything(
         screen.finish()
     assert finished.args[0]["verdict"] == "No Hire"
     assert not temp_audio.exists()  # temporary replies go with the drill
-
-
-class LostStream:
-    """A microphone that delivers ``audio`` and then is unplugged (PortAudio's finished
-    callback without a Stop): the one fault the fake ALSA device cannot produce."""
-
-    def __init__(self, audio: np.ndarray, **kwargs) -> None:
-        self.audio = (np.clip(audio, -1, 1) * 32767).astype(np.int16).reshape(-1, 1)
-        self.callback = kwargs["callback"]
-        self.finished = kwargs["finished_callback"]
-        self.block = kwargs["blocksize"]
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        for i in range(0, len(self.audio), self.block):
-            self.callback(self.audio[i:i + self.block], self.block, None, None)
-        self.finished()
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def abort(self) -> None:
-        self.thread.join()
-
-    def close(self) -> None:
-        pass
 
 
 def test_a_lost_microphone_keeps_and_judges_what_was_said(
