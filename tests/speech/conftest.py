@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from starcoach.rubric.model import Word
-from starcoach.speech.audio import SAMPLE_RATE, decode_audio
+from starcoach.speech.audio import SAMPLE_RATE
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools"
 sys.path.insert(0, str(TOOLS))
 
 import build_test_model  # noqa: E402
+from espeak import espeak  # noqa: E402
 
 
 def _need(tool: str) -> None:
@@ -48,19 +49,7 @@ def speak(text: str, speed: int = 165) -> np.ndarray:
     _need("espeak-ng")
     key = (text, speed)
     if key not in _SYNTH_CACHE:
-        wav = subprocess.run(
-            ["espeak-ng", "-v", "en-us", "-s", str(speed), "--stdout", text],
-            check=True,
-            capture_output=True,
-        ).stdout
-        import tempfile
-
-        with tempfile.NamedTemporaryFile(suffix=".wav") as f:
-            f.write(wav)
-            f.flush()
-            audio = decode_audio(f.name)
-        loud = np.flatnonzero(np.abs(audio) > 1e-3)
-        _SYNTH_CACHE[key] = audio[loud[0] : loud[-1] + 1].copy() if loud.size else audio
+        _SYNTH_CACHE[key] = espeak(text, speed=speed, trim=1e-3)
     return _SYNTH_CACHE[key]
 
 
