@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from starcoach.rubric import lexicon as lx
 from starcoach.rubric.cues import cue_matrix
@@ -108,30 +109,32 @@ class Prepared:
 
 
 def segmented(words: list[Word], rub: Resolved, level: str, duration_s: float | None,
-              marks: Sequence[tuple[int, str]], model: SegmenterModel | None,
-              relabel: tuple[list[str], dict[str, float]] | None = None
+              marks: Sequence[tuple[int, str]], model: SegmenterModel | None
               ) -> tuple[Context, list, list[Section], float, float]:
-    """Tokens, units and STAR sections of an answer, as a Context without evidence tags
-    (``relabel``: per-word labels and section beliefs to use instead of the segmenter's)."""
+    """Tokens, units and STAR sections of an answer, as a Context without evidence tags."""
     tokens = tokenize(words)
     units = split_units(tokens, words)
-    if relabel is None:
-        seg = segment(tokens, words, model, units)
-        labels, belief = seg.labels, seg.evidence
-    else:
-        labels, belief = list(relabel[0]), relabel[1]
-    if marks:
-        labels = _apply_marks(labels, marks)
+    seg = segment(tokens, words, model, units)
+    labels = _apply_marks(seg.labels, marks) if marks else seg.labels
+    ctx, sections, duration_s, spoken = _context(
+        words, tokens, labels, {} if marks else seg.evidence, rub, level, duration_s)
+    return ctx, units, sections, duration_s, spoken
+
+
+def _context(words: list[Word], tokens: list, labels: list[str], belief: dict[str, float],
+             rub: Resolved, level: str, duration_s: float | None
+             ) -> tuple[Context, list[Section], float, float]:
+    """The detectors' Context for one split of the answer (per-word ``labels``, the
+    segmenter's ``belief`` per section), its sections, duration and spoken time."""
     sections, headline = build_sections(words, labels, rub.targets)
     flat = ["result" if lab == "headline" else lab for lab in labels]
-    if duration_s is None:
-        duration_s = words[-1].end if words else 0.0
-    duration_s = max(duration_s, words[-1].end if words else 0.0)
+    end = words[-1].end if words else 0.0
+    duration_s = max(end if duration_s is None else duration_s, end)
     spoken = (words[-1].end - words[0].start) if words else 0.0
     ctx = Context(words, tokens, flat, headline, sections, rub.principle, level,
                   rub.lens.id if rub.lens else None, rub.targets, rub.expected_sections,
-                  {}, spoken, {} if marks else belief)
-    return ctx, units, sections, duration_s, spoken
+                  {}, spoken, belief)
+    return ctx, sections, duration_s, spoken
 
 
 TASK_SCOPE = 0.5  # scope belief that starts a Task (see task_from_evidence)
@@ -160,13 +163,10 @@ def task_from_evidence(ctx: Context) -> list[str] | None:
     start = next((k for k in run[1:] if tags.p(k, "scope") >= TASK_SCOPE), None)
     if start is None:
         return None
-    labels = list(ctx.labels)
+    labels = ["headline" if h else v for v, h in zip(ctx.labels, ctx.headline, strict=True)]
     for k in range(start, nxt):
         u = tags.units[k]
-        for i in range(u.first, u.last + 1):
-            labels[i] = "task"
-    if ctx.headline:
-        labels = ["headline" if h else v for v, h in zip(labels, ctx.headline, strict=True)]
+        labels[u.first:u.last + 1] = ["task"] * (u.last - u.first + 1)
     return labels
 
 
@@ -193,12 +193,12 @@ def prepare(
     ctx, units, sections, duration_s, spoken = segmented(words, rub, level, duration_s,
                                                          marks, model)
     ctx.attach(tag_evidence(ctx.tokens, units, tagger, cue_matrix(ctx, units)))
-    if not marks:
-        moved = task_from_evidence(ctx)
-        if moved is not None:
-            ctx, units, sections, duration_s, spoken = segmented(
-                words, rub, level, duration_s, marks, model, (moved, ctx.evidence))
-            ctx.attach(tag_evidence(ctx.tokens, units, tagger, cue_matrix(ctx, units)))
+    moved = None if marks else task_from_evidence(ctx)
+    if moved is not None:  # same tokens, units and roles; new sections, so new cues
+        roles = ctx.tags.roles if ctx.tags is not None else None
+        ctx, sections, duration_s, spoken = _context(words, ctx.tokens, moved, ctx.evidence,
+                                                     rub, level, duration_s)
+        ctx.attach(tag_evidence(ctx.tokens, units, tagger, cue_matrix(ctx, units), roles))
     return Prepared(ctx, rub, words, sections, duration_s, spoken, cat)
 
 
@@ -209,33 +209,19 @@ def run_rule(prepared: Prepared, rule_id: str) -> list:
     return DETECTORS[rule_id](ctx)
 
 
-def analyze(
-    words: Sequence[Word],
-    *,
-    question: str | None = None,
-    principle: str | None = None,
-    level: str = "mid",
-    lens: str | None = None,
-    timing: Timing = "words",
-    duration_s: float | None = None,
-    marks: Sequence[tuple[int, str]] = (),
-    catalogue: Catalogue | None = None,
-    model: SegmenterModel | None = None,
-    tagger: TaggerModel | None = None,
-    rule_overrides: dict[str, str] | None = None,
-) -> Report:
+def analyze(words: Sequence[Word], *, timing: Timing = "words", **options: Any) -> Report:
     """Segment, time and judge one answer.
 
-    ``question`` picks a pack question (and its principle); otherwise ``principle``
-    (kebab case) applies that principle's general rubric. ``marks`` are manual
-    ``(word_index, section)`` boundaries that override the automatic split;
-    ``rule_overrides`` (rule id → severity) is applied after every pack layer.
-    Raises ``KeyError`` for an unknown question/principle/level/lens.
+    ``options`` are :func:`prepare`'s: ``question`` picks a pack question (and its
+    principle); otherwise ``principle`` (kebab case) applies that principle's general
+    rubric; ``level``, ``lens``, ``duration_s``; ``marks`` are manual ``(word_index,
+    section)`` boundaries that override the automatic split; ``rule_overrides`` (rule id →
+    severity) is applied after every pack layer; ``catalogue``, ``model`` and ``tagger``
+    replace the defaults. Raises ``KeyError`` for an unknown question/principle/level/lens.
     """
-    prep = prepare(words, question=question, principle=principle, level=level, lens=lens,
-                   duration_s=duration_s, marks=marks, catalogue=catalogue, model=model,
-                   tagger=tagger, rule_overrides=rule_overrides)
+    prep = prepare(words, **options)
     rub, base, words = prep.rubric, prep.context, prep.words
+    level = base.level
     flat, sections, duration_s, spoken = base.labels, prep.sections, prep.duration_s, \
         prep.spoken_s
     cat = prep.catalogue

@@ -295,10 +295,11 @@ class Evidence:
 
 
 def tag(tokens: list[Token], units: list[Unit], model: TaggerModel | None = None,
-        cues: np.ndarray | None = None) -> Evidence:
-    """Probabilities of every evidence tag for every unit."""
+        cues: np.ndarray | None = None, roles: list[list[Role]] | None = None) -> Evidence:
+    """Probabilities of every evidence tag for every unit (``roles``: the units' roles if
+    already parsed; they do not depend on the sections, the cues do)."""
     model = model or default_model()
-    rl = unit_roles(tokens, units)
+    rl = unit_roles(tokens, units) if roles is None else roles
     X = features(tokens, units, rl, cues)
     probs = model.probabilities(X) if units else np.zeros((0, len(TAGS)), dtype=np.float32)
     return Evidence(units, probs, rl, model.thresholds)
