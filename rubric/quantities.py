@@ -18,7 +18,7 @@ phrases, so they hold for digits (Whisper) and spelled-out numbers alike.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from starcoach.rubric import lexicon as lx
 
@@ -179,13 +179,19 @@ def _same_measure_pair(norms: Sequence[str], spans: list[tuple[int, int]], last:
     return False
 
 
+def metric_units(norms: Sequence[str], first: int, last: int) -> frozenset[str]:
+    """The units of measure (percent, minutes, dollars, …) the quantities in
+    ``norms[first:last+1]`` are counted in: what a later after value can be matched on."""
+    return frozenset(_unit_after(norms, e, last)
+                     for _, e in quantity_spans(norms, first, last)) & _METRIC_UNITS
+
+
 def measured_change(norms: Sequence[str], first: int, last: int,
-                    earlier: Sequence[tuple[int, int]] = (), pairs: bool = True) -> bool:
+                    said_before: Collection[str] = ()) -> bool:
     """Does ``norms[first:last+1]`` give a change with its size or both ends?
 
-    ``earlier`` are the word ranges said before it (where a before value may sit);
-    ``pairs`` lets two values of one measure count as its two ends (for a stretch that is
-    known to tell a change)."""
+    ``said_before``: the units of measure of the quantities said before it
+    (:func:`metric_units`), where a before value may sit."""
     if any(norms[k] in _MULTIPLIERS for k in range(first, last + 1)):
         return True
     if any(norms[k] == "in" and norms[k + 1] == "half" for k in range(first, last)):
@@ -199,12 +205,6 @@ def measured_change(norms: Sequence[str], first: int, last: int,
         return True
     if any(_size_of_move(norms, s, first, last) for s in spans):
         return True
-    if pairs and _same_measure_pair(norms, spans, last):
+    if _same_measure_pair(norms, spans, last):
         return True
-    units = {_unit_after(norms, e, last) for _, e in spans} & _METRIC_UNITS
-    if units:
-        for f, la in earlier:
-            for _, e in quantity_spans(norms, f, la):
-                if _unit_after(norms, e, la) in units:
-                    return True
-    return False
+    return not metric_units(norms, first, last).isdisjoint(said_before)

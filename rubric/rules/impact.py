@@ -7,7 +7,7 @@ or lasting change is often told) carries the ``delta``, ``business`` or ``second
 
 from __future__ import annotations
 
-from starcoach.rubric.quantities import measured_change
+from starcoach.rubric.quantities import measured_change, metric_units
 from starcoach.rubric.rules.base import Context, Hit, detector
 
 
@@ -49,25 +49,36 @@ def _absent(ctx: Context, tag: str, rule: str, with_reflection: bool = True) -> 
     return _missing_here(ctx)
 
 
-def _measured(ctx: Context, u: int) -> bool:
+def _units_said_before(ctx: Context) -> list[frozenset[str]]:
+    """Per evidence unit, the units of measure of every quantity said before it."""
+    assert ctx.tags is not None
+    out, seen = [], frozenset()
+    for unit in ctx.tags.units:
+        out.append(seen)
+        seen = seen | metric_units(ctx.norms, unit.first, unit.last)
+    return out
+
+
+def _measured(ctx: Context, u: int, said_before: list[frozenset[str]]) -> bool:
     """A before→after change needs its numbers (``quantities.measured_change``): both ends,
     the size of the move, or an after value in the unit of a before value said earlier;
-    "it went down a lot" and "it got down to three minutes" are changes, not measured ones."""
+    "it went down a lot" and "it got down to three minutes" are changes, not measured ones.
+    The unit alone, or with its neighbour when a change is told across a clause break."""
     assert ctx.tags is not None
     units = ctx.tags.units
-    earlier = [(v.first, v.last) for v in units[:u]]
     first, last = units[u].first, units[u].last
-    after = units[min(u + 1, len(units) - 1)].last  # a change told across a clause break
-    before = units[max(u - 1, 0)].first
-    return (measured_change(ctx.norms, first, last, earlier)
-            or measured_change(ctx.norms, first, after, earlier)
-            or measured_change(ctx.norms, before, last, earlier[:-1]))
+    after = units[min(u + 1, len(units) - 1)].last
+    before = max(u - 1, 0)
+    return (measured_change(ctx.norms, first, last, said_before[u])
+            or measured_change(ctx.norms, first, after, said_before[u])
+            or measured_change(ctx.norms, units[before].first, last, said_before[before]))
 
 
 @detector("no_metric_delta")
 def no_metric_delta(ctx: Context) -> list[Hit]:
     threshold = ctx.threshold("no_metric_delta", 0.5)
-    if any(ctx.p(u, "delta") >= threshold and _measured(ctx, u)
+    said_before = _units_said_before(ctx)
+    if any(ctx.p(u, "delta") >= threshold and _measured(ctx, u, said_before)
            for u in _before_result(ctx, reach=3) + _late_units(ctx)):
         return []
     return _missing_here(ctx)

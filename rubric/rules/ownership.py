@@ -8,7 +8,7 @@ the Action, a ``directed`` unit before the work got going, no ``scope`` unit at 
 from __future__ import annotations
 
 from starcoach.rubric import lexicon as lx
-from starcoach.rubric.evidence import VERB_CLASSES, stem
+from starcoach.rubric.roles import VERB_CLASSES, stem
 from starcoach.rubric.rules.base import Context, Hit, detector
 
 _EARLY = ("situation", "task", "action")
@@ -101,7 +101,7 @@ def _only_a_question(ctx: Context, u: int) -> bool:
     unit = ctx.tags.units[u]
     norms = ctx.norms
     asks = [j for j in range(unit.first, unit.last + 1) if norms[j] in ("asked", "ask", "asks")]
-    return bool(asks) and not _directed_at_speaker(ctx, u) and all(
+    return bool(asks) and all(
         norms[j + 1:j + 2] in (["me"], ["us"]) and norms[j + 2:j + 3] and norms[j + 2] in _WH
         for j in asks)
 
@@ -110,9 +110,9 @@ def _only_a_question(ctx: Context, u: int) -> bool:
 def manager_directed(ctx: Context) -> list[Hit]:
     threshold = ctx.threshold("manager_directed", 0.5)
     return [ctx.unit_hit(u) for u in _early_units(ctx)
-            if (ctx.p(u, "directed") >= threshold and _someone_above(ctx, u)
-                and not _only_a_question(ctx, u))
-            or _directed_at_speaker(ctx, u)]
+            if _directed_at_speaker(ctx, u)
+            or (ctx.p(u, "directed") >= threshold and _someone_above(ctx, u)
+                and not _only_a_question(ctx, u))]
 
 
 def scope_boundary_unit(ctx: Context) -> int | None:

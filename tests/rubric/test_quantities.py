@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from starcoach.rubric.quantities import measured_change, quantity_spans
+from starcoach.rubric.quantities import measured_change, metric_units, quantity_spans
 from starcoach.rubric.text import estimate_words, tokenize
 
 
@@ -14,8 +14,8 @@ def _norms(text: str) -> list[str]:
 def _measured(text: str, before: str = "") -> bool:
     norms = _norms(f"{before} {text}".strip())
     offset = len(_norms(before)) if before else 0
-    earlier = [(0, offset - 1)] if offset else []
-    return measured_change(norms, offset, len(norms) - 1, earlier)
+    said_before = metric_units(norms, 0, offset - 1) if offset else frozenset()
+    return measured_change(norms, offset, len(norms) - 1, said_before)
 
 
 @pytest.mark.parametrize("text", [
