@@ -20,11 +20,13 @@ class InputDevice:
     host_api: str = ""
 
 
-def _sd() -> Any:
+def load_sounddevice(direction: str = "input") -> Any:
+    """The ``sounddevice`` module; ``DeviceError`` naming audio ``direction`` ("input",
+    "output") when PortAudio cannot be loaded."""
     try:
         import sounddevice
     except OSError as exc:  # PortAudio library missing
-        raise DeviceError(f"audio input is unavailable: {exc}") from None
+        raise DeviceError(f"audio {direction} is unavailable: {exc}") from None
     return sounddevice
 
 
@@ -42,7 +44,7 @@ def close_quietly(stream: Any) -> None:
 
 def list_input_devices() -> list[InputDevice]:
     """Every device with at least one input channel (empty when there is none)."""
-    sd = _sd()
+    sd = load_sounddevice()
     try:
         devices = sd.query_devices()
         apis = sd.query_hostapis()

@@ -1,20 +1,12 @@
-"""The audio output device as the player needs it: loading PortAudio, asking a device what
-it takes, and one plain line for each way it can fail. No stream state here."""
+"""The audio output device as the player needs it: asking a device what it takes, and one
+plain line for each way it can fail (PortAudio is loaded by ``devices.load_sounddevice``).
+No stream state here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from starcoach.speech.errors import DeviceError
-
-
-def load_sounddevice() -> Any:
-    """The ``sounddevice`` module; ``DeviceError`` when PortAudio cannot be loaded."""
-    try:
-        import sounddevice
-    except OSError as exc:  # PortAudio library missing
-        raise DeviceError(f"audio output is unavailable: {exc}") from None
-    return sounddevice
 
 
 def output_problem(exc: BaseException) -> str:

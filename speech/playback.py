@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 from starcoach.speech.audio import decode_audio, resample
-from starcoach.speech.devices import close_quietly
+from starcoach.speech.devices import close_quietly, load_sounddevice
 from starcoach.speech.errors import AudioError, DeviceError
-from starcoach.speech.output import load_sounddevice, output_channels, output_problem, query_output
+from starcoach.speech.output import output_channels, output_problem, query_output
 from starcoach.speech.stretch import TimeStretcher
 
 StreamFactory = Callable[..., Any]
@@ -264,7 +264,7 @@ class Player:
         if self._factory is not None:
             return FALLBACK_RATE
         try:
-            sd = load_sounddevice()
+            sd = load_sounddevice("output")
             info = sd.query_devices(self.device, kind="output")
             return int(info["default_samplerate"]) or FALLBACK_RATE
         except Exception:
@@ -275,7 +275,7 @@ class Player:
         assert cursor is not None
         factory = self._factory
         if factory is None:
-            sd = load_sounddevice()
+            sd = load_sounddevice("output")
             factory = sd.OutputStream
             self._stop_exc = sd.CallbackStop
             self._check_device(sd)
