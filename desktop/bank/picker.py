@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric import bank
 from starcoach.rubric.pack_schema import Catalogue, PackQuestion
@@ -69,11 +70,6 @@ def top_rules(cat: Catalogue, failures: Mapping[str, Counter], principle: str,
                   key=lambda rc: (-rc[1], rc[0]))[:n]
 
 
-def _rule_title(cat: Catalogue, rule_id: str) -> str:
-    spec = cat.rules.get(rule_id)
-    return spec.title if spec is not None else rule_id.replace("_", " ").capitalize()
-
-
 def _times(n: int) -> str:
     return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
 
@@ -105,7 +101,7 @@ class WeakestDialog(QDialog):
         for q in self.questions:
             rules = top_rules(catalogue, failures, q.principle)
             lines = [f"{catalogue.principles[q.principle]['name']}: {q.text}"]
-            lines += [f"    {_rule_title(catalogue, r)} — {_times(c)}" for r, c in rules]
+            lines += [f"    {wording.rule_title(r, catalogue)} — {_times(c)}" for r, c in rules]
             item = QListWidgetItem("\n".join(lines))
             item.setData(ID_ROLE, q.id)
             item.setToolTip(f"{q.text}\n(question {q.id})")

@@ -44,12 +44,6 @@ def _catalogue(catalogue: Catalogue | None) -> Catalogue:
     return default_catalogue()
 
 
-def rule_title(rule_id: str, catalogue: Catalogue | None = None) -> str:
-    """The rule's title from the packs, or its id made readable for a rule they lack."""
-    spec = _catalogue(catalogue).rules.get(rule_id)
-    return spec.title if spec is not None else rule_id.replace("_", " ").capitalize()
-
-
 def question_targets(question_id: str | None,
                      catalogue: Catalogue | None = None) -> dict[str, float]:
     """Section (and whole-answer) targets in seconds for a question; the packs' defaults
@@ -322,7 +316,8 @@ def since_last_time(previous_report: StoredReport, latest_report: StoredReport,
 
     def changes(rules: Iterable[str]) -> tuple[FindingChange, ...]:
         ordered = sorted(rules, key=lambda r: (rank.get(r, len(rank)), r))
-        return tuple(FindingChange(r, rule_title(r, cat), before[r], now[r]) for r in ordered)
+        return tuple(FindingChange(r, wording.rule_title(r, cat), before[r], now[r])
+                     for r in ordered)
 
     gone = changes(before.keys() - now.keys())
     new = changes(now.keys() - before.keys())

@@ -88,7 +88,7 @@ class FindingsPanel(QWidget):
         for k in order:
             f = report.findings[k]
             severity = style.SEVERITY_NAMES.get(f.severity, f.severity)
-            title = style.rule_title(f.rule)
+            title = wording.rule_title(f.rule)
             item = QTreeWidgetItem([clock(f.start_s), severity, title,
                                     wording.section_name(f.section)])
             item.setData(0, INDEX_ROLE, k)
@@ -145,7 +145,7 @@ class FindingsPanel(QWidget):
         heard = (f"<p><b>Heard</b> ({clock(f.start_s)}): “{html.escape(f.heard)}”</p>"
                  if f.heard else "")
         self.details.setText(
-            f"<p><b>{html.escape(style.rule_title(f.rule))}</b> · "
+            f"<p><b>{html.escape(wording.rule_title(f.rule))}</b> · "
             f"{style.SEVERITY_NAMES.get(f.severity, f.severity)} · "
             f"{wording.section_name(f.section)}</p>{heard}"
             f"<p><b>Why it costs:</b> {html.escape(f.message)}</p>"

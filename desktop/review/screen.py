@@ -177,8 +177,8 @@ class ReviewScreen(QWidget):
             self.question_text = question_text
         self.report = report
         self.reset_action.setEnabled(bool(self.marks))
-        self.title.setText(self.question_text or _principle_name(report.principle))
-        parts = [_principle_name(report.principle), wording.level_name(report.level)]
+        self.title.setText(self.question_text or wording.principle_name(report.principle))
+        parts = [wording.principle_name(report.principle), wording.level_name(report.level)]
         if report.lens:
             parts.append(f"{wording.lens_name(report.lens)} lens")
         parts.append(f"{clock(report.duration_s)} long")
@@ -303,12 +303,3 @@ class ReviewScreen(QWidget):
         else:
             nxt = ordered[0]
         self.findings.select_finding(nxt)
-
-
-def _principle_name(principle: str) -> str:
-    try:
-        from starcoach.rubric.packs import default_catalogue
-
-        return default_catalogue().principles[principle]["name"]
-    except (KeyError, ImportError):
-        return principle.replace("-", " ").capitalize()

@@ -191,14 +191,6 @@ def seconds(value: float) -> str:
     return f"{round(value)} s"
 
 
-def rule_title(rule_id: str) -> str:
-    """The rule's title from the pack catalogue (falls back to the id made readable)."""
-    from starcoach.rubric.packs import default_catalogue
-
-    spec = default_catalogue().rules.get(rule_id)
-    return spec.title if spec is not None else rule_id.replace("_", " ").capitalize()
-
-
 def playing_format(palette: QPalette) -> QTextCharFormat:
     """The word being heard during playback: text and background swapped to the palette's
     strongest pair, bold, so it stands out over section tints and finding highlights."""

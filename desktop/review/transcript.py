@@ -385,7 +385,7 @@ def _covering(findings: Sequence[Finding], n_words: int) -> list[set[int]]:
 
 def _finding_html(f: Finding) -> str:
     heard = f"<i>Heard:</i> “{html.escape(f.heard)}”<br>" if f.heard else ""
-    return (f"<b>{html.escape(style.rule_title(f.rule))}</b> · "
+    return (f"<b>{html.escape(wording.rule_title(f.rule))}</b> · "
             f"{style.SEVERITY_NAMES.get(f.severity, f.severity)}<br>{heard}"
             f"<i>Why it costs:</i> {html.escape(f.message)}<br>"
             f"<i>Stronger:</i> {html.escape(f.suggestion)}")

@@ -113,7 +113,7 @@ def test_findings_list_is_in_spoken_order_with_titles(review, weak_report):
     first = review.findings.tree.topLevelItem(0)
     f = weak_report.findings[order[0]]
     assert first.text(1) == style.SEVERITY_NAMES[f.severity]
-    assert first.text(2) == style.rule_title(f.rule)
+    assert first.text(2) == wording.rule_title(f.rule)
 
 
 def test_clicking_words_selects_their_finding(qtbot, review, weak_report):

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from starcoach.desktop.history.paths import default_db_path
 from starcoach.desktop.history.store import HistoryStore
+from starcoach.speech.audio import decode_audio
 
 from .conftest import HERE, speech_conftest
 
@@ -106,7 +107,7 @@ def test_a_recording_killed_mid_answer_is_recovered_with_all_but_the_last_second
     assert store.recover() == [attempt_id]
     got = store.get(attempt_id)
     assert got.status == "recovered" and got.audio_path == audio
-    decoded = helpers.decode_audio(audio)
+    decoded = decode_audio(audio)
     assert decoded.size >= captured - SAMPLE_RATE  # at most the last second lost
     assert abs(got.summary.duration_s - decoded.size / SAMPLE_RATE) < 1e-6
     fed = np.concatenate([answer, helpers.silence(10.0)])
