@@ -88,6 +88,12 @@ class Context:
         assert self.tags is not None
         a = self.tags.units[first_unit].first
         b = self.tags.units[first_unit if last_unit is None else last_unit].last
+        # A unit may open with the last word of the sentence before ("… it never made it
+        # onto the roadmap first. My manager asked me …"): when that word is in another
+        # section than the unit's, the finding starts where the unit's own section does.
+        own = self.unit_labels[first_unit] if self.unit_labels else None
+        while a < b and own is not None and self.labels[a] != own:
+            a += 1
         # Quote the words that cost them, not the "Yes." or "so, um" that led into them.
         while a < b and (self.norms[a] in _LEAD_INS or self.tokens[a].is_filler_gap
                          or self.tokens[a].is_unrecognised):

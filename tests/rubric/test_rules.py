@@ -207,3 +207,24 @@ def test_a_senior_reflection_without_an_organisational_cause_is_flagged(refl):
     assert "no_systemic_insight" in rules_of(SIT + TASK + ACTION + RESULT + refl,
                                              level="senior")
     assert "no_systemic_insight" not in rules_of(STRONG, level="senior")
+
+
+def test_a_finding_starts_in_its_own_section_not_on_the_last_word_of_the_one_before():
+    # Clause splitting can leave the previous sentence's last word at the head of the next
+    # clause ("… more urgent to do first. My manager asked me …"). When the person marks
+    # "the Task starts here" at "My", the finding on that clause is the Task's and quotes
+    # the Task's words, not "first.".
+    from starcoach.rubric.analyze import prepare
+
+    text = (SIT + "Fixing it was proposed every quarter, but there was always something more "
+            "urgent to do first. My manager asked me to look into why the emails went "
+            "missing. " + ACTION + RESULT + REFL)
+    words = timed(text)
+    my = next(i for i, w in enumerate(words) if w.text == "My")
+    assert words[my - 1].text == "first."
+    ctx = prepare(words, principle="ownership", marks=[(0, "situation"), (my, "task")]).context
+    assert any(u.first == my - 1 for u in ctx.tags.units)  # the clause opens on "first."
+    rep = analyze(words, principle="ownership", marks=[(0, "situation"), (my, "task")])
+    f = next(f for f in rep.findings if f.rule == "manager_directed")
+    assert f.word_span[0] == my
+    assert f.section == rep.section_of_word(my) == "task"
