@@ -435,7 +435,7 @@ def run(argv: list[str] | None = None) -> int:
     if quit_after.isdigit():  # smoke tests and the packaged-bundle check: show, then quit
         QTimer.singleShot(int(quit_after), app.quit)
     status = int(app.exec())
-    from starcoach.desktop.practice.workers import wait_all
+    from starcoach.desktop.jobs import wait_all
 
     wait_all()  # a model still loading finishes before Python tears Qt down
     return status

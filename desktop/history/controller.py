@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 from starcoach.desktop.errors import log
+from starcoach.desktop.jobs import Job, start_job
 from starcoach.desktop.practice.runner import TranscriptionJob
 from starcoach.desktop.practice.waiting import RECORDING
-from starcoach.desktop.practice.workers import Job, start_job
 
 
 def history_unavailable(exc: BaseException) -> str:

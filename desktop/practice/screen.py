@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import style
 from starcoach.desktop.errors import log
 from starcoach.desktop.practice import faults
 from starcoach.desktop.practice.cue import Cue, current_cue, targets_for
@@ -42,7 +43,6 @@ from starcoach.desktop.practice.waiting import (
     queued_while_recording_text,
     waiting_text,
 )
-from starcoach.desktop.review import style
 from starcoach.desktop.settings import effective_dark
 from starcoach.rubric.clock import clock
 

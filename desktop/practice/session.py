@@ -20,8 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from starcoach.desktop.errors import log
+from starcoach.desktop.jobs import start_job
 from starcoach.desktop.practice.transcription import AnswerTranscription
-from starcoach.desktop.practice.workers import start_job
 from starcoach.rubric.model import Report, Word
 from starcoach.speech.errors import SpeechError
 from starcoach.speech.recorder import Recorder, RecordingResult

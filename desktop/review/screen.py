@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from starcoach.desktop import wording
-from starcoach.desktop.review import style
+from starcoach.desktop import style, wording
 from starcoach.desktop.review.findings import FindingsPanel
 from starcoach.desktop.review.metrics import MetricsPanel
 from starcoach.desktop.review.playback import PlaybackBar

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
+from starcoach.desktop import style
 from starcoach.desktop.history.chart import FINDINGS, SCORE, ProgressChart, bar_color
 from starcoach.desktop.history.progress import (
     ProgressSeries,
@@ -26,7 +27,6 @@ from starcoach.desktop.history.progress import (
 )
 from starcoach.desktop.history.progress_view import ProgressPanel
 from starcoach.desktop.history.store import HistoryStore
-from starcoach.desktop.review import style
 from starcoach.desktop.settings import dark_palette
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.packs import default_catalogue
