@@ -165,7 +165,7 @@ def cmd_questions(args: argparse.Namespace) -> int:
     elif args.weakest:
         import sqlite3
 
-        from starcoach.desktop.history.store import HistoryError, HistoryStore
+        from starcoach.desktop.attempts.store import HistoryError, HistoryStore
 
         try:
             with HistoryStore() as store:

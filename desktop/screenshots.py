@@ -133,7 +133,7 @@ def _fill_history() -> None:
     """A short history in the throwaway data folder: the same question three times."""
     from datetime import UTC, datetime, timedelta
 
-    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.desktop.attempts.store import HistoryStore
     from starcoach.rubric.analyze import analyze
     from starcoach.rubric.text import estimate_words
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from starcoach.desktop import style
-from starcoach.desktop.history.progress import ProgressPoint, ProgressSeries, section_name
+from starcoach.desktop.attempts.progress import ProgressPoint, ProgressSeries, section_name
 
 FINDINGS = "findings"
 SCORE = "score"

@@ -63,11 +63,11 @@ class HistoryController(QObject):
     # ----------------------------------------------------------------- open
     def open_attempt(self, attempt_id: int) -> bool:
         """Show a stored attempt in the review: its report as stored, its marks, its audio."""
-        from starcoach.desktop.history.records import AttemptNotFound
+        from starcoach.desktop.attempts.records import AttemptNotFound
         from starcoach.rubric.serial import report_from_json
 
         w = self.window
-        from starcoach.desktop.history.records import HistoryError
+        from starcoach.desktop.attempts.records import HistoryError
 
         try:
             attempt = self.store.get(attempt_id)
@@ -119,7 +119,7 @@ class HistoryController(QObject):
         transcriber = self.window.ready_transcriber()
         if transcriber is None:
             return False
-        from starcoach.desktop.history.recovered import transcribe_attempt
+        from starcoach.desktop.attempts.recovered import transcribe_attempt
 
         store, model = self.store, practice.model_name
         self.transcribing = attempt_id
@@ -153,7 +153,7 @@ class HistoryController(QObject):
     def _transcribe_failed(self, exc: BaseException) -> None:
         self.transcribing = None
         self.window.statusBar().clearMessage()
-        from starcoach.desktop.history.records import HistoryError
+        from starcoach.desktop.attempts.records import HistoryError
         from starcoach.speech.errors import SpeechError
 
         if not isinstance(exc, SpeechError | HistoryError):
@@ -167,7 +167,7 @@ class HistoryController(QObject):
         """Mark recordings a crash interrupted as recovered (on a worker: their durations are
         read from the audio), then tell the person; a database that had to be set aside is
         reported too."""
-        from starcoach.desktop.history.records import HistoryError
+        from starcoach.desktop.attempts.records import HistoryError
 
         try:
             store = self.store

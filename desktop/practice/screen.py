@@ -183,7 +183,7 @@ class PracticeScreen(QWidget):
     @property
     def store(self):
         if self._store is None:
-            from starcoach.desktop.history.store import HistoryStore
+            from starcoach.desktop.attempts.store import HistoryStore
 
             self._store = HistoryStore()
         return self._store

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.history.table import COLUMNS
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.text import estimate_words
@@ -250,7 +250,7 @@ def test_columns_sort_by_value_and_the_selection_follows_the_attempt(qtbot, stor
 
 
 def test_a_corrupt_history_is_set_aside_and_the_window_says_so(qtbot, data_dir):
-    from starcoach.desktop.history.paths import default_db_path
+    from starcoach.desktop.attempts.paths import default_db_path
 
     path = default_db_path()
     path.parent.mkdir(parents=True)

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.cue import Cue, current_cue
 from starcoach.desktop.practice.download import DownloadDialog
 from starcoach.desktop.practice.model import DEVICE_KEY, MODEL_KEY, THREADS_KEY

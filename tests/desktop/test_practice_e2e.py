@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.model import MODEL_KEY, THREADS_KEY, load_transcriber
 from starcoach.desktop.settings import open_settings
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio

@@ -10,7 +10,7 @@ import re
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.settings_dialog import SettingsDialog
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Word
