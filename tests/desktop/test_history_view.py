@@ -81,7 +81,7 @@ def listed(win) -> list[int]:
 def test_the_list_shows_every_attempt_with_its_facts_and_filters_narrow_it(qtbot, store,
                                                                            filled):
     win = open_window(qtbot, store)
-    win.history_action.trigger()
+    win.menus.history_action.trigger()
     assert win.stack.currentWidget() is win.history
     assert listed(win) == [filled["other"].id, filled["strong"].id, filled["weak"].id]
     model = win.history.model
@@ -169,7 +169,7 @@ def test_an_attempt_opens_in_the_review_with_its_recording_and_corrections_are_k
     assert stored.marks == [(5, "task")]
     assert stored.report["sections"][1]["first_word"] == 5
 
-    win.back_action.trigger()
+    win.menus.back_action.trigger()
     win.show_history(filled["strong"].id)
     win.history.open_selected()
     assert review.marks == [(5, "task")]  # reopened with the correction

@@ -29,7 +29,7 @@ def open_window(qtbot, loader=None) -> MainWindow:
     with qtbot.waitSignal(win.practice.modelReady, timeout=30_000):
         win.show()
         qtbot.waitExposed(win)
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     assert win.stack.currentWidget() is win.practice
     win.activateWindow()
     win.practice.setFocus()
