@@ -17,11 +17,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime can load (speech/)
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -37,6 +36,7 @@ from starcoach.desktop.chooser import QuestionChooser
 from starcoach.desktop.history.controller import HistoryController
 from starcoach.desktop.history.view import HistoryView
 from starcoach.desktop.menus import Menus, MenuSlots
+from starcoach.desktop.model_dialogs import SpeechModelDialogs
 from starcoach.desktop.practice import PracticeScreen
 from starcoach.desktop.practice.runner import shared_runner
 from starcoach.desktop.review import ReviewScreen
@@ -46,23 +46,13 @@ from starcoach.desktop.settings import (
     set_application_names,
     theme_setting,
 )
+from starcoach.desktop.sizing import default_size
 from starcoach.desktop.state.app import AppState
 
 ANSWER_FILTER = "Answers (*.txt *.json);;Text transcripts (*.txt);;Timed words (*.json)"
-DEFAULT_SIZE = QSize(1100, 720)  # every screen shows in full at this size, nothing elided
 
 
-def default_size(available: QSize) -> QSize:
-    """The first window's size: ``DEFAULT_SIZE``, shrunk to fit the screen's free area
-    (less a margin for the window frame)."""
-    from starcoach.desktop.sizing import FRAME
-
-    room = QSize(max(1, available.width() - FRAME.width()),
-                 max(1, available.height() - FRAME.height()))
-    return DEFAULT_SIZE.boundedTo(room)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, SpeechModelDialogs):
     rerecordRequested = Signal(str)  # question id
     answerLoaded = Signal(object)  # Report
 
@@ -283,54 +273,7 @@ class MainWindow(QMainWindow):
         self.show_practice()
         self.rerecordRequested.emit(qid)
 
-    # ----------------------------------------------------------------- model, faults
-    def offer_model(self, reason: str = "") -> None:
-        """Offer base.en / small.en for download (with ``reason``, plain words: why no model
-        can be used now), or a model folder the person copied."""
-        from starcoach.desktop.practice.download import DownloadDialog
-        from starcoach.desktop.practice.model import model_setting
-        from starcoach.speech.models import UPGRADES
-
-        wanted = model_setting(self.settings)
-        index = UPGRADES.index(wanted) + 1 if wanted in UPGRADES else 0
-        name = UPGRADES[min(index, len(UPGRADES) - 1)]
-        dialog = DownloadDialog(name, self.settings, choices=UPGRADES, reason=reason,
-                                parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.installed.connect(lambda _model: self._reload_model())
-        self.last_dialog = dialog
-        dialog.open()
-
-    def _on_model_banner(self) -> None:
-        practice = self.practice
-        reason = practice.model_problem if practice.transcriber is None else ""
-        if practice.loader.loading:
-            reason = ""
-        self.offer_model(reason)
-
-    def _reload_model(self) -> None:
-        if not self.practice.recording:
-            self.practice.load_model()
-
-    @property
-    def model_name(self) -> str | None:
-        """The loaded speech model's name (``shell.SpeechModel``)."""
-        return self.practice.model_name
-
-    def ready_transcriber(self) -> Any:
-        """The loaded speech model for work outside the practice screen (transcribing a kept
-        recording, hearing a follow-up reply); ``None`` after saying why: still loading, or
-        none installed (then the download is offered)."""
-        practice = self.practice
-        if practice.transcriber is None:
-            if practice.loader.loading:
-                self.show_problem("Speech model loading",
-                                  "The speech model is still loading; try again in a moment.")
-            else:
-                self.offer_model(practice.model_problem)
-        return practice.transcriber
-
-
+    # ----------------------------------------------------------------- problems
     def show_problem(self, title: str, text: str, details: str = "") -> QMessageBox:
         """One plain line about something that could not be done (nothing is lost)."""
         self.last_message = errors.message_box(self, title, text, name="problem",
@@ -341,27 +284,6 @@ class MainWindow(QMainWindow):
         self.last_message = errors.message_box(self, fault.title, fault.text,
                                                name=f"fault-{fault.kind}")
         return self.last_message
-
-    def open_settings_dialog(self) -> None:
-        from starcoach.desktop.practice.model import DEVICE_KEY, MODEL_KEY, THREADS_KEY
-        from starcoach.desktop.practice.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.settings, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.last_dialog = dialog
-
-        def accepted() -> None:
-            changed = dialog.save()
-            if "appearance/theme" in changed:
-                self.set_theme(str(changed["appearance/theme"]))
-            if (MODEL_KEY in changed or THREADS_KEY in changed) and not self.practice.recording:
-                self.practice.load_model()
-            if DEVICE_KEY in changed:
-                self.statusBar().showMessage("The new microphone is used from the next "
-                                             "answer.", 5000)
-
-        dialog.accepted.connect(accepted)
-        dialog.open()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -41,7 +41,7 @@ SITUATION_SO_FAR = (
     "Last year I was on the payments team at an online shop and the checkout service that "
     "many teams depended on was failing every night."
 )
-SIZE = (1100, 720)  # the window's default size (app.DEFAULT_SIZE)
+SIZE = (1100, 720)  # the window's default size (sizing.DEFAULT_SIZE)
 
 
 def main(argv: list[str] | None = None) -> int:
