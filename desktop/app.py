@@ -37,9 +37,9 @@ from starcoach.desktop.history.controller import HistoryController
 from starcoach.desktop.history.view import HistoryView
 from starcoach.desktop.menus import Menus, MenuSlots
 from starcoach.desktop.model_dialogs import SpeechModelDialogs
-from starcoach.desktop.practice import PracticeScreen
 from starcoach.desktop.practice.runner import shared_runner
-from starcoach.desktop.review import ReviewScreen
+from starcoach.desktop.practice.screen import PracticeScreen
+from starcoach.desktop.review.screen import ReviewScreen
 from starcoach.desktop.settings import (
     apply_theme,
     open_settings,

@@ -118,9 +118,10 @@ def test_the_store_opens_on_first_use_and_retries_after_a_failure(tmp_path, monk
     state.store.close()
 
 
-def test_the_state_and_the_job_runner_load_no_screen():
+def test_the_state_the_live_cue_and_the_job_runner_load_no_screen():
     probe = ("import json, sys\n"
              "import starcoach.desktop.state.app, starcoach.desktop.state.choice\n"
+             "import starcoach.desktop.practice.cue, starcoach.desktop.practice.faults\n"
              "state = sorted(m for m in sys.modules if m.startswith(('PySide6', "
              "'starcoach.desktop.')))\n"
              "import starcoach.desktop.jobs\n"
@@ -130,6 +131,7 @@ def test_the_state_and_the_job_runner_load_no_screen():
                          timeout=60, check=True)
     state, jobs = json.loads(out.stdout.strip().splitlines()[-1])
     assert not [m for m in state if m.startswith("PySide6")], state
-    screens = ("practice", "review", "history", "drill", "bank", "app", "chooser")
+    screens = ("practice.screen", "review", "history", "drill", "bank", "app", "chooser")
     for loaded in (state, jobs):
-        assert not [m for m in loaded if m.split(".")[2] in screens], loaded
+        assert not [m for m in loaded if m.startswith(tuple(f"starcoach.desktop.{s}"
+                                                            for s in screens))], loaded
