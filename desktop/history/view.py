@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop.attempts.records import AttemptNotFound, AttemptSummary
 from starcoach.desktop.history.detail import AttemptDetail, describe
 from starcoach.desktop.history.export_choice import ExportChoice
-from starcoach.desktop.history.records import AttemptNotFound, AttemptSummary
 from starcoach.desktop.history.table import COLUMNS, ID_ROLE, AttemptTableModel
 
 PERIODS = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30))
@@ -222,7 +222,7 @@ class HistoryView(QWidget, ExportChoice):
         self.save_notes()
         keep = select_id if select_id is not None else self.selected_id()
         filters = self.filters()
-        from starcoach.desktop.history.records import HistoryError
+        from starcoach.desktop.attempts.records import HistoryError
 
         try:
             store = self.store
@@ -302,7 +302,7 @@ class HistoryView(QWidget, ExportChoice):
         if question == self._progress_question:
             return
         self._progress_question = question
-        from starcoach.desktop.history.progress import load_attempts
+        from starcoach.desktop.attempts.progress import load_attempts
 
         attempts = load_attempts(self.store, question, PROGRESS_ATTEMPTS) if question else []
         self.progress.set_attempts(question, attempts)

@@ -21,7 +21,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from starcoach.desktop.practice.workers import start_job
+from starcoach.desktop.jobs import start_job
 from starcoach.speech import settings as shared
 
 MODEL_KEY = "speech/model"  # QSettings keys of older versions, migrated on first read

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.bank.import_dialog import (
     PackImporter,
     import_pack_file,
@@ -22,7 +23,6 @@ from starcoach.desktop.bank.model_answer import (
 )
 from starcoach.desktop.bank.picker import NO_HISTORY, MockDialog, WeakestDialog, pick_random
 from starcoach.desktop.chooser import QuestionChooser
-from starcoach.desktop.history.store import HistoryStore
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import SECTION_LABELS
 from starcoach.rubric.packs import default_catalogue, set_extra_packs
