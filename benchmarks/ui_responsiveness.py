@@ -211,6 +211,8 @@ def measure(app, args, folder, audio) -> dict:
     stopped = time.perf_counter()
     wait_for(screen.reportReady, lambda _r, final: final)
     beat.timer.stop()
+    transcription = getattr(screen.session, "transcription", None)
+    stats = getattr(getattr(transcription, "_live", None), "stats", None)
     window.close()
     app.processEvents()
 
@@ -218,6 +220,8 @@ def measure(app, args, folder, audio) -> dict:
     if first_at:
         print(f"Stop -> first review {first_at - stopped:.2f} s; "
               f"-> exact words {final_at - stopped:.2f} s")
+    if stats is not None:
+        print(f"live work: {stats}")
     everything: list[float] = []
     worst = 0.0
     for phase in ("loading", "recording", "finishing"):
