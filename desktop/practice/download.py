@@ -147,7 +147,7 @@ class DownloadDialog(QDialog):
         return self._active
 
     def start_download(self) -> None:
-        from starcoach.speech.models import download_model
+        from starcoach.speech.model_download import download_model
 
         if self.downloading:
             return
