@@ -15,7 +15,7 @@ from typing import Any
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime can load (speech/)
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -34,10 +34,12 @@ from starcoach.desktop.practice import PracticeScreen
 from starcoach.desktop.practice.session import Question
 from starcoach.desktop.review import ReviewScreen
 from starcoach.desktop.settings import (
+    SettingsStore,
     apply_theme,
+    geometry_bytes,
+    geometry_text,
     open_settings,
     set_application_names,
-    theme_setting,
 )
 
 ANSWER_FILTER = "Answers (*.txt *.json);;Text transcripts (*.txt);;Timed words (*.json)"
@@ -58,8 +60,8 @@ class MainWindow(QMainWindow):
     rerecordRequested = Signal(str)  # question id
     answerLoaded = Signal(object)  # Report
 
-    def __init__(self, settings=None, parent: QWidget | None = None, *, loader=None,
-                 store=None, stream_factory=None) -> None:
+    def __init__(self, settings: SettingsStore | None = None, parent: QWidget | None = None,
+                 *, loader=None, store=None, stream_factory=None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else open_settings()
         self.setWindowTitle("StarCoach")
@@ -236,10 +238,10 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- answers
     def choose_answer_file(self) -> None:
-        start = str(self.settings.value("files/lastDir", str(Path.home())))
+        start = self.settings.load().answers_dir or str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open Answer", start, ANSWER_FILTER)
         if path:
-            self.settings.setValue("files/lastDir", str(Path(path).parent))
+            self.settings.remember(answers_dir=str(Path(path).parent))
             self.open_answer(Path(path))
 
     def open_answer(self, path: Path) -> bool:
@@ -329,7 +331,6 @@ class MainWindow(QMainWindow):
         return self.last_message
 
     def open_settings_dialog(self) -> None:
-        from starcoach.desktop.practice.model import DEVICE_KEY, MODEL_KEY, THREADS_KEY
         from starcoach.desktop.practice.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self)
@@ -338,11 +339,11 @@ class MainWindow(QMainWindow):
 
         def accepted() -> None:
             changed = dialog.save()
-            if "appearance/theme" in changed:
-                self.set_theme(str(changed["appearance/theme"]))
-            if (MODEL_KEY in changed or THREADS_KEY in changed) and not self.practice.recording:
+            if "theme" in changed:
+                self.set_theme(str(changed["theme"]))
+            if ("model" in changed or "threads" in changed) and not self.practice.recording:
                 self.practice.load_model()
-            if DEVICE_KEY in changed:
+            if "input_device" in changed:
                 self.statusBar().showMessage("The new microphone is used from the next "
                                              "answer.", 5000)
 
@@ -371,27 +372,24 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- settings
     def set_theme(self, theme: str) -> None:
-        self.settings.setValue("appearance/theme", theme)
+        self.settings.remember(theme=theme)
         self.theme_actions[theme].setChecked(True)
         apply_theme(theme)
 
     def _restore(self) -> None:
-        s = self.settings
-        self.theme_actions[theme_setting(s)].setChecked(True)
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray | bytes) and geometry:
-            self.restoreGeometry(QByteArray(geometry))
+        s = self.settings.load()
+        self.theme_actions[s.theme].setChecked(True)
+        geometry = geometry_bytes(s.window_geometry)
+        if geometry:
+            self.restoreGeometry(geometry)
         else:
             self.resize(default_size(self.screen().availableGeometry().size()))
-        lens = s.value("practice/lens") or None
-        self.chooser.select(s.value("practice/question") or "ownership-failure",
-                            str(s.value("practice/level", "mid")), lens)
+        self.chooser.select(s.question or "ownership-failure", s.level, s.lens)
         self.chooser.selectionChanged.connect(self._save_choice)
 
     def _save_choice(self) -> None:
-        self.settings.setValue("practice/question", self.chooser.question_id() or "")
-        self.settings.setValue("practice/level", self.chooser.level_id())
-        self.settings.setValue("practice/lens", self.chooser.lens_id() or "")
+        self.settings.remember(question=self.chooser.question_id(),
+                               level=self.chooser.level_id(), lens=self.chooser.lens_id())
 
     def confirm_close_while_recording(self) -> bool:
         answer = QMessageBox.question(
@@ -411,9 +409,8 @@ class MainWindow(QMainWindow):
             self.practice.session.stop_now()
         self.drills.stop_and_save()  # a follow-up reply being recorded is kept too
         self.practice.runner.shutdown(1.0)  # cancelled work never holds the window up
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.remember(window_geometry=geometry_text(self.saveGeometry()))
         self._save_choice()
-        self.settings.sync()
         super().closeEvent(event)
 
 
@@ -425,7 +422,7 @@ def run(argv: list[str] | None = None) -> int:
     QApplication.setApplicationDisplayName("StarCoach")
     errors.setup_logging()
     settings = open_settings()
-    apply_theme(theme_setting(settings))
+    apply_theme(settings.load().theme)
     window = MainWindow(settings)
     errors.install_excepthook(lambda: window if window.isVisible() else None)
     window.show()

@@ -20,7 +20,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from starcoach.speech.errors import DownloadCancelled, DownloadError
-from starcoach.speech.models import KNOWN_MODELS, MARKER, installed_path, models_dir
+from starcoach.speech.models import KNOWN_MODELS, MARKER, installed_path
+from starcoach.speech.settings import models_dir
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 MODEL_FILE_PATTERNS = (

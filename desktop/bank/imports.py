@@ -19,14 +19,9 @@ from starcoach.rubric.pack_reader import check_pack, read_pack_id
 from starcoach.rubric.pack_schema import MAX_PACK_BYTES, PackError
 from starcoach.rubric.packs import load_catalogue, set_extra_packs
 from starcoach.rubric.safety import FileProblem, read_bounded
-from starcoach.speech.models import data_dir
+from starcoach.speech.settings import user_packs_dir
 
 PACK_SUFFIX = ".toml"
-
-
-def user_packs_dir() -> Path:
-    """Where imported packs live (``STARCOACH_DATA_DIR`` moves it with the data folder)."""
-    return data_dir() / "packs"
 
 
 MAX_USER_PACKS = 200  # loaded at every start; the rest are reported, not read

@@ -2,8 +2,8 @@
 opens it on the answer shown, its outcome comes back to the review ("Hire → No Hire: ..."),
 and a kept attempt opened from history shows the effect of the drill stored with it.
 
-Whether probes are read aloud is a setting (``drill/readAloud``, on by default), toggled
-from the Questions menu.
+Whether probes are read aloud is a setting (``read_aloud``, on by default), toggled from
+the Questions menu.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from starcoach.desktop.drill.screen import DrillScreen
-
-READ_ALOUD_KEY = "drill/readAloud"
 
 
 def stored_effect(report_scores: dict, followups: list[dict]) -> dict | None:
@@ -41,11 +39,10 @@ class DrillController(QObject):
         self.read_aloud_action = QAction("Read Follow-ups &Aloud", self, checkable=True)
         self.read_aloud_action.setChecked(self.read_aloud())
         self.read_aloud_action.toggled.connect(
-            lambda on: window.settings.setValue(READ_ALOUD_KEY, bool(on)))
+            lambda on: window.settings.remember(read_aloud=bool(on)))
 
     def read_aloud(self) -> bool:
-        value = self.window.settings.value(READ_ALOUD_KEY, True)
-        return value not in (False, "false", "0", 0)
+        return self.window.settings.load().read_aloud
 
     @property
     def recording(self) -> bool:

@@ -28,14 +28,14 @@ class ExportChoice:
         from starcoach.desktop.settings import open_settings
 
         settings = open_settings()
-        start = Path(str(settings.value("files/exportDir", str(Path.home()))))
+        start = Path(settings.load().export_dir or Path.home())
         name = f"starcoach-attempt-{s.id}.{fmt}"
         filters = {"pdf": "PDF (*.pdf)", "html": "HTML (*.html)", "md": "Markdown (*.md)",
                    "flac": "FLAC audio (*.flac)"}
         path, _ = QFileDialog.getSaveFileName(self, "Export Attempt", str(start / name),
                                               filters[fmt])
         if path:
-            settings.setValue("files/exportDir", str(Path(path).parent))
+            settings.remember(export_dir=str(Path(path).parent))
             self.export_to(s.id, fmt, Path(path))
 
     def export_to(self, attempt_id: int, fmt: str, path: Path) -> bool:

@@ -124,13 +124,13 @@ def test_settings_persist_in_the_config_dir(qtbot, window, config_dir):
     window.set_theme("dark")
     window.chooser.select("dive-deep-root-cause", "junior", None)
     window.close()
-    assert (config_dir / "starcoach.ini").is_file()
+    assert (config_dir / "settings.json").is_file()
     again = MainWindow()
     qtbot.addWidget(again)
     assert again.theme_actions["dark"].isChecked()
     assert again.chooser.question_id() == "dive-deep-root-cause"
     assert again.chooser.level_id() == "junior"
-    assert str(open_settings().value("appearance/theme")) == "dark"
+    assert open_settings().load().theme == "dark"
     again.set_theme("system")
 
 

@@ -32,7 +32,7 @@ def test_follow_ups_from_the_review_change_the_rating_and_it_is_kept(qtbot, fake
     win = MainWindow(store=store, loader=lambda _m, _t: KnownWords(reply.words))
     qtbot.addWidget(win)
     win.resize(1100, 760)
-    win.settings.setValue("drill/readAloud", False)  # quiet: the pack's text is shown anyway
+    win.settings.update(read_aloud=False)  # quiet: the pack's text is shown anyway
     with qtbot.waitSignal(win.practice.modelReady, timeout=30_000):
         win.show()
     assert win.history_control.open_attempt(attempt.id)
