@@ -68,14 +68,15 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("StarCoach")
         self.last_message: QMessageBox | None = None
         self.last_dialog = None
-        from starcoach.desktop.bank.imports import activate_user_packs
+        from starcoach.desktop.bank.imports import open_user_library
 
-        self.pack_problems = activate_user_packs()  # imported packs, before any question shows
-        self.chooser = QuestionChooser(self)
-        self.review = ReviewScreen(self)
+        # The window's packs: the bundled ones and the person's, before any question shows.
+        self.library, self.pack_problems = open_user_library()
+        self.chooser = QuestionChooser(self, self.library)
+        self.review = ReviewScreen(self, self.library)
         self.practice = PracticeScreen(self.settings, self, loader=loader, store=store,
-                                       stream_factory=stream_factory)
-        self.history = HistoryView(lambda: self.practice.store, self)
+                                       stream_factory=stream_factory, library=self.library)
+        self.history = HistoryView(lambda: self.practice.store, self, self.library)
         self.history_control = HistoryController(self)
         self._model_requested = False
         self.stack = QStackedWidget(self)
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
             words, timing = read_answer(Path(path))
             report = analyze(words, question=self.chooser.question_id(),
                              level=self.chooser.level_id(), lens=self.chooser.lens_id(),
-                             timing=timing)
+                             timing=timing, catalogue=self.library.catalogue())
         except KeyError as exc:  # unknown question/lens: the message is for people
             self.last_message = errors.show_known_error(
                 self, ValueError(exc.args[0] if exc.args else str(exc)))

@@ -1,5 +1,6 @@
 """The question chooser: pack questions grouped by Leadership Principle, a level and a lens,
-and the chosen question shown large."""
+and the chosen question shown large. Its questions are those of the library it is given
+(the window's: the bundled and the person's packs; none: the bundled packs)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.rubric.packs import PackLibrary
 
 LEVELS = ("junior", "mid", "senior", "principal")
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -66,11 +68,11 @@ class QuestionChooser(QWidget):
 
     selectionChanged = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 library: PackLibrary | None = None) -> None:
         super().__init__(parent)
-        from starcoach.rubric.packs import default_catalogue
-
-        self.catalogue = default_catalogue()
+        self.library = library if library is not None else PackLibrary()
+        self.catalogue = self.library.catalogue()
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Questions")
@@ -232,16 +234,14 @@ class QuestionChooser(QWidget):
             QTimer.singleShot(0, self.reveal_current)  # once the rows have their heights
 
     def reload_catalogue(self, select_qid: str | None = None) -> None:
-        """Rebuild the tree from the (refreshed) default catalogue, e.g. after a pack was
+        """Rebuild the tree from the library's (refreshed) catalogue, e.g. after a pack was
         imported; selects ``select_qid``, else keeps the current question, level and lens
         (the first question when the current one is gone)."""
-        from starcoach.rubric.packs import default_catalogue
-
         keep = select_qid or self.question_id()
         lens = self.lens_id()
         self.tree.blockSignals(True)
         self.tree.clear()
-        self.catalogue = default_catalogue()
+        self.catalogue = self.library.catalogue()
         self._populate()
         self.tree.blockSignals(False)
         self.select(keep, self.level_id(), lens)

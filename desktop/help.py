@@ -28,7 +28,7 @@ from starcoach.desktop import wording
 from starcoach.desktop.review import style
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric.pack_schema import Catalogue
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 # What each section holds, after the ownership walkthrough's advice (in our own words).
 SECTION_ADVICE = {
@@ -58,7 +58,7 @@ class StarGuideDialog(QDialog):
     def __init__(self, parent: QWidget | None = None,
                  catalogue: Catalogue | None = None) -> None:
         super().__init__(parent)
-        self.catalogue = catalogue or default_catalogue()
+        self.catalogue = catalogue or builtin_catalogue()
         self.setWindowTitle("STAR guide")
         self.setAccessibleName("STAR guide")
         intro = QLabel("A behavioural answer tells one story in five parts. The times are the "

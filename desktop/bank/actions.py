@@ -77,7 +77,8 @@ class BankActions(QObject):
                   self.mock_action, self.import_action):
             a.setEnabled(idle and self.loop is None)
         self.end_mock_action.setEnabled(self.loop is not None)
-        self.model_answer_action.setEnabled(has_model_answer(w.chooser.question_id()))
+        self.model_answer_action.setEnabled(has_model_answer(w.chooser.question_id(),
+                                                             w.chooser.catalogue))
         nxt = w.review.next_button
         nxt.setVisible(self.loop is not None)
         if self.loop is not None:
@@ -108,7 +109,7 @@ class BankActions(QObject):
         from starcoach.desktop.bank.model_answer import ModelAnswerDialog
 
         qid = self.window.chooser.question_id()
-        dialog = ModelAnswerDialog(qid, self.window)
+        dialog = ModelAnswerDialog(qid, self.window, self.window.chooser.catalogue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog = dialog
         dialog.open()
@@ -131,7 +132,7 @@ class BankActions(QObject):
 
     # ----------------------------------------------------------------- mock interview
     def show_mock_dialog(self) -> picker.MockDialog:
-        dialog = picker.MockDialog(self.window)
+        dialog = picker.MockDialog(self.window, self.window.chooser.catalogue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.chosen.connect(self.start_mock)
         self.last_dialog = dialog

@@ -61,7 +61,7 @@ class DrillController(QObject):
         review.playback.stop()
         self.screen.start(review.attempt_id, report, report.question, report.level,
                           report.lens, transcriber, practice.store,
-                          read_aloud=self.read_aloud())
+                          read_aloud=self.read_aloud(), catalogue=w.chooser.catalogue)
         w.stack.setCurrentWidget(self.screen)
         self.screen.setFocus()
         w._update_actions()

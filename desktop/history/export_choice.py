@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from starcoach.desktop.history.records import AttemptNotFound, AttemptSummary
+from starcoach.rubric.packs import PackLibrary
 
 
 class ExportChoice:
@@ -17,6 +18,7 @@ class ExportChoice:
     attributes annotated here."""
 
     store: Any
+    library: PackLibrary
     exported: Any  # the view's Signal(str): the path written
     last_message: QMessageBox | None
     selected: Callable[[], AttemptSummary | None]
@@ -44,7 +46,7 @@ class ExportChoice:
         from starcoach.desktop.history.exporting import write_export
 
         try:
-            write_export(self.store, attempt_id, fmt, path)
+            write_export(self.store, attempt_id, fmt, path, self.library.catalogue())
         except (OSError, ExportError, AttemptNotFound) as exc:
             self.last_message = _warn(self, "Could not export", _one_line(exc))
             return False

@@ -45,6 +45,7 @@ from starcoach.desktop.practice.waiting import (
 from starcoach.desktop.review import style
 from starcoach.desktop.settings import effective_dark
 from starcoach.rubric.clock import clock
+from starcoach.rubric.packs import PackLibrary
 
 TICK_MS = 100
 CALM = {"light": "#1F6FB2", "dark": "#6DB6FF"}
@@ -60,12 +61,12 @@ class PracticeScreen(QWidget):
     fault = Signal(object)  # faults.Fault
     backRequested = Signal()
 
-    def __init__(self, settings, parent: QWidget | None = None, *, loader=None,
-                 store=None, stream_factory=None, runner=None) -> None:
+    def __init__(self, settings, parent: QWidget | None = None, *, loader=None, store=None,
+                 stream_factory=None, runner=None, library: PackLibrary | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Practice")
         self.runner = runner or shared_runner()
-        self.settings = settings
+        self.settings, self.library = settings, library or PackLibrary()  # the window's packs
         self._store = store
         self.stream_factory = stream_factory
         self.question = Question("ownership-failure", "ownership")
@@ -195,7 +196,7 @@ class PracticeScreen(QWidget):
         self.title.setText(text)
         self.subtitle.setText(details)
         self.targets = targets_for(question.id, question.principle, question.level,
-                                   question.lens)
+                                   question.lens, self.library.catalogue())
         self._idle_view()
         if self.transcriber is not None:  # a fresh practice: the last answer's news is old
             self.status.setText("")
@@ -249,7 +250,7 @@ class PracticeScreen(QWidget):
                                   model_name=self.model_name,
                                   device=device_setting(self.settings),
                                   stream_factory=self.stream_factory, runner=self.runner,
-                                  parent=self)
+                                  catalogue=self.library.catalogue(), parent=self)
         session.level.connect(self.meter.set_level)
         session.liveWords.connect(self._on_live_words)
         session.recordingFault.connect(self._on_recording_fault)

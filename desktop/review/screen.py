@@ -1,7 +1,8 @@
 """The review screen: timeline, transcript, findings and metrics for one report, kept in step.
 
-It owns the manual split marks. Correcting the split re-runs ``rubric.analyze`` with the
-accumulated marks and hands the new report to every view at once.
+It owns the manual split marks. Correcting the split re-runs ``rubric.analyze`` (on the
+catalogue of the library it is given: the window's) with the accumulated marks and hands the
+new report to every view at once.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.review.transcript import TranscriptView
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Finding, Report
+from starcoach.rubric.packs import PackLibrary
 
 RERECORD_SHORTCUT = "Ctrl+R"
 
@@ -61,9 +63,11 @@ class ReviewScreen(QWidget):
     followupsRequested = Signal()
     reportChanged = Signal(object)  # the new Report after a correction
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 library: PackLibrary | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Review")
+        self.library = library if library is not None else PackLibrary()
         self.report: Report | None = None
         self.attempt_id: int | None = None  # the history attempt shown, if any
         self.marks: list[tuple[int, str]] = []
@@ -271,7 +275,7 @@ class ReviewScreen(QWidget):
             old.words, question=old.question,
             principle=None if old.question else old.principle,
             level=old.level, lens=old.lens, timing=old.timing, duration_s=old.duration_s,
-            marks=list(self.marks),
+            marks=list(self.marks), catalogue=self.library.catalogue(),
         )
         self.set_report(report, keep_marks=True, keep_view=True)
         self.reportChanged.emit(report)

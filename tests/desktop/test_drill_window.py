@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from starcoach.desktop.app import MainWindow
 from starcoach.desktop.history.store import HistoryStore
 from starcoach.rubric.analyze import analyze
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words
 
 from .practice_helpers import KnownWords, spoken_answer
@@ -23,7 +23,7 @@ def store(data_dir):
 
 
 def test_follow_ups_from_the_review_change_the_rating_and_it_is_kept(qtbot, fakemic, store):
-    notes = default_catalogue().questions[QUESTION].notes["model_answer"]
+    notes = builtin_catalogue().questions[QUESTION].notes["model_answer"]
     main_report = analyze(estimate_words(" ".join(notes.values())), question=QUESTION)
     assert main_report.scores["verdict"] == "Strong Hire"
     attempt = store.begin_attempt(question=QUESTION, principle="ownership")
