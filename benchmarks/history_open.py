@@ -24,7 +24,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.corpus import load_corpus
 from starcoach.rubric.model import Word

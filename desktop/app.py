@@ -4,6 +4,13 @@ arguments.
 The window chooses a question, records a spoken answer on the practice screen (the speech
 model loads in the background once the window shows) and reviews it; a written or timed
 answer (.txt/.json) can be opened into the review screen too.
+
+What the screens show lives in one Qt-free ``AppState`` (``desktop.state``): the app's
+question packs (its ``PackLibrary``: the bundled and the person's), the choice, the attempt
+in progress, the answer under review and the history store. The window owns it, the
+settings store (``desktop.settings.open_settings``) and the transcription runner, builds
+the screens and the controllers over them, and hands each exactly what it uses; it switches
+pages (``shell.Pages``) and lends the speech model (``shell.SpeechModel``).
 """
 
 from __future__ import annotations
@@ -11,11 +18,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime can load (speech/)
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -26,13 +32,15 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from starcoach.desktop import errors, wording
+from starcoach.desktop import errors
 from starcoach.desktop.chooser import QuestionChooser
 from starcoach.desktop.history.controller import HistoryController
 from starcoach.desktop.history.view import HistoryView
-from starcoach.desktop.practice import PracticeScreen
-from starcoach.desktop.practice.session import Question
-from starcoach.desktop.review import ReviewScreen
+from starcoach.desktop.menus import Menus, MenuSlots
+from starcoach.desktop.model_dialogs import SpeechModelDialogs
+from starcoach.desktop.practice.runner import shared_runner
+from starcoach.desktop.practice.screen import PracticeScreen
+from starcoach.desktop.review.screen import ReviewScreen
 from starcoach.desktop.settings import (
     SettingsStore,
     apply_theme,
@@ -41,22 +49,13 @@ from starcoach.desktop.settings import (
     open_settings,
     set_application_names,
 )
+from starcoach.desktop.sizing import default_size
+from starcoach.desktop.state.app import AppState
 
 ANSWER_FILTER = "Answers (*.txt *.json);;Text transcripts (*.txt);;Timed words (*.json)"
-DEFAULT_SIZE = QSize(1100, 720)  # every screen shows in full at this size, nothing elided
 
 
-def default_size(available: QSize) -> QSize:
-    """The first window's size: ``DEFAULT_SIZE``, shrunk to fit the screen's free area
-    (less a margin for the window frame)."""
-    from starcoach.desktop.sizing import FRAME
-
-    room = QSize(max(1, available.width() - FRAME.width()),
-                 max(1, available.height() - FRAME.height()))
-    return DEFAULT_SIZE.boundedTo(room)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, SpeechModelDialogs):
     rerecordRequested = Signal(str)  # question id
     answerLoaded = Signal(object)  # Report
 
@@ -70,14 +69,20 @@ class MainWindow(QMainWindow):
         self.last_dialog = None
         from starcoach.desktop.bank.imports import open_user_library
 
-        # The window's packs: the bundled ones and the person's, before any question shows.
-        self.library, self.pack_problems = open_user_library()
-        self.chooser = QuestionChooser(self, self.library)
-        self.review = ReviewScreen(self, self.library)
-        self.practice = PracticeScreen(self.settings, self, loader=loader, store=store,
-                                       stream_factory=stream_factory, library=self.library)
-        self.history = HistoryView(lambda: self.practice.store, self, self.library)
-        self.history_control = HistoryController(self)
+        library, self.pack_problems = open_user_library()  # before any question shows
+        self.state = AppState(store, library)  # the app's packs: bundled and the person's
+        self.runner = shared_runner()
+        state = self.state
+        self.chooser = QuestionChooser(self, state.choice)
+        self.review = ReviewScreen(self, state.review, library)
+        self.practice = PracticeScreen(self.settings, self, loader=loader,
+                                       store=state.open_store, stream_factory=stream_factory,
+                                       runner=self.runner, state=state.practice,
+                                       library=library)
+        self.history = HistoryView(state.open_store, self, library)
+        self.history_control = HistoryController(
+            self, state, review=self.review, history=self.history, runner=self.runner,
+            speech=self, pages=self, status=self.statusBar())
         self._model_requested = False
         self.stack = QStackedWidget(self)
         home = QWidget(self)
@@ -107,18 +112,30 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.history)
         self.setCentralWidget(self.stack)
 
-        self._build_actions()
+        self.menus = Menus(self.menuBar(), self, self, MenuSlots(
+            open_answer=self.choose_answer_file, settings=self.open_settings_dialog,
+            quit=self.close, theme=self.set_theme),
+            [self.review.rerecord_action, self.review.reset_action])
+        state.practice.answered.connect(self._on_practice_report)
         from starcoach.desktop.bank.actions import BankActions
 
-        self.bank = BankActions(self)
-        self.practice.recordingChanged.connect(lambda _r: self.bank.update_actions())
+        self.bank = BankActions(self.menuBar(), self, state, self,
+                                practice_subtitle=self.practice.subtitle,
+                                next_button=self.review.next_button, status=self.statusBar())
         from starcoach.desktop.drill.controller import DrillController
 
-        self.drills = DrillController(self, stream_factory)
+        self.drills = DrillController(self, state, review=self.review, speech=self,
+                                      pages=self, settings=self.settings,
+                                      stream_factory=stream_factory)
+        self.stack.addWidget(self.drills.screen)
+        self.drills.screen.recordingChanged.connect(self._update_actions)
+        self.history_control.followupsOpened.connect(self.drills.show_stored)
+        self.history.deleting.connect(self.practice.attempt_deleted)
+        state.choice.catalogue_changed.connect(self.history.reload_catalogue)
         self.bank.menu.addSeparator()
         self.bank.menu.addAction(self.drills.read_aloud_action)
-        self.open_button.clicked.connect(self.open_action.trigger)
-        self.practise_button.clicked.connect(self.practise_action.trigger)
+        self.open_button.clicked.connect(self.menus.open_action.trigger)
+        self.practise_button.clicked.connect(self.menus.practise_action.trigger)
         self.history_button.clicked.connect(lambda: self.show_history())
         self.history.openRequested.connect(self.history_control.open_attempt)
         self.history.transcribeRequested.connect(self.history_control.transcribe)
@@ -128,7 +145,6 @@ class MainWindow(QMainWindow):
         self.history_control.problem.connect(self.show_problem)
         self.review.playback.problem.connect(
             lambda text: self.show_problem("Cannot play the recording", text))
-        self.practice.reportReady.connect(self._on_practice_report)
         self.practice.modelNeeded.connect(self.offer_model)
         self.practice.modelReady.connect(
             lambda name: self.statusBar().showMessage(f"Speech model {name} is ready.", 5000))
@@ -139,36 +155,32 @@ class MainWindow(QMainWindow):
         self.model_banner.upgradeRequested.connect(self._on_model_banner)
         self.practice.fault.connect(self.show_fault)
         self.practice.backRequested.connect(self.show_questions)
-        self.practice.recordingChanged.connect(self._update_actions)
+        state.practice.recording_changed.connect(self._update_actions)
         self.review.rerecordRequested.connect(self._on_rerecord)
         self.stack.currentChanged.connect(self._update_actions)
         self._restore()
         self._update_actions()
         from starcoach.desktop.practice.work_status import WorkStatus
 
-        self.work_status = WorkStatus(self.practice.runner, self)
+        self.work_status = WorkStatus(self.runner, self)
         self.statusBar().addPermanentWidget(self.work_status)
         self.statusBar().showMessage("Choose a question, then open an answer to review it.")
 
     # ----------------------------------------------------------------- actions
-    def _build_actions(self) -> None:
-        from starcoach.desktop.menus import build_menus
-
-        build_menus(self)
-
     def _update_actions(self, _index: int = 0) -> None:
+        m, report = self.menus, self.state.review.report
         on_review = self.stack.currentWidget() is self.review
-        recording = self.practice.recording or self.drills.recording
-        self.back_action.setEnabled(not recording and self.stack.currentWidget()
-                                    is not self.chooser)
-        self.practise_action.setEnabled(not recording)
-        self.open_action.setEnabled(not recording)
-        self.history_action.setEnabled(not recording)
+        recording = self.state.practice.recording or self.drills.recording
+        m.back_action.setEnabled(not recording and self.stack.currentWidget()
+                                 is not self.chooser)
+        m.practise_action.setEnabled(not recording)
+        m.open_action.setEnabled(not recording)
+        m.history_action.setEnabled(not recording)
         self.history_button.setEnabled(not recording)
-        self.review_action.setEnabled(not on_review and self.review.report is not None)
+        m.review_action.setEnabled(not on_review and report is not None)
         self.review.rerecord_action.setEnabled(on_review)
-        self.review.followups_action.setEnabled(on_review and self.review.report is not None
-                                                and bool(self.review.report.question))
+        self.review.followups_action.setEnabled(on_review and report is not None
+                                                and bool(report.question))
 
     # ----------------------------------------------------------------- pages
     def show_questions(self) -> None:
@@ -185,39 +197,26 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def practise_question(self, question_id: str) -> None:
-        self.chooser.select(question_id, self.chooser.level_id(), self.chooser.lens_id())
+        choice = self.state.choice
+        choice.select(question_id, choice.level_id(), choice.lens_id())
         self.show_practice()
 
     def show_practice(self) -> None:
         if self.practice.recording:
             return
-        qid = self.chooser.question_id()
-        cat = self.chooser.catalogue
-        q = cat.questions.get(qid) if qid else None
-        question = Question(qid, q.principle if q else None, self.chooser.level_id(),
-                            self.chooser.lens_id(), q.pack if q else None)
-        details = [cat.principles[q.principle]["name"]] if q else []
-        details.append(wording.level_name(self.chooser.level_id()))
-        if self.chooser.lens_id():
-            details.append(self.chooser.lens.currentText() + " lens")
-        self.practice.set_question(question, self.chooser.question_text(), " · ".join(details))
-        self.stack.setCurrentWidget(self.practice)
-        self.practice.setFocus()
+        choice = self.state.choice
+        self.practice.set_question(choice.question(), choice.question_text(), choice.details())
+        self.show_page(self.practice)
+
+    def show_page(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        page.setFocus()
         self._update_actions()
 
     def _on_practice_report(self, report, final: bool) -> None:
-        from starcoach.desktop.practice.session import marks_to_words
-
         session = self.practice.session
-        timed = list(session.marks) if session is not None else []
-        shown = self.review.report
-        corrected = final and shown is not None and bool(self.review.marks)
-        if corrected:
-            # The person corrected the split on the first transcript: carry those marks
-            # to the exact words by time, so the final report keeps them.
-            timed = [(shown.words[i].start, label) for i, label in self.review.marks
-                     if i < len(shown.words)]
-        self.review.marks = marks_to_words(timed, report.words)
+        corrected = self.state.review.take_marks(
+            report, list(session.marks) if session is not None else [], final)
         self.review.set_report(report, question_text=self.practice.title.text(),
                                keep_marks=True, keep_view=final)
         if session is not None:
@@ -250,11 +249,11 @@ class MainWindow(QMainWindow):
         from starcoach.rubric.analyze import analyze
         from starcoach.rubric.inputs import read_answer
 
+        choice = self.state.choice
         try:
             words, timing = read_answer(Path(path))
-            report = analyze(words, question=self.chooser.question_id(),
-                             level=self.chooser.level_id(), lens=self.chooser.lens_id(),
-                             timing=timing, catalogue=self.library.catalogue())
+            report = analyze(words, question=choice.question_id(), level=choice.level_id(),
+                             lens=choice.lens_id(), timing=timing, catalogue=choice.catalogue)
         except KeyError as exc:  # unknown question/lens: the message is for people
             self.last_message = errors.show_known_error(
                 self, ValueError(exc.args[0] if exc.args else str(exc)))
@@ -264,7 +263,7 @@ class MainWindow(QMainWindow):
                 raise
             self.last_message = errors.show_known_error(self, exc)
             return False
-        self.review.set_report(report, question_text=self.chooser.question_text())
+        self.review.set_report(report, question_text=choice.question_text())
         self.review.set_audio(None)
         self.stack.setCurrentWidget(self.review)
         self.review.transcript.setFocus()
@@ -274,52 +273,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _on_rerecord(self) -> None:
-        qid = self.chooser.question_id() or ""
+        qid = self.state.choice.question_id() or ""
         self.show_practice()
         self.rerecordRequested.emit(qid)
 
-    # ----------------------------------------------------------------- model, faults
-    def offer_model(self, reason: str = "") -> None:
-        """Offer base.en / small.en for download (with ``reason``, plain words: why no model
-        can be used now), or a model folder the person copied."""
-        from starcoach.desktop.practice.download import DownloadDialog
-        from starcoach.desktop.practice.model import model_setting
-        from starcoach.speech.models import UPGRADES
-
-        wanted = model_setting(self.settings)
-        index = UPGRADES.index(wanted) + 1 if wanted in UPGRADES else 0
-        name = UPGRADES[min(index, len(UPGRADES) - 1)]
-        dialog = DownloadDialog(name, self.settings, choices=UPGRADES, reason=reason,
-                                parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.installed.connect(lambda _model: self._reload_model())
-        self.last_dialog = dialog
-        dialog.open()
-
-    def _on_model_banner(self) -> None:
-        practice = self.practice
-        reason = practice.model_problem if practice.transcriber is None else ""
-        if practice.loader.loading:
-            reason = ""
-        self.offer_model(reason)
-
-    def _reload_model(self) -> None:
-        if not self.practice.recording:
-            self.practice.load_model()
-
-    def ready_transcriber(self) -> Any:
-        """The loaded speech model for work outside the practice screen (transcribing a kept
-        recording, hearing a follow-up reply); ``None`` after saying why: still loading, or
-        none installed (then the download is offered)."""
-        practice = self.practice
-        if practice.transcriber is None:
-            if practice.loader.loading:
-                self.show_problem("Speech model loading",
-                                  "The speech model is still loading; try again in a moment.")
-            else:
-                self.offer_model(practice.model_problem)
-        return practice.transcriber
-
+    # ----------------------------------------------------------------- problems
     def show_problem(self, title: str, text: str, details: str = "") -> QMessageBox:
         """One plain line about something that could not be done (nothing is lost)."""
         self.last_message = errors.message_box(self, title, text, name="problem",
@@ -330,26 +288,6 @@ class MainWindow(QMainWindow):
         self.last_message = errors.message_box(self, fault.title, fault.text,
                                                name=f"fault-{fault.kind}")
         return self.last_message
-
-    def open_settings_dialog(self) -> None:
-        from starcoach.desktop.practice.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.settings, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.last_dialog = dialog
-
-        def accepted() -> None:
-            changed = dialog.save()
-            if "theme" in changed:
-                self.set_theme(str(changed["theme"]))
-            if ("model" in changed or "threads" in changed) and not self.practice.recording:
-                self.practice.load_model()
-            if "input_device" in changed:
-                self.statusBar().showMessage("The new microphone is used from the next "
-                                             "answer.", 5000)
-
-        dialog.accepted.connect(accepted)
-        dialog.open()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -374,23 +312,25 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- settings
     def set_theme(self, theme: str) -> None:
         self.settings.remember(theme=theme)
-        self.theme_actions[theme].setChecked(True)
+        self.menus.theme_actions[theme].setChecked(True)
         apply_theme(theme)
 
     def _restore(self) -> None:
         s = self.settings.load()
-        self.theme_actions[s.theme].setChecked(True)
+        self.menus.theme_actions[s.theme].setChecked(True)
         geometry = geometry_bytes(s.window_geometry)
         if geometry:
             self.restoreGeometry(geometry)
         else:
             self.resize(default_size(self.screen().availableGeometry().size()))
-        self.chooser.select(s.question or "ownership-failure", s.level, s.lens)
-        self.chooser.selectionChanged.connect(self._save_choice)
+        choice = self.state.choice
+        choice.select(s.question or "ownership-failure", s.level, s.lens)
+        choice.changed.connect(self._save_choice)
 
     def _save_choice(self) -> None:
-        self.settings.remember(question=self.chooser.question_id(),
-                               level=self.chooser.level_id(), lens=self.chooser.lens_id())
+        choice = self.state.choice
+        self.settings.remember(question=choice.question_id(), level=choice.level_id(),
+                               lens=choice.lens_id())
 
     def confirm_close_while_recording(self) -> bool:
         answer = QMessageBox.question(
@@ -409,7 +349,7 @@ class MainWindow(QMainWindow):
         elif self.practice.session is not None:  # its audio is on disk: stop its decoding
             self.practice.session.stop_now()
         self.drills.stop_and_save()  # a follow-up reply being recorded is kept too
-        self.practice.runner.shutdown(1.0)  # cancelled work never holds the window up
+        self.runner.shutdown(1.0)  # cancelled work never holds the window up
         self.settings.remember(window_geometry=geometry_text(self.saveGeometry()))
         self._save_choice()
         super().closeEvent(event)
@@ -433,7 +373,7 @@ def run(argv: list[str] | None = None) -> int:
     if quit_after.isdigit():  # smoke tests and the packaged-bundle check: show, then quit
         QTimer.singleShot(int(quit_after), app.quit)
     status = int(app.exec())
-    from starcoach.desktop.practice.workers import wait_all
+    from starcoach.desktop.jobs import wait_all
 
     wait_all()  # a model still loading finishes before Python tears Qt down
     return status

@@ -1,8 +1,13 @@
 """The question chooser: pack questions grouped by Leadership Principle, a level and a lens,
-and the chosen question shown large. Its questions are those of the library it is given
-(the window's: the bundled and the person's packs; none: the bundled packs)."""
+and the chosen question shown large. It shows a ``QuestionChoice`` (``desktop.state``) and
+writes the person's picks to it; the choice, not the widgets, holds what was chosen. Its
+questions are those of the choice's library (the app's: the bundled and the person's packs;
+none: the bundled packs)."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -28,9 +33,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop.state.choice import QuestionChoice, question_groups
+from starcoach.rubric.pack_schema import LEVELS, Catalogue
 from starcoach.rubric.packs import PackLibrary
 
-LEVELS = ("junior", "mid", "senior", "principal")
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -64,15 +70,18 @@ class WrappingDelegate(QStyledItemDelegate):
 
 
 class QuestionChooser(QWidget):
-    """``selectionChanged`` fires when the question, level or lens changes."""
+    """``selectionChanged`` fires when the question, level or lens changes (``choice``,
+    one of its own unless given, says what they are)."""
 
     selectionChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None,
-                 library: PackLibrary | None = None) -> None:
+                 choice: QuestionChoice | None = None) -> None:
         super().__init__(parent)
-        self.library = library if library is not None else PackLibrary()
-        self.catalogue = self.library.catalogue()
+        self.choice = choice if choice is not None else QuestionChoice()
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._shown: str | None = None  # the question the labels and the lens list are for
+        self._syncing = False
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Questions")
@@ -105,8 +114,8 @@ class QuestionChooser(QWidget):
         self.level.setAccessibleName("Level")
         for lv in LEVELS:
             self.level.addItem(lv.capitalize(), lv)
-        self.level.setCurrentIndex(LEVELS.index("mid"))
-        self.level.currentIndexChanged.connect(lambda _=0: self.selectionChanged.emit())
+        self.level.setCurrentIndex(LEVELS.index(self.choice.level_id()))
+        self.level.currentIndexChanged.connect(self._on_level)
         self.lens = QComboBox(self)
         self.lens.setAccessibleName("Lens")
         self.lens.currentIndexChanged.connect(self._on_lens)
@@ -165,56 +174,54 @@ class QuestionChooser(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+        self.choice.changed.connect(self._on_choice)
+        self.choice.selected.connect(self.reveal_current)
+        self.choice.catalogue_changed.connect(self._on_catalogue)
+        if self.choice.question_id() is not None:
+            self._show_choice()
+
     def _populate(self) -> None:
         cat = self.catalogue
-        by_principle: dict[str, list] = {}
-        for q in cat.questions.values():
-            by_principle.setdefault(q.principle, []).append(q)
-        order = [p for p in cat.principles if p in by_principle]
-        for principle in order:
+        self._items = {}
+        for principle, questions in question_groups(cat):
             name = cat.principles[principle]["name"]
             group = QTreeWidgetItem([name])
             group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             group.setToolTip(0, cat.principles[principle]["summary"])
             self.tree.addTopLevelItem(group)
-            for q in by_principle[principle]:
+            for q in questions:
                 item = QTreeWidgetItem([q.text])
                 item.setData(0, ID_ROLE, q.id)
                 item.setToolTip(0, f"{q.text}\n(pack: {q.pack})")
                 group.addChild(item)
+                self._items[q.id] = item
         self.tree.expandAll()
 
     # ----------------------------------------------------------------- state
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.choice.catalogue
+
+    @property
+    def library(self) -> PackLibrary:
+        """The packs the questions come from (a pack imported here joins it)."""
+        return self.choice.library
+
     def question_id(self) -> str | None:
-        item = self.tree.currentItem()
-        value = item.data(0, ID_ROLE) if item is not None else None
-        return str(value) if value else None
+        return self.choice.question_id()
 
     def level_id(self) -> str:
-        return str(self.level.currentData())
+        return self.choice.level_id()
 
     def lens_id(self) -> str | None:
-        value = self.lens.currentData()
-        return str(value) if value else None
+        return self.choice.lens_id()
 
     def question_text(self) -> str:
-        qid = self.question_id()
-        return self.catalogue.questions[qid].text if qid else ""
+        return self.choice.question_text()
 
     def select(self, question: str | None, level: str | None = None,
                lens: str | None = None) -> None:
-        if level in LEVELS:
-            self.level.setCurrentIndex(LEVELS.index(level))
-        items = [self.tree.topLevelItem(g).child(c)
-                 for g in range(self.tree.topLevelItemCount())
-                 for c in range(self.tree.topLevelItem(g).childCount())]
-        matching = [it for it in items if it.data(0, ID_ROLE) == question]
-        target = matching[0] if matching else (items[0] if items else None)
-        if target is not None:
-            self.tree.setCurrentItem(target)
-            self.reveal_current()
-        index = self.lens.findData(lens) if lens else 0
-        self.lens.setCurrentIndex(max(0, index))
+        self.choice.select(question, level, lens)
 
     def reveal_current(self) -> None:
         """Scroll the chosen question into view; before the tree is shown (its rows not yet
@@ -234,39 +241,71 @@ class QuestionChooser(QWidget):
             QTimer.singleShot(0, self.reveal_current)  # once the rows have their heights
 
     def reload_catalogue(self, select_qid: str | None = None) -> None:
-        """Rebuild the tree from the library's (refreshed) catalogue, e.g. after a pack was
-        imported; selects ``select_qid``, else keeps the current question, level and lens
-        (the first question when the current one is gone)."""
-        keep = select_qid or self.question_id()
-        lens = self.lens_id()
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        self.catalogue = self.library.catalogue()
-        self._populate()
-        self.tree.blockSignals(False)
-        self.select(keep, self.level_id(), lens)
+        """Take the library's refreshed catalogue (see ``QuestionChoice.reload_catalogue``);
+        the tree is rebuilt from it."""
+        self.choice.reload_catalogue(select_qid)
 
-    # ----------------------------------------------------------------- slots
+    # ----------------------------------------------------------------- the choice shown
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """The widgets follow the choice without echoing it back."""
+        self._syncing = True
+        widgets = (self.tree, self.level, self.lens)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            yield
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+            self._syncing = False
+
+    def _show_choice(self) -> None:
+        choice, cat = self.choice, self.catalogue
+        qid = choice.question_id()
+        with self._quiet():
+            self.level.setCurrentIndex(LEVELS.index(choice.level_id()))
+            item = self._items.get(qid) if qid is not None else None
+            if item is not None:
+                if self.tree.currentItem() is not item:
+                    self.tree.setCurrentItem(item)
+                if qid != self._shown:
+                    self._shown = qid
+                    q = cat.questions[qid]
+                    self.question.setText(q.text)
+                    self.principle.setText(cat.principles[q.principle]["name"])
+                    self.lens.clear()
+                    self.lens.addItem("None", None)
+                    for lid in q.lenses:
+                        self.lens.addItem(cat.lenses[lid].name, lid)
+            lens = choice.lens_id()
+            self.lens.setCurrentIndex(max(0, self.lens.findData(lens)) if lens else 0)
+        self.lens_summary.setText(cat.lenses[lens].summary if lens else
+                                  "Answer the question as asked.")
+
+    def _on_choice(self) -> None:
+        self._show_choice()
+        self.selectionChanged.emit()
+
+    def _on_catalogue(self) -> None:
+        with self._quiet():
+            self.tree.clear()
+            self._populate()
+        self._shown = None
+        self._show_choice()
+
+    # ----------------------------------------------------------------- the person's picks
     def _on_current(self, current: QTreeWidgetItem | None, _previous=None) -> None:
-        qid = current.data(0, ID_ROLE) if current is not None else None
-        if not qid:
+        if self._syncing:
             return
-        q = self.catalogue.questions[str(qid)]
-        self.question.setText(q.text)
-        self.principle.setText(self.catalogue.principles[q.principle]["name"])
-        previous_lens = self.lens_id()
-        self.lens.blockSignals(True)
-        self.lens.clear()
-        self.lens.addItem("None", None)
-        for lid in q.lenses:
-            self.lens.addItem(self.catalogue.lenses[lid].name, lid)
-        self.lens.setCurrentIndex(max(0, self.lens.findData(previous_lens))
-                                  if previous_lens else 0)
-        self.lens.blockSignals(False)
-        self._on_lens()
+        qid = current.data(0, ID_ROLE) if current is not None else None
+        self.choice.set_question(str(qid) if qid else None)
+
+    def _on_level(self, _index: int = 0) -> None:
+        if not self._syncing:
+            self.choice.set_level(str(self.level.currentData()))
 
     def _on_lens(self, _index: int = 0) -> None:
-        lid = self.lens_id()
-        self.lens_summary.setText(self.catalogue.lenses[lid].summary if lid else
-                                  "Answer the question as asked.")
-        self.selectionChanged.emit()
+        if not self._syncing:
+            value = self.lens.currentData()
+            self.choice.set_lens(str(value) if value else None)

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 from starcoach.desktop.history.cli import register as register_history
+from starcoach.rubric.pack_schema import LEVELS
 from starcoach.speech import cli as speech_cli
 
 if TYPE_CHECKING:
     from starcoach.rubric.pack_schema import Catalogue
     from starcoach.rubric.packs import PackLibrary
 
-LEVELS = ("junior", "mid", "senior", "principal")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_MODEL = 0, 1, 2, 3
 
 
@@ -170,7 +170,7 @@ def cmd_questions(args: argparse.Namespace) -> int:
     elif args.weakest:
         import sqlite3
 
-        from starcoach.desktop.history.store import HistoryError, HistoryStore
+        from starcoach.desktop.attempts.store import HistoryError, HistoryStore
 
         try:
             with HistoryStore() as store:

@@ -49,7 +49,7 @@ def setup_logging() -> Path:
 def is_known(exc: BaseException) -> bool:
     """Faults with a message written for people: bad answer files, bad packs, and a
     history that cannot be used (a newer schema, a folder in the file's place, …)."""
-    from starcoach.desktop.history.records import HistoryError
+    from starcoach.desktop.attempts.records import HistoryError
     from starcoach.rubric.inputs import InputError
     from starcoach.rubric.pack_schema import PackError
 
@@ -58,7 +58,7 @@ def is_known(exc: BaseException) -> bool:
 
 def known_title(exc: BaseException) -> str:
     """The dialog title for a known fault."""
-    from starcoach.desktop.history.records import HistoryError
+    from starcoach.desktop.attempts.records import HistoryError
     from starcoach.rubric.pack_schema import PackError
 
     if isinstance(exc, HistoryError):

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from starcoach.desktop import wording
-from starcoach.desktop.review import style
+from starcoach.desktop import style, wording
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric.pack_schema import Catalogue
 from starcoach.rubric.packs import builtin_catalogue

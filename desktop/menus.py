@@ -1,85 +1,121 @@
 """The main window's menus (File, View, Help) and their shortcuts; the Questions menu is
-``bank.actions``. The actions are kept on the window, which enables them as screens change."""
+``bank.actions``. ``Menus`` holds the actions (the window enables them as screens change)
+and the help windows it opened."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMenuBar, QMessageBox, QWidget
 from starcoach.desktop.settings import THEMES
+from starcoach.desktop.shell import Pages
 
 
-def build_menus(w: Any) -> None:
-    """Create the menus on window ``w`` and store the actions as its attributes."""
-    menu = w.menuBar()
-    file_menu = menu.addMenu("&File")
-    w.open_action = QAction("&Open Answer…", w)
-    w.open_action.setShortcut(QKeySequence.StandardKey.Open)
-    w.open_action.triggered.connect(w.choose_answer_file)
-    file_menu.addAction(w.open_action)
-    w.settings_action = QAction("&Settings…", w)
-    w.settings_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Preferences),
-                                       QKeySequence("Ctrl+,")])
-    w.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-    w.settings_action.triggered.connect(w.open_settings_dialog)
-    file_menu.addAction(w.settings_action)
-    file_menu.addSeparator()
-    quit_action = QAction("&Quit", w)
-    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-    quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    quit_action.triggered.connect(w.close)
-    file_menu.addAction(quit_action)
+@dataclass(frozen=True)
+class MenuSlots:
+    """What the File menu and the theme choice do."""
 
-    view = menu.addMenu("&View")
-    w.back_action = QAction("&Questions", w)
-    w.back_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Back),
-                                   QKeySequence("Ctrl+Shift+Q")])
-    w.back_action.triggered.connect(w.show_questions)
-    view.addAction(w.back_action)
-    w.review_action = QAction("&Review", w)
-    w.review_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Forward))
-    w.review_action.triggered.connect(w.show_review)
-    view.addAction(w.review_action)
-    w.practise_action = QAction("&Practise", w)
-    w.practise_action.setShortcut(QKeySequence("Ctrl+P"))
-    w.practise_action.triggered.connect(w.show_practice)
-    view.addAction(w.practise_action)
-    w.history_action = QAction("&History", w)
-    w.history_action.setShortcut(QKeySequence("Ctrl+H"))
-    w.history_action.triggered.connect(lambda: w.show_history())
-    view.addAction(w.history_action)
-    view.addSeparator()
-    view.addAction(w.review.rerecord_action)
-    view.addAction(w.review.reset_action)
-    view.addSeparator()
-    theme_menu = view.addMenu("&Theme")
-    w.theme_group = QActionGroup(w)
-    w.theme_actions: dict[str, QAction] = {}
-    for theme, text in zip(THEMES, ("Follow &System", "&Light", "&Dark"), strict=True):
-        action = QAction(text, w, checkable=True)
-        action.setData(theme)
-        action.triggered.connect(lambda _=False, t=theme: w.set_theme(t))
-        w.theme_group.addAction(action)
-        theme_menu.addAction(action)
-        w.theme_actions[theme] = action
+    open_answer: Callable[[], object]
+    settings: Callable[[], object]
+    quit: Callable[[], object]
+    theme: Callable[[str], object]
 
-    help_menu = menu.addMenu("&Help")
-    w.guide_action = QAction("&STAR Guide", w)
-    w.guide_action.setShortcuts(_keys(QKeySequence.StandardKey.HelpContents, "F1"))
-    w.guide_action.setToolTip("What each STAR section holds, and its target")
-    w.guide_action.triggered.connect(lambda: _show_help(w, "guide"))
-    help_menu.addAction(w.guide_action)
-    w.shortcuts_action = QAction("&Keyboard Shortcuts", w)
-    w.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
-    w.shortcuts_action.triggered.connect(lambda: _show_help(w, "shortcuts"))
-    help_menu.addAction(w.shortcuts_action)
-    help_menu.addSeparator()
-    about = QAction("&About StarCoach", w)
-    about.setMenuRole(QAction.MenuRole.AboutRole)
-    about.triggered.connect(lambda: _about(w))
-    help_menu.addAction(about)
+
+class Menus:
+    """The File, View and Help menus on ``bar``, their actions owned by ``parent`` (the
+    window, which also parents the help windows); ``review_actions`` join the View menu."""
+
+    def __init__(self, bar: QMenuBar, parent: QWidget, pages: Pages, slots: MenuSlots,
+                 review_actions: Sequence[QAction]) -> None:
+        self.parent = parent
+        self.guide_dialog: QDialog | None = None
+        self.shortcuts_dialog: QDialog | None = None
+        w = parent
+        file_menu = bar.addMenu("&File")
+        self.open_action = QAction("&Open Answer…", w)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(slots.open_answer)
+        file_menu.addAction(self.open_action)
+        self.settings_action = QAction("&Settings…", w)
+        self.settings_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Preferences),
+                                           QKeySequence("Ctrl+,")])
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(slots.settings)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", w)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(slots.quit)
+        file_menu.addAction(quit_action)
+
+        view = bar.addMenu("&View")
+        self.back_action = QAction("&Questions", w)
+        self.back_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Back),
+                                       QKeySequence("Ctrl+Shift+Q")])
+        self.back_action.triggered.connect(pages.show_questions)
+        view.addAction(self.back_action)
+        self.review_action = QAction("&Review", w)
+        self.review_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Forward))
+        self.review_action.triggered.connect(pages.show_review)
+        view.addAction(self.review_action)
+        self.practise_action = QAction("&Practise", w)
+        self.practise_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.practise_action.triggered.connect(pages.show_practice)
+        view.addAction(self.practise_action)
+        self.history_action = QAction("&History", w)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.triggered.connect(lambda: pages.show_history())
+        view.addAction(self.history_action)
+        view.addSeparator()
+        for action in review_actions:
+            view.addAction(action)
+        view.addSeparator()
+        theme_menu = view.addMenu("&Theme")
+        self.theme_group = QActionGroup(w)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme, text in zip(THEMES, ("Follow &System", "&Light", "&Dark"), strict=True):
+            action = QAction(text, w, checkable=True)
+            action.setData(theme)
+            action.triggered.connect(lambda _=False, t=theme: slots.theme(t))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[theme] = action
+
+        help_menu = bar.addMenu("&Help")
+        self.guide_action = QAction("&STAR Guide", w)
+        self.guide_action.setShortcuts(_keys(QKeySequence.StandardKey.HelpContents, "F1"))
+        self.guide_action.setToolTip("What each STAR section holds, and its target")
+        self.guide_action.triggered.connect(lambda: self.show_help("guide"))
+        help_menu.addAction(self.guide_action)
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", w)
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+        self.shortcuts_action.triggered.connect(lambda: self.show_help("shortcuts"))
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
+        about = QAction("&About StarCoach", w)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(lambda: _about(w))
+        help_menu.addAction(about)
+
+    def show_help(self, which: str) -> None:
+        """The STAR guide or the shortcuts, one window of each (raised when already open)."""
+        from starcoach.desktop.help import ShortcutsDialog, StarGuideDialog
+
+        attr = f"{which}_dialog"
+        dialog = getattr(self, attr)
+        if dialog is None:
+            w = self.parent
+            dialog = StarGuideDialog(w) if which == "guide" else ShortcutsDialog(w)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.destroyed.connect(lambda _=None: setattr(self, attr, None))
+            setattr(self, attr, dialog)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
 
 def _keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
@@ -93,23 +129,7 @@ def _keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
     return out
 
 
-def _show_help(w: Any, which: str) -> None:
-    """The STAR guide or the shortcuts, one window of each (raised when already open)."""
-    from starcoach.desktop.help import ShortcutsDialog, StarGuideDialog
-
-    attr = f"{which}_dialog"
-    dialog = getattr(w, attr, None)
-    if dialog is None:
-        dialog = StarGuideDialog(w) if which == "guide" else ShortcutsDialog(w)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda _=None: setattr(w, attr, None))
-        setattr(w, attr, dialog)
-    dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
-
-
-def _about(w: Any) -> None:
+def _about(w: QWidget) -> None:
     QMessageBox.about(w, "About StarCoach",
                       "<p><b>StarCoach</b></p><p>Rehearse spoken STAR answers offline: "
                       "sections timed, feedback drawn on your own words.</p><p>Nothing you say "

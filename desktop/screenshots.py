@@ -41,7 +41,7 @@ SITUATION_SO_FAR = (
     "Last year I was on the payments team at an online shop and the checkout service that "
     "many teams depended on was failing every night."
 )
-SIZE = (1100, 720)  # the window's default size (app.DEFAULT_SIZE)
+SIZE = (1100, 720)  # the window's default size (sizing.DEFAULT_SIZE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,10 +98,10 @@ def save_screenshots(out: Path) -> list[Path]:
             app.processEvents()
             saved.append(_grab(window, out / f"history-{theme}.png"))
             saved.append(_grab(window.history.progress, out / f"progress-{theme}.png"))
-            window.guide_action.trigger()
+            window.menus.guide_action.trigger()
             app.processEvents()
-            saved.append(_grab(window.guide_dialog, out / f"star-guide-{theme}.png"))
-            window.guide_dialog.close()
+            saved.append(_grab(window.menus.guide_dialog, out / f"star-guide-{theme}.png"))
+            window.menus.guide_dialog.close()
             window.close()
             window.deleteLater()
             app.processEvents()
@@ -133,7 +133,7 @@ def _fill_history() -> None:
     """A short history in the throwaway data folder: the same question three times."""
     from datetime import UTC, datetime, timedelta
 
-    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.desktop.attempts.store import HistoryStore
     from starcoach.rubric.analyze import analyze
     from starcoach.rubric.text import estimate_words
 

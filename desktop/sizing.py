@@ -7,6 +7,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 FRAME = QSize(40, 60)  # left for the window frame and a panel
+DEFAULT_SIZE = QSize(1100, 720)  # the main window: every screen shows in full, nothing elided
+
+
+def default_size(available: QSize) -> QSize:
+    """The first window's size: ``DEFAULT_SIZE``, shrunk to fit the screen's free area
+    (less a margin for the window frame)."""
+    room = QSize(max(1, available.width() - FRAME.width()),
+                 max(1, available.height() - FRAME.height()))
+    return DEFAULT_SIZE.boundedTo(room)
 
 
 def screen_room(widget: QWidget) -> QSize:

@@ -75,7 +75,7 @@ class FollowUp:
 
 @dataclass(frozen=True, slots=True)
 class PackQuestion:
-    """One question as a pack defines it (``desktop.practice.session.Question`` is what an
+    """One question as a pack defines it (``desktop.state.choice.Question`` is what an
     attempt answers: an id with the chosen level and lens)."""
 
     id: str

@@ -106,7 +106,8 @@ class DecodeSession(GapPasses):
         self.mel_max = -10.0  # loudest log-mel value of the audio fed so far ...
         self._mel_frames = 0  # ... measured over this many timeline frames
         self._history: list[_Snapshot] = []  # the state before each committed window
-        self.windows_rewound = 0  # windows decoded again at finish() (louder audio later)
+        self.windows_rewound = 0  # windows sent back by rewind_stale() (louder audio later)
+        self.superseded: list[Word] = []  # their words, until decoded again
         self.words: list[Word] = []
         self.fillers: list[Word] = []  # fillers the prompted pass wrote (source time)
         self.filler_tokens: list[int] = []  # the prompted pass's own text so far
@@ -117,28 +118,47 @@ class DecodeSession(GapPasses):
         """Append 16 kHz mono float32 source audio."""
         self.timeline.feed(samples)
 
-    def finish(self) -> None:
-        """Mark the end of the audio: the last window may now be decoded short.
-
-        If the loudest moment came after some window was decoded (live), that window read
-        a different spectrogram floor than a batch pass would: the session goes back to the
-        first such window, so the rest decodes exactly as a batch pass does.
-        """
+    def finish(self, rewind: bool = True) -> None:
+        """Mark the end of the audio: the last window may now be decoded short, and (unless
+        ``rewind`` is false: call :meth:`rewind_stale` later) any window that read a lower
+        spectrogram floor than the whole answer's is decoded again, so the rest decodes
+        exactly as a batch pass does."""
         self.timeline.finish()
+        if rewind:
+            self.rewind_stale()
+
+    def rewind_stale(self) -> int:
+        """Go back to the first committed window that read a lower spectrogram floor than
+        the audio fed so far gives (a louder moment came after it); returns how many
+        windows are to be decoded again.
+
+        Live, calling this while the person still speaks redoes that work while the
+        worker has time to spare, so at Stop only a louder moment in the last stretch
+        sends windows back. Their words stay in :meth:`words_so_far` until decoded again.
+        """
         self._measure_loudest()
         stale = next((k for k, snap in enumerate(self._history) if snap.mel_max != self.mel_max),
                      None)
-        if stale is not None:
-            snap = self._history[stale]
-            self.windows_rewound += len(self._history) - stale
-            del self._history[stale:]
-            self.seek = snap.seek
-            del self.all_tokens[snap.tokens :]
-            self.prompt_reset_since = snap.prompt_reset_since
-            self.last_speech_timestamp = snap.last_speech_timestamp
-            del self.words[snap.words :]
-            del self.fillers[snap.fillers :]
-            del self.filler_tokens[snap.filler_tokens :]
+        if stale is None:
+            return 0
+        snap = self._history[stale]
+        count = len(self._history) - stale
+        self.windows_rewound += count
+        del self._history[stale:]
+        self.seek = snap.seek
+        del self.all_tokens[snap.tokens :]
+        self.prompt_reset_since = snap.prompt_reset_since
+        self.last_speech_timestamp = snap.last_speech_timestamp
+        self.superseded = [*self.words[snap.words :], *self.superseded]
+        del self.words[snap.words :]
+        del self.fillers[snap.fillers :]
+        del self.filler_tokens[snap.filler_tokens :]
+        return count
+
+    def words_so_far(self) -> list[Word]:
+        """The committed words, with those of windows being decoded again standing in for
+        them until they are (for a display; :attr:`words` alone are final)."""
+        return [*self.words, *self.superseded]
 
     @property
     def content_frames(self) -> int:
@@ -179,6 +199,9 @@ class DecodeSession(GapPasses):
         self._history.append(replace(before, mel_max=self.mel_max))
         words = [w.word for w in window.words]
         self.words.extend(words)
+        if self.superseded:
+            done = self.timeline.to_source_time(self.seek / (SAMPLE_RATE // HOP), True)
+            self.superseded = [w for w in self.superseded if w.start >= done]
         self.fillers.extend(window.fillers)
         self.filler_tokens.extend(window.filler_tokens)
         return words

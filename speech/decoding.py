@@ -5,7 +5,6 @@ transcribers, so none of them has to import another to name these."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,9 +19,7 @@ from starcoach.speech.vad import VadOptions
 # tiny.en decode whole 30 s windows without timestamps and skip sentences in them.
 FILLER_PROMPT = "Um, so, uh, I, like, you know, handled it."
 
-# Fillers as Whisper writes them, and how much of the committed text follows the filler
-# prompt in the prompted pass.
-FILLER_TEXT = re.compile(r"u+h*m*|u+m+|e+r+m+|hm+|m+h?m+")
+# How much of the committed text follows the filler prompt in the prompted pass.
 FILLER_PASS_CONTEXT_TOKENS = 120
 # Gaps decoded again: this much audio either side, and this many words before as prompt.
 RECOVER_CONTEXT_S = 1.0

@@ -20,10 +20,15 @@ feeds them to a :class:`~.decode_session.DecodeSession` and, while the person sp
    found in the uncommitted stretch only. Its work does not grow with the answer's length.
    A decode in flight at Stop is abandoned at its next model call rather than waited for.
 2. **final** (``LiveResult.final``, a future, also published with ``final=True``): the
-   remaining windows decoded exactly as a batch pass would (and any window committed before
-   the answer's loudest moment arrived decoded again, since its spectrogram floor differed),
-   gaps decoded again and labelled as batch does; equal to a batch pass over the same audio.
-   It replaces the first one when it arrives.
+   remaining windows decoded exactly as a batch pass would, gaps decoded again and labelled
+   as batch does; equal to a batch pass over the same audio. It replaces the first one
+   when it arrives.
+
+A window's spectrogram floor is 8 below the loudest frame heard when it is decoded, and a
+batch pass's is 8 below the whole file's, so a window committed before a louder moment is
+decoded again. While the person speaks the worker checks for that every
+``REFLOOR_EVERY_S`` of new audio and redoes such windows at once (its words stay on show
+meanwhile); at Stop only a louder moment in the last stretch sends windows back.
 
 Nothing pushed before ``stop()`` is dropped: the worker feeds every queued block first.
 ``on_progress`` follows both stages after Stop (:class:`LiveProgress`), and with
@@ -69,6 +74,7 @@ from starcoach.speech.word_repair import (
 FRAMES_PER_S = SAMPLE_RATE // HOP  # timeline frames per second (100)
 HOLD_S = 1.0  # display words ending this close to the live edge are decoded again next time
 MAX_HOLD_S = 3.0  # ... but the next display piece never starts further back than this
+REFLOOR_EVERY_S = 5.0  # while speaking, windows read too low a floor are redone this often
 FILLER_CONTEXT_S = 10.0  # audio before a stretch that filler detection reads for its noise floor
 
 
@@ -123,6 +129,7 @@ class LiveTranscriber:
         self._tail: list[TimedWord] = []
         self._cut = 0  # timeline frame where the next display piece starts
         self._display_heard = 0.0  # audio received when the last display decode began
+        self._refloored_at = 0.0  # audio received when stale windows were last looked for
         self._display_next = 0.0  # monotonic time before which no display decode starts
         # fillers of the committed stretch, found as windows are committed
         self._fillers: list[Word] = []
@@ -192,9 +199,10 @@ class LiveTranscriber:
         try:
             self._while_speaking()
             session.feed(self._resampler.flush())
-            session.finish()
+            session.finish(rewind=False)  # the first transcript reads the words as they are
             self._first = self._first_transcript()
             self._first_ready.set()
+            session.rewind_stale()
             windows = session.windows_decoded
             cancel = self._cancelled.is_set
             session.run(cancel, self._final_progress)
@@ -229,6 +237,7 @@ class LiveTranscriber:
             if self._take(block=False):
                 return
             try:
+                self._refloor()
                 if session.pending():
                     heard = session.timeline.source_duration
                     session.step(cancel=abandon)
@@ -251,6 +260,15 @@ class LiveTranscriber:
                 return
             if self._take(block=True, timeout=wait):
                 return
+
+    def _refloor(self) -> None:
+        """Every ``REFLOOR_EVERY_S`` of new audio: send back windows that a louder moment
+        since made stale, so they are decoded again now rather than after Stop."""
+        heard = self._session.timeline.source_duration
+        if heard - self._refloored_at < REFLOOR_EVERY_S:
+            return
+        self._refloored_at = heard
+        self.stats.redecoded_windows += self._session.rewind_stale()
 
     def _take(self, block: bool, timeout: float | None = None) -> bool:
         """Feed queued blocks to the session; True once the Stop marker has been reached."""
@@ -329,7 +347,7 @@ class LiveTranscriber:
 
     def _publish(self, heard: float) -> None:
         duration = self._session.timeline.source_duration
-        committed = tidy_words(self._session.words, duration)
+        committed = tidy_words(self._session.words_so_far(), duration)
         provisional = [w.word for w in (*self._stable, *self._tail)]
         words = tidy_words([*committed, *provisional], duration)
         self._emit(LiveUpdate(words, len(committed), heard))
@@ -371,12 +389,12 @@ class LiveTranscriber:
             self.stats.stop_decodes += 1
             self.stats.stop_decoded_s += (piece.end - piece.start) / FRAMES_PER_S
         provisional = [w.word for w in (*stable, *piece.words)]
-        words = tidy_words([*session.words, *provisional], duration)
+        words = tidy_words([*session.words_so_far(), *provisional], duration)
         if session.options.fillers:
             words = add_written_fillers(words, tidy_words(session.fillers, duration))
             tail = self._fillers_between(words, duration)
             words = merge_fillers(words, [*self._fillers, *tail])
-        committed = leading_entries(words, len(tidy_words(session.words, duration)))
+        committed = leading_entries(words, len(tidy_words(session.words_so_far(), duration)))
         self._progress("first", 1.0, tail_s, tail_s)
         self._emit(LiveUpdate(words, committed, duration, complete=True))
         return Transcript(words, duration)

@@ -11,8 +11,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE
-from starcoach.speech.decoding import FILLER_GUESS_S, FILLER_TEXT, MIN_WORD_S, TimedWord
-from starcoach.speech.fillers import Gap, label_gaps, merge_fillers, voiced_gaps
+from starcoach.speech.decoding import FILLER_GUESS_S, MIN_WORD_S, TimedWord
+from starcoach.speech.fillers import (
+    FILLER_TEXT,
+    Gap,
+    apart_from_written,
+    hidden_fillers,
+    label_gaps,
+    merge_fillers,
+    voiced_gaps,
+)
 
 if TYPE_CHECKING:
     from starcoach.speech.decoding import TranscribeOptions
@@ -63,10 +71,15 @@ def place_fillers(prompted: Sequence[str], words: Sequence[Word]) -> list[Word]:
         for n in range(block.size):
             to_main[plain[block.a + n]] = block.b + n
     out: list[Word] = []
+    run: dict[int | None, int] = {}  # prompted fillers seen after each anchor
     for k, text in enumerate(prompted):
         if not FILLER_TEXT.fullmatch(text) or not words:
             continue
         anchor = max((j for j in to_main if j < k), default=None)
+        after = -1 if anchor is None else to_main[anchor]
+        run[anchor] = run.get(anchor, 0) + 1
+        if run[anchor] <= _written_after(main, after):
+            continue  # the main pass wrote this filler itself, right after the same word
         if anchor is None:  # before the first word
             nxt = words[0]
             start = max(0.0, nxt.start - FILLER_GUESS_S)
@@ -82,6 +95,15 @@ def place_fillers(prompted: Sequence[str], words: Sequence[Word]) -> list[Word]:
             end = max(prev.end, start + 0.05)
         out.append(Word(text, round(start, 3), round(end, 3), "filler"))
     return out
+
+
+def _written_after(main: Sequence[str], i: int) -> int:
+    """How many fillers the main pass wrote in a row right after its word ``i`` (-1: at
+    the start)."""
+    n = 0
+    while i + 1 + n < len(main) and FILLER_TEXT.fullmatch(main[i + 1 + n]):
+        n += 1
+    return n
 
 
 def normalise_filler(text: str) -> str:
@@ -120,7 +142,27 @@ def complete_gaps(
         if extra:
             words = tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE)
             gaps = voiced_gaps(audio, words, o)
-    return merge_fillers(words, label_gaps(audio, gaps, o))
+    labels = label_gaps(audio, gaps, o)
+    words = carve_fillers(words, hidden_fillers(audio, words, o))
+    return merge_fillers(words, apart_from_written(labels, words))
+
+
+def carve_fillers(words: Sequence[Word], hidden: Sequence[tuple[int, Word]]) -> list[Word]:
+    """``words`` with each hidden filler (:func:`.fillers.hidden_fillers`) taken out of the
+    word it was folded into: the word ends where a trailing filler starts, or starts where
+    a leading one ends. A filler beside one Whisper wrote is that one, and is left out."""
+    out = list(words)
+    found = apart_from_written([f for _, f in hidden], words)
+    for k, f in hidden:
+        if f not in found:
+            continue
+        w = out[k]
+        if f.start - w.start >= w.end - f.end:  # the filler is the word's tail
+            out[k] = Word(w.text, w.start, max(w.start, f.start), w.kind)
+        else:
+            out[k] = Word(w.text, min(w.end, f.end), w.end, w.kind)
+        out.append(f)
+    return sorted(out, key=lambda w: (w.start, w.end))
 
 
 def tidy_words(words: Sequence[Word], duration: float) -> list[Word]:

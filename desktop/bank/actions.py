@@ -13,21 +13,32 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMenuBar, QMessageBox, QPushButton, QStatusBar, QWidget
 from starcoach.desktop.bank import picker
 from starcoach.desktop.bank.mock import MockLoop
+from starcoach.desktop.shell import Pages
+from starcoach.desktop.state.app import AppState
+from starcoach.rubric.model import Report
 
 
 class BankActions(QObject):
+    """The Questions menu on ``bar`` (dialogs over ``parent``). It changes ``state``'s
+    choice, reads the attempt in progress, shows ``pages``; during a mock interview it
+    words ``practice_subtitle`` and drives the review's ``next_button``."""
+
     mockFinished = Signal(object)  # MockSummary
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, bar: QMenuBar, parent: QWidget, state: AppState, pages: Pages, *,
+                 practice_subtitle: QLabel, next_button: QPushButton,
+                 status: QStatusBar) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.state, self.choice, self.pages = state, state.choice, pages
+        self.practice_subtitle, self.next_button, self.status = (practice_subtitle,
+                                                                next_button, status)
         self.loop: MockLoop | None = None
         self.last_dialog: Any = None
         self.importer: Any = None
-        bar = window.menuBar()
         menus = [a for a in bar.actions() if a.menu() is not None]
         menu = bar.addMenu("&Questions")
         if len(menus) > 1:  # after File, before View
@@ -62,24 +73,24 @@ class BankActions(QObject):
         self.import_action = action("&Import Question Pack…", self.import_pack, None,
                                     "Add your own questions from a pack file (.toml)")
 
-        window.chooser.selectionChanged.connect(self.update_actions)
-        window.practice.reportReady.connect(self._on_answer)
-        window.review.next_button.clicked.connect(self.next_question)
+        self.choice.changed.connect(self.update_actions)
+        state.practice.recording_changed.connect(lambda _on: self.update_actions())
+        state.practice.answered.connect(self._on_answer)
+        next_button.clicked.connect(self.next_question)
         self.update_actions()
 
     # ----------------------------------------------------------------- state
     def update_actions(self) -> None:
         from starcoach.desktop.bank.model_answer import has_model_answer
 
-        w = self.window
-        idle = not w.practice.recording
+        idle = not self.state.practice.recording
         for a in (self.random_action, self.random_any_action, self.weakest_action,
                   self.mock_action, self.import_action):
             a.setEnabled(idle and self.loop is None)
         self.end_mock_action.setEnabled(self.loop is not None)
-        self.model_answer_action.setEnabled(has_model_answer(w.chooser.question_id(),
-                                                             w.chooser.catalogue))
-        nxt = w.review.next_button
+        self.model_answer_action.setEnabled(has_model_answer(self.choice.question_id(),
+                                                             self.choice.catalogue))
+        nxt = self.next_button
         nxt.setVisible(self.loop is not None)
         if self.loop is not None:
             nxt.setText(self.loop.next_label())
@@ -89,18 +100,17 @@ class BankActions(QObject):
 
     # ----------------------------------------------------------------- picks
     def pick_random(self, any_principle: bool = False) -> str | None:
-        qid = picker.pick_random(self.window.chooser, any_principle=any_principle)
-        self.window.show_questions()
+        qid = picker.pick_random(self.choice, any_principle=any_principle)
+        self.pages.show_questions()
         return qid
 
     def show_weakest(self) -> picker.WeakestDialog:
-        w = self.window
-        dialog = picker.WeakestDialog(w.chooser.catalogue, w.practice.store.rule_failures(),
-                                      parent=w, n=5)
+        c = self.choice
+        dialog = picker.WeakestDialog(c.catalogue, self.state.store.rule_failures(),
+                                      parent=self.parent_widget, n=5)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.chosen.connect(lambda qid: (w.chooser.select(qid, w.chooser.level_id(),
-                                                            w.chooser.lens_id()),
-                                           w.show_questions()))
+        dialog.chosen.connect(lambda qid: (c.select(qid, c.level_id(), c.lens_id()),
+                                           self.pages.show_questions()))
         self.last_dialog = dialog
         dialog.open()
         return dialog
@@ -108,8 +118,8 @@ class BankActions(QObject):
     def show_model_answer(self) -> Any:
         from starcoach.desktop.bank.model_answer import ModelAnswerDialog
 
-        qid = self.window.chooser.question_id()
-        dialog = ModelAnswerDialog(qid, self.window, self.window.chooser.catalogue)
+        qid = self.choice.question_id()
+        dialog = ModelAnswerDialog(qid, self.parent_widget, self.choice.catalogue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog = dialog
         dialog.open()
@@ -118,21 +128,19 @@ class BankActions(QObject):
     def import_pack(self) -> Any:
         from starcoach.desktop.bank.import_dialog import PackImporter
 
-        self.importer = PackImporter(self.window, self.window.chooser)
+        self.importer = PackImporter(self.parent_widget, self.choice)
         self.importer.imported.connect(self._imported)
         return self.importer.start()
 
     def _imported(self, path: str, ids: list) -> None:
-        w = self.window
-        w.history.reload_catalogue()
-        w.show_questions()
+        self.pages.show_questions()  # the catalogue's observers have the new questions
         n = len(ids)
-        w.statusBar().showMessage(f"Imported {n} question{'s' if n != 1 else ''} from "
+        self.status.showMessage(f"Imported {n} question{'s' if n != 1 else ''} from "
                                   f"{path}.", 8000)
 
     # ----------------------------------------------------------------- mock interview
     def show_mock_dialog(self) -> picker.MockDialog:
-        dialog = picker.MockDialog(self.window, self.window.chooser.catalogue)
+        dialog = picker.MockDialog(self.parent_widget, self.choice.catalogue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.chosen.connect(self.start_mock)
         self.last_dialog = dialog
@@ -144,24 +152,24 @@ class BankActions(QObject):
         self._ask_current()
 
     def _ask_current(self) -> None:
-        w, loop = self.window, self.loop
+        loop = self.loop
         if loop is None or loop.current is None:
             return
-        w.chooser.select(loop.current, w.chooser.level_id(), None)
-        w.show_practice()
+        self.choice.select(loop.current, self.choice.level_id(), None)
+        self.pages.show_practice()
         n, of = loop.position
-        w.practice.subtitle.setText(f"Mock interview: question {n} of {of} · about "
-                                    f"{loop.minutes_per_answer:g} min per answer · "
-                                    + w.practice.subtitle.text())
+        subtitle = self.practice_subtitle
+        subtitle.setText(f"Mock interview: question {n} of {of} · about "
+                         f"{loop.minutes_per_answer:g} min per answer · " + subtitle.text())
         self.update_actions()
 
-    def _on_answer(self, report: Any, final: bool) -> None:
-        session = self.window.practice.session
+    def _on_answer(self, report: Report, final: bool) -> None:
+        attempt = self.state.practice.attempt
         loop = self.loop
-        if loop is None or loop.done or not final or session is None \
-                or session.attempt_id is None or session.question.id != loop.current:
+        if loop is None or loop.done or not final or attempt is None \
+                or attempt.attempt_id is None or attempt.question.id != loop.current:
             return
-        loop.record(session.attempt_id, report.duration_s)
+        loop.record(attempt.attempt_id, report.duration_s)
         self.update_actions()
 
     def next_question(self) -> None:
@@ -181,7 +189,7 @@ class BankActions(QObject):
         summary = loop.summary()
         box = QMessageBox(QMessageBox.Icon.Information, "Mock interview", summary.text()
                           + " Every answer is in History.", QMessageBox.StandardButton.Ok,
-                          self.window)
+                          self.parent_widget)
         box.setObjectName("mock-summary")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog = box

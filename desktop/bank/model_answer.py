@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from starcoach.desktop import wording
-from starcoach.desktop.review import style
+from starcoach.desktop import style, wording
 from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric.clock import clock

@@ -1,5 +1,2 @@
-"""Interviewer follow-up drills after a main answer."""
-
-from starcoach.desktop.drill.screen import DrillScreen
-
-__all__ = ["DrillScreen"]
+"""Interviewer follow-up drills after a main answer (``drill.screen.DrillScreen``; nothing is
+imported here)."""

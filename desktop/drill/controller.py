@@ -8,11 +8,18 @@ the Questions menu.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 from starcoach.desktop.drill.screen import DrillScreen
+from starcoach.desktop.shell import Pages, SpeechModel
+from starcoach.desktop.state.app import AppState
+
+if TYPE_CHECKING:
+    from starcoach.desktop.review.screen import ReviewScreen
+    from starcoach.desktop.settings import SettingsStore
 
 
 def stored_effect(report_scores: dict, followups: list[dict]) -> dict | None:
@@ -26,23 +33,28 @@ def stored_effect(report_scores: dict, followups: list[dict]) -> dict | None:
 
 
 class DrillController(QObject):
-    def __init__(self, window: Any, stream_factory: Any = None) -> None:
-        super().__init__(window)
-        self.window = window
-        self.screen = DrillScreen(window, settings=window.settings,
-                                  stream_factory=stream_factory)
-        window.stack.addWidget(self.screen)
-        window.review.followupsRequested.connect(self.start)
+    """The drill screen (``screen``, a child of ``parent`` for the window to show) on the
+    answer ``review`` shows; hears replies with ``speech``'s model, keeps them in ``state``'s
+    store and judges them on ``state``'s catalogue; ``settings`` (the settings store) holds
+    whether probes are read aloud."""
+
+    def __init__(self, parent: QWidget, state: AppState, *, review: ReviewScreen,
+                 speech: SpeechModel, pages: Pages, settings: SettingsStore,
+                 stream_factory: Any = None) -> None:
+        super().__init__(parent)
+        self.state, self.review, self.speech, self.pages = state, review, speech, pages
+        self.settings = settings
+        self.screen = DrillScreen(parent, settings=settings, stream_factory=stream_factory)
+        review.followupsRequested.connect(self.start)
         self.screen.finished.connect(self._finished)
         self.screen.backRequested.connect(self._back)
-        self.screen.recordingChanged.connect(lambda _r: window._update_actions())
         self.read_aloud_action = QAction("Read Follow-ups &Aloud", self, checkable=True)
         self.read_aloud_action.setChecked(self.read_aloud())
         self.read_aloud_action.toggled.connect(
-            lambda on: window.settings.remember(read_aloud=bool(on)))
+            lambda on: settings.remember(read_aloud=bool(on)))
 
     def read_aloud(self) -> bool:
-        return self.window.settings.load().read_aloud
+        return self.settings.load().read_aloud
 
     @property
     def recording(self) -> bool:
@@ -50,37 +62,34 @@ class DrillController(QObject):
 
     def start(self) -> bool:
         """Follow-ups on the answer in the review (needs the speech model to hear replies)."""
-        w = self.window
-        review, practice = w.review, w.practice
-        report = review.report
-        if report is None or practice.recording:
+        shown = self.state.review
+        report = shown.report
+        if report is None or self.state.practice.recording:
             return False
-        transcriber = w.ready_transcriber()
+        transcriber = self.speech.ready_transcriber()
         if transcriber is None:
             return False
-        review.playback.stop()
-        self.screen.start(review.attempt_id, report, report.question, report.level,
-                          report.lens, transcriber, practice.store,
-                          read_aloud=self.read_aloud(), catalogue=w.chooser.catalogue)
-        w.stack.setCurrentWidget(self.screen)
-        self.screen.setFocus()
-        w._update_actions()
+        self.review.playback.stop()
+        self.screen.start(shown.attempt_id, report, report.question, report.level,
+                          report.lens, transcriber, self.state.store,
+                          read_aloud=self.read_aloud(), catalogue=self.state.catalogue)
+        self.pages.show_page(self.screen)
         return True
 
     def show_stored(self, followups: list[dict]) -> None:
         """A kept attempt is in the review: show what its stored drill did to the rating."""
-        review = self.window.review
-        scores = review.report.scores if review.report is not None else {}
-        review.metrics.set_followup_effect(stored_effect(scores, followups))
+        report = self.state.review.report
+        scores = report.scores if report is not None else {}
+        self.review.metrics.set_followup_effect(stored_effect(scores, followups))
 
     def _finished(self, scores: dict) -> None:
-        self.window.review.metrics.set_followup_effect(scores)
+        self.review.metrics.set_followup_effect(scores)
 
     def _back(self) -> None:
         progress = self.screen.progress
         if progress is not None and progress.results():
-            self.window.review.metrics.set_followup_effect(progress.scores())
-        self.window.show_review()
+            self.review.metrics.set_followup_effect(progress.scores())
+        self.pages.show_review()
 
     def stop_and_save(self) -> None:
         """The window is closing: keep a reply being recorded."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from starcoach.desktop import style
 from starcoach.desktop.drill.result import ReplyPanel
 from starcoach.desktop.practice.meter import LevelMeter
-from starcoach.desktop.review import style
 
 
 class ProbePage(QWidget):

@@ -8,7 +8,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
-from starcoach.desktop.review import style
+from starcoach.desktop import style
 from starcoach.rubric.followups import FollowUpResult
 from starcoach.rubric.model import Finding, Word
 from starcoach.rubric.pack_schema import FollowUp

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from starcoach.desktop.jobs import Job, start_job
 from starcoach.desktop.practice.runner import TranscriptionJob, TranscriptionRunner, shared_runner
 from starcoach.desktop.practice.waiting import REPLY
-from starcoach.desktop.practice.workers import Job, start_job
 from starcoach.rubric.followups import FollowUpResult
 from starcoach.rubric.model import Word
 from starcoach.speech.errors import AudioError, SpeechError

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import style
 from starcoach.desktop.drill.progress import DrillProgress
-from starcoach.desktop.review import style
 
 
 class DrillSummary(QWidget):

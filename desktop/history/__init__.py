@@ -1,6 +1,7 @@
-"""Attempt history: every recorded attempt kept in SQLite with its audio, words and report.
+"""The history screen (Qt): the attempt table and detail, the progress chart, exporting the
+selection, and the controller that opens kept attempts in the review.
 
-``store`` (the database), ``schema`` (migrations), ``export`` (Markdown/HTML), ``pdf``
-(Qt, imported lazily) and ``cli`` (``starcoach history``). Nothing here but ``pdf`` touches
-Qt, so the store and the terminal commands run without a display or PySide6 loaded.
+The records themselves (store, schema, exports, progress) are Qt-free, in
+``desktop.attempts``. ``cli`` (``starcoach history``) and ``exporting`` touch Qt only through
+``pdf``, imported lazily.
 """

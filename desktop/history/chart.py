@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
-from starcoach.desktop.history.progress import ProgressPoint, ProgressSeries, section_name
-from starcoach.desktop.review import style
+from starcoach.desktop import style
+from starcoach.desktop.attempts.progress import ProgressPoint, ProgressSeries, section_name
 
 FINDINGS = "findings"
 SCORE = "score"

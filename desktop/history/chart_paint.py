@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPen
-from starcoach.desktop.history.progress import section_name
-from starcoach.desktop.review import style
+from starcoach.desktop import style
+from starcoach.desktop.attempts.progress import section_name
 
 if TYPE_CHECKING:
     from starcoach.desktop.history.chart import ProgressChart, _Layout

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from starcoach.rubric.clock import clock
 
 if TYPE_CHECKING:
-    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.desktop.attempts.store import HistoryStore
     from starcoach.rubric.pack_schema import Catalogue
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -90,7 +90,7 @@ class _Abort(Exception):
 
 def _open() -> HistoryStore:
     """The user's store, recordings left by a crash recovered; set-aside notices on stderr."""
-    from starcoach.desktop.history.store import HistoryError, HistoryStore
+    from starcoach.desktop.attempts.store import HistoryError, HistoryStore
 
     try:
         store = HistoryStore()
@@ -110,7 +110,7 @@ def _open() -> HistoryStore:
 
 
 def _run(func, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from starcoach.desktop.history.store import AttemptNotFound
+    from starcoach.desktop.attempts.store import AttemptNotFound
 
     try:
         store = _open()
@@ -118,7 +118,7 @@ def _run(func, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
         return abort.code
     import sqlite3
 
-    from starcoach.desktop.history.records import HistoryBusy, HistoryError
+    from starcoach.desktop.attempts.records import HistoryBusy, HistoryError
 
     try:
         return int(func(store, args))
@@ -219,7 +219,7 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(attempt.to_json(), ensure_ascii=False) + "\n")
         return EXIT_OK
-    from starcoach.desktop.history.numbering import attempt_number
+    from starcoach.desktop.attempts.numbering import attempt_number
     from starcoach.desktop.wording import model_name, status_text
 
     s, cat = attempt.summary, _catalogue(args)
@@ -252,9 +252,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export(store: HistoryStore, args: argparse.Namespace) -> int:
-    from starcoach.desktop.history.export import ExportError
+    from starcoach.desktop.attempts.export import ExportError
+    from starcoach.desktop.attempts.records import AttemptNotFound
     from starcoach.desktop.history.exporting import write_export
-    from starcoach.desktop.history.records import AttemptNotFound
 
     target: Path = args.output or Path(f"attempt-{args.id}.{args.format}")
     try:
@@ -297,7 +297,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _delete(store: HistoryStore, args: argparse.Namespace) -> int:
-    from starcoach.desktop.history.records import AttemptDamaged
+    from starcoach.desktop.attempts.records import AttemptDamaged
 
     try:
         s = store.get(args.id).summary

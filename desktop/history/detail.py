@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from starcoach.desktop import wording
-from starcoach.desktop.history.records import AttemptSummary
+from starcoach.desktop.attempts.records import AttemptSummary
 from starcoach.desktop.history.table import STATUS_TEXT, local_time
 from starcoach.rubric.clock import clock
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
-from starcoach.desktop.history.records import AttemptNotFound, AttemptSummary
+from starcoach.desktop.attempts.records import AttemptNotFound, AttemptSummary
 from starcoach.rubric.packs import PackLibrary
 
 
@@ -42,7 +42,7 @@ class ExportChoice:
 
     def export_to(self, attempt_id: int, fmt: str, path: Path) -> bool:
         """Write the attempt as ``fmt`` to ``path``; a problem becomes one plain line."""
-        from starcoach.desktop.history.export import ExportError
+        from starcoach.desktop.attempts.export import ExportError
         from starcoach.desktop.history.exporting import write_export
 
         try:

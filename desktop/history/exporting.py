@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from starcoach.desktop.history.export import ExportError, to_html, to_markdown
+from starcoach.desktop.attempts.export import ExportError, to_html, to_markdown
 from starcoach.rubric.pack_schema import Catalogue
 
 EXPORT_FORMATS = ("pdf", "html", "md", "flac")
@@ -31,13 +31,13 @@ def write_export(store: Any, attempt_id: int, fmt: str, target: Path,
     if target.is_dir():
         target = target / f"attempt-{attempt.id}.{fmt}"
     if fmt == "flac":
-        from starcoach.desktop.history.audio import copy_audio
+        from starcoach.desktop.attempts.audio import copy_audio
 
         source = store.audio_file(attempt.id)
         if source is None:
             raise ExportError(f"attempt {attempt.id} has no audio file")
         return copy_audio(source, target)
-    from starcoach.desktop.history.numbering import attempt_number
+    from starcoach.desktop.attempts.numbering import attempt_number
 
     number = attempt_number(store, attempt.summary)
     if fmt == "pdf":

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from starcoach.desktop.history.export import title, to_html
-from starcoach.desktop.history.store import Attempt
+from starcoach.desktop.attempts.export import title, to_html
+from starcoach.desktop.attempts.store import Attempt
 from starcoach.rubric.pack_schema import Catalogue
 
 _app = None  # the offscreen application this module had to create, kept alive

@@ -12,14 +12,14 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
-from starcoach.desktop.history.chart import ProgressChart
-from starcoach.desktop.history.progress import (
+from starcoach.desktop.attempts.progress import (
     ProgressSeries,
     SinceLastTime,
     latest_change,
     progress_series,
 )
-from starcoach.desktop.history.records import Attempt
+from starcoach.desktop.attempts.records import Attempt
+from starcoach.desktop.history.chart import ProgressChart
 from starcoach.rubric.pack_schema import Catalogue
 
 

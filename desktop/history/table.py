@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from starcoach.desktop.history.records import AttemptSummary
+from starcoach.desktop.attempts.records import AttemptSummary
 from starcoach.rubric.clock import clock
 
 ID_ROLE = Qt.ItemDataRole.UserRole

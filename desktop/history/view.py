@@ -4,7 +4,9 @@ Attempts are listed by date with question, Leadership Principle, length, verdict
 number of findings; the filters (text, principle, question, period) run as SQL in the
 store. The selected attempt can be opened in the review, transcribed (a recovered
 recording), exported, annotated or deleted (after a confirmation). The "Progress" tab shows
-how that question went across attempts.
+how that question went across attempts. Question texts, principle names, progress targets
+and exports come from the library it is given (the app's, ``AppState.library``; none: the
+bundled packs), read again when the choice's catalogue changes.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop.attempts.records import AttemptNotFound, AttemptSummary
 from starcoach.desktop.history.detail import AttemptDetail, describe
 from starcoach.desktop.history.export_choice import ExportChoice
-from starcoach.desktop.history.records import AttemptNotFound, AttemptSummary
 from starcoach.desktop.history.table import COLUMNS, ID_ROLE, AttemptTableModel
 from starcoach.rubric.packs import PackLibrary
 
@@ -223,7 +225,7 @@ class HistoryView(QWidget, ExportChoice):
         self.save_notes()
         keep = select_id if select_id is not None else self.selected_id()
         filters = self.filters()
-        from starcoach.desktop.history.records import HistoryError
+        from starcoach.desktop.attempts.records import HistoryError
 
         try:
             store = self.store
@@ -303,7 +305,7 @@ class HistoryView(QWidget, ExportChoice):
         if question == self._progress_question:
             return
         self._progress_question = question
-        from starcoach.desktop.history.progress import load_attempts
+        from starcoach.desktop.attempts.progress import load_attempts
 
         attempts = load_attempts(self.store, question, PROGRESS_ATTEMPTS) if question else []
         self.progress.set_attempts(question, attempts, self.library.catalogue())

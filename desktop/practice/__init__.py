@@ -1,5 +1,5 @@
-"""The practice half of the app: record an answer with a live section clock, then review it."""
+"""The practice half of the app: record an answer with a live section clock, then review it.
 
-from starcoach.desktop.practice.screen import PracticeScreen
-
-__all__ = ["PracticeScreen"]
+The screen is ``practice.screen.PracticeScreen``; nothing is imported here, so the Qt-free
+modules of this package (``cue``, ``faults``) load without Qt.
+"""

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from starcoach.desktop.errors import log
+from starcoach.desktop.jobs import start_job
 from starcoach.desktop.practice.model import set_model_setting
-from starcoach.desktop.practice.workers import start_job
 from starcoach.speech.settings import SettingsStore
 
 UNREACHABLE_TEXT = (

@@ -18,7 +18,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from starcoach.desktop.practice.workers import start_job
+from starcoach.desktop.jobs import start_job
 from starcoach.speech.settings import SettingsStore
 
 

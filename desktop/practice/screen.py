@@ -9,7 +9,7 @@ say how far the quick review has got ("Transcribing the last 12 s… 60%").
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import style
 from starcoach.desktop.errors import log
 from starcoach.desktop.practice import faults
-from starcoach.desktop.practice.cue import Cue, current_cue, targets_for
+from starcoach.desktop.practice.cue import Cue, targets_for
+from starcoach.desktop.practice.live_view import TICK_MS, LiveView
 from starcoach.desktop.practice.meter import LevelMeter
 from starcoach.desktop.practice.model import (
     ModelLoader,
@@ -34,7 +36,7 @@ from starcoach.desktop.practice.model import (
     threads_setting,
 )
 from starcoach.desktop.practice.runner import shared_runner
-from starcoach.desktop.practice.session import SECTION_KEYS, PracticeSession, Question
+from starcoach.desktop.practice.session import SECTION_KEYS, PracticeSession
 from starcoach.desktop.practice.waiting import (
     QUICK,
     JobProgress,
@@ -42,17 +44,14 @@ from starcoach.desktop.practice.waiting import (
     queued_while_recording_text,
     waiting_text,
 )
-from starcoach.desktop.review import style
-from starcoach.desktop.settings import effective_dark
+from starcoach.desktop.state.app import StoreHandle
+from starcoach.desktop.state.choice import Question
+from starcoach.desktop.state.practice import PracticeState
 from starcoach.rubric.clock import clock
 from starcoach.rubric.packs import PackLibrary
 
-TICK_MS = 100
-CALM = {"light": "#1F6FB2", "dark": "#6DB6FF"}
-ALERT = {"light": "#B35C00", "dark": "#FFB347"}
 
-
-class PracticeScreen(QWidget):
+class PracticeScreen(QWidget, LiveView):
     reportReady = Signal(object, bool)  # Report, final
     recordingChanged = Signal(bool)
     modelLoading = Signal(str)  # model name, as a person reads it
@@ -61,13 +60,19 @@ class PracticeScreen(QWidget):
     fault = Signal(object)  # faults.Fault
     backRequested = Signal()
 
-    def __init__(self, settings, parent: QWidget | None = None, *, loader=None, store=None,
-                 stream_factory=None, runner=None, library: PackLibrary | None = None) -> None:
+    def __init__(self, settings, parent: QWidget | None = None, *, loader=None,
+                 store: Callable[[], Any] | None = None, stream_factory=None, runner=None,
+                 state: PracticeState | None = None, library: PackLibrary | None = None) -> None:
+        """``store`` opens the attempt history when an answer starts (a default store unless
+        given); ``state`` is told of the attempt in progress; ``library`` holds the questions
+        (the app's packs; none: the bundled ones)."""
         super().__init__(parent)
         self.setAccessibleName("Practice")
         self.runner = runner or shared_runner()
-        self.settings, self.library = settings, library or PackLibrary()  # the window's packs
-        self._store = store
+        self.settings = settings
+        self.library = library if library is not None else PackLibrary()
+        self._open_store = store if store is not None else StoreHandle()
+        self.state = state if state is not None else PracticeState()
         self.stream_factory = stream_factory
         self.question = Question("ownership-failure", "ownership")
         self.targets: dict[str, float] = targets_for(self.question.id, self.question.principle,
@@ -182,12 +187,15 @@ class PracticeScreen(QWidget):
 
     # ----------------------------------------------------------------- setup
     @property
-    def store(self):
-        if self._store is None:
-            from starcoach.desktop.history.store import HistoryStore
+    def store(self) -> Any:
+        """The attempt history answers are kept in (opened on first use)."""
+        return self._open_store()
 
-            self._store = HistoryStore()
-        return self._store
+    def attempt_deleted(self, attempt_id: int) -> None:
+        """The attempt is being deleted: if it is this screen's, nothing more of it is
+        stored or shown."""
+        if self.session is not None and self.session.attempt_id == attempt_id:
+            self.session.cancel(deleted=True)
 
     def set_question(self, question: Question, text: str, details: str = "") -> None:
         if self.recording:
@@ -274,6 +282,7 @@ class PracticeScreen(QWidget):
                             "Recording. Speak your answer; press Space when you are done.")
         self.timer.start()
         self._tick()
+        self.state.started(self.question, session.attempt_id)
         self.recordingChanged.emit(True)
         return True
 
@@ -290,6 +299,7 @@ class PracticeScreen(QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.show()
         self._answer_shown = True
+        self.state.stopped()
         self.recordingChanged.emit(False)
 
     def _ahead_of(self, job) -> int:
@@ -306,6 +316,7 @@ class PracticeScreen(QWidget):
         was_recording = self.recording
         result = self.session.stop_now()
         if was_recording:
+            self.state.stopped()
             self.recordingChanged.emit(False)
         return result
 
@@ -315,48 +326,6 @@ class PracticeScreen(QWidget):
             self.marks_label.setText("Marked: " + " · ".join(
                 f"{lab.capitalize()} {clock(t)}" for t, lab in self.session.marks))
             self._tick()
-
-    # ----------------------------------------------------------------- live view
-    def elapsed_s(self) -> float:
-        return time.monotonic() - self.session.started_at if self.session else 0.0
-
-    def _on_live_words(self, words: list) -> None:
-        if self.session is None or not self.recording or not words:
-            return
-        from starcoach.rubric.live import live_state
-
-        self.live_report = live_state(words, self.elapsed_s(),
-                                      answer_target_s=self.targets.get("answer", 120.0))
-        self._tick()
-
-    def _tick(self) -> None:
-        if self.session is None:
-            return
-        elapsed = self.elapsed_s()
-        self.elapsed.setText(clock(elapsed))
-        self.cue = current_cue(self.live_report, elapsed, self.session.marks, self.targets)
-        self._show_cue(self.cue)
-
-    def _show_cue(self, cue: Cue) -> None:
-        theme = "dark" if effective_dark() else "light"
-        color = (ALERT if cue.alert else CALM)[theme]
-        self.cue_label.setText(cue.text())
-        self.cue_label.setStyleSheet(f"color: {color};" + (" font-weight: bold;"
-                                                           if cue.alert else ""))
-        self.cue_label.setProperty("alert", cue.alert)
-
-    def _idle_view(self) -> None:
-        self.progress_bar.hide()
-        self.elapsed.setText("0:00")
-        self.meter.reset()
-        self.marks_label.setText("")
-        target = self.targets.get("situation")
-        self.cue_label.setStyleSheet("")
-        self.cue_label.setText(
-            f"Situation target {clock(target)}" if target else "")
-        if self.transcriber is not None:
-            self.record_button.setEnabled(True)
-            self.record_button.setText("Start answer (Space)")
 
     # ----------------------------------------------------------------- results
     def _on_recording_fault(self, exc: BaseException) -> None:
@@ -387,6 +356,7 @@ class PracticeScreen(QWidget):
         if self._answer_shown:  # not once a new practice has started meanwhile
             self.status.setText("Exact transcript ready." if final else
                                 "Quick transcript ready; the exact words follow.")
+        self.state.judged(report, final)
         self.reportReady.emit(report, final)
 
     def _on_failed(self, session: PracticeSession, exc: BaseException) -> None:

@@ -15,13 +15,14 @@ store or shown, whatever was already on its way.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from starcoach.desktop.errors import log
+from starcoach.desktop.jobs import start_job
 from starcoach.desktop.practice.transcription import AnswerTranscription
-from starcoach.desktop.practice.workers import start_job
+from starcoach.desktop.state.choice import Question
+from starcoach.desktop.state.review import marks_to_words
 from starcoach.rubric.model import Report, Word
 from starcoach.rubric.pack_schema import Catalogue
 from starcoach.speech.errors import SpeechError
@@ -29,29 +30,6 @@ from starcoach.speech.recorder import Recorder, RecordingResult
 from starcoach.speech.transcribe import Transcript
 
 SECTION_KEYS = {"2": "task", "3": "action", "4": "result", "5": "reflection"}
-
-
-@dataclass(frozen=True)
-class Question:
-    """What is being answered (passed to ``analyze`` and stored with the attempt)."""
-
-    id: str | None
-    principle: str | None
-    level: str = "mid"
-    lens: str | None = None
-    pack: str | None = None
-
-
-def marks_to_words(marks: list[tuple[float, str]], words: list[Word]) -> list[tuple[int, str]]:
-    """Manual marks made at audio times → ``(word index, section)``: each mark lands on the
-    first word still being spoken (or yet to come) at that moment; later marks win."""
-    out: dict[int, str] = {}
-    for t, label in sorted(marks):
-        index = next((i for i, w in enumerate(words) if w.end > t and w.kind != "filler"),
-                     None)
-        if index is not None:
-            out[index] = label
-    return sorted(out.items())
 
 
 class PracticeSession(QObject):

@@ -1,5 +1,2 @@
-"""The review screen for one answer's ``Report``: transcript, findings, timeline, metrics."""
-
-from starcoach.desktop.review.screen import ReviewScreen
-
-__all__ = ["ReviewScreen"]
+"""The review screen for one answer's ``Report``: transcript, findings, timeline, metrics
+(``review.screen.ReviewScreen``; nothing is imported here)."""

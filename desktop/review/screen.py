@@ -1,8 +1,9 @@
 """The review screen: timeline, transcript, findings and metrics for one report, kept in step.
 
-It owns the manual split marks. Correcting the split re-runs ``rubric.analyze`` (on the
-catalogue of the library it is given: the window's) with the accumulated marks and hands the
-new report to every view at once.
+The answer shown, its manual split marks and its kept attempt are a ``ReviewState``
+(``desktop.state``). Correcting the split writes the marks there, re-runs
+``rubric.analyze`` with them (on the catalogue of the library it is given: the app's,
+``AppState.library``) and hands the new report to every view at once.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from starcoach.desktop import wording
-from starcoach.desktop.review import style
+from starcoach.desktop import style, wording
 from starcoach.desktop.review.findings import FindingsPanel
 from starcoach.desktop.review.metrics import MetricsPanel
 from starcoach.desktop.review.playback import PlaybackBar
 from starcoach.desktop.review.timeline import TimelineBar
 from starcoach.desktop.review.transcript import TranscriptView
+from starcoach.desktop.state.review import ReviewState
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Finding, Report
 from starcoach.rubric.packs import PackLibrary
@@ -64,14 +65,12 @@ class ReviewScreen(QWidget):
     reportChanged = Signal(object)  # the new Report after a correction
 
     def __init__(self, parent: QWidget | None = None,
+                 state: ReviewState | None = None,
                  library: PackLibrary | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Review")
+        self.state = state if state is not None else ReviewState()
         self.library = library if library is not None else PackLibrary()
-        self.report: Report | None = None
-        self.attempt_id: int | None = None  # the history attempt shown, if any
-        self.marks: list[tuple[int, str]] = []
-        self.question_text = ""
         self._syncing = False
 
         self.title = QLabel(self)
@@ -166,6 +165,33 @@ class ReviewScreen(QWidget):
         self.transcript.wordActivated.connect(self._on_word_activated)
         self.transcript.markRequested.connect(self.mark_section)
         self.playback.positionChanged.connect(self._on_playback_position)
+        self.state.marks_changed.connect(self._on_marks)
+        self.state.corrected.connect(self.reportChanged.emit)
+
+    # ----------------------------------------------------------------- the state shown
+    @property
+    def report(self) -> Report | None:
+        return self.state.report
+
+    @property
+    def attempt_id(self) -> int | None:
+        """The history attempt shown, if any."""
+        return self.state.attempt_id
+
+    @property
+    def marks(self) -> list[tuple[int, str]]:
+        return self.state.marks
+
+    @marks.setter
+    def marks(self, marks: list[tuple[int, str]]) -> None:
+        self.state.marks = marks
+
+    @property
+    def question_text(self) -> str:
+        return self.state.question_text
+
+    def _on_marks(self) -> None:
+        self.reset_action.setEnabled(bool(self.state.marks))
 
     # ----------------------------------------------------------------- public API
     def set_report(self, report: Report, *, question_text: str | None = None,
@@ -175,11 +201,7 @@ class ReviewScreen(QWidget):
         exact words, a corrected split): the transcript stays where it was scrolled and the
         selected finding stays selected if the new report still has it."""
         view = self._view() if keep_view else None
-        if not keep_marks:
-            self.marks = []
-        if question_text is not None:
-            self.question_text = question_text
-        self.report = report
+        self.state.show(report, question_text, keep_marks)
         self.reset_action.setEnabled(bool(self.marks))
         self.title.setText(self.question_text or wording.principle_name(report.principle))
         parts = [wording.principle_name(report.principle), wording.level_name(report.level)]
@@ -227,7 +249,7 @@ class ReviewScreen(QWidget):
     def set_audio(self, path, attempt_id: int | None = None) -> None:
         """The recording behind the shown report (``None``: nothing to play) and the history
         attempt it belongs to."""
-        self.attempt_id = attempt_id
+        self.state.attempt_id = attempt_id
         self.metrics.set_followup_effect(None)  # a new answer: no follow-ups yet
         duration = self.report.duration_s if self.report is not None else 0.0
         self.playback.set_audio(path, duration)
@@ -249,7 +271,7 @@ class ReviewScreen(QWidget):
     def mark_section(self, word: int, label: str) -> None:
         """"<label> starts at ``word``": add the mark (replacing one on the same word) and
         re-analyse so every view updates."""
-        self.marks = [m for m in self.marks if m[0] != word] + [(word, label)]
+        self.state.mark(word, label)
         self._reanalyse()
 
     def reset_split(self) -> None:
@@ -278,7 +300,7 @@ class ReviewScreen(QWidget):
             marks=list(self.marks), catalogue=self.library.catalogue(),
         )
         self.set_report(report, keep_marks=True, keep_view=True)
-        self.reportChanged.emit(report)
+        self.state.corrected.emit(report)
 
     def _on_finding_selected(self, index: int) -> None:
         self.transcript.select_finding(index)

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
-from starcoach.desktop import wording
-from starcoach.desktop.review import style
+from starcoach.desktop import style, wording
 from starcoach.rubric.model import Report
 
 

@@ -24,8 +24,7 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
-from starcoach.desktop import wording
-from starcoach.desktop.review import style
+from starcoach.desktop import style, wording
 from starcoach.rubric.model import SECTION_LABELS, Finding, Report
 
 # Custom character-format properties: which section a character is in, which findings

@@ -122,7 +122,7 @@ def weak_report():
 
 @pytest.fixture
 def review(qtbot, weak_report):
-    from starcoach.desktop.review import ReviewScreen
+    from starcoach.desktop.review.screen import ReviewScreen
 
     screen = ReviewScreen()
     qtbot.addWidget(screen)

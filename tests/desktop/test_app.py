@@ -70,7 +70,7 @@ def test_open_text_answer_shows_the_review(qtbot, window, tmp_path):
     assert report.timing == "estimated"
     assert window.review.title.text() == window.chooser.question_text()
     assert window.review.findings.tree.topLevelItemCount() == len(report.findings)
-    window.back_action.trigger()
+    window.menus.back_action.trigger()
     assert window.stack.currentWidget() is window.chooser
 
 
@@ -127,7 +127,7 @@ def test_settings_persist_in_the_config_dir(qtbot, window, config_dir):
     assert (config_dir / "settings.json").is_file()
     again = MainWindow()
     qtbot.addWidget(again)
-    assert again.theme_actions["dark"].isChecked()
+    assert again.menus.theme_actions["dark"].isChecked()
     assert again.chooser.question_id() == "dive-deep-root-cause"
     assert again.chooser.level_id() == "junior"
     assert open_settings().load().theme == "dark"

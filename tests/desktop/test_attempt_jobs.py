@@ -15,8 +15,8 @@ import time
 import numpy as np
 import pytest
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.records import AttemptNotFound
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.records import AttemptNotFound
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.runner import TranscriptionJob, TranscriptionRunner
 from starcoach.desktop.practice.waiting import EXACT, QUICK, JobProgress, progress_text
 from starcoach.speech.transcribe import DecodeSession, Transcriber

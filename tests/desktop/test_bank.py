@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.bank.import_dialog import (
     PackImporter,
     import_pack_file,
@@ -22,7 +23,7 @@ from starcoach.desktop.bank.model_answer import (
 )
 from starcoach.desktop.bank.picker import NO_HISTORY, MockDialog, WeakestDialog, pick_random
 from starcoach.desktop.chooser import QuestionChooser
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.state.choice import QuestionChoice
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import SECTION_LABELS
 from starcoach.rubric.packs import builtin_catalogue
@@ -256,7 +257,7 @@ def test_a_pack_broken_after_import_is_reported_at_start(qtbot, tmp_path):
     copy.write_text("[pack\n", encoding="utf-8")
     library, problems = open_user_library()
     assert len(problems) == 1 and problems[0].startswith(f"{copy}: line 1: not valid TOML")
-    widget = QuestionChooser(library=library)  # the app still starts, without that pack's
+    widget = QuestionChooser(choice=QuestionChoice(library))  # starts, without that pack
     qtbot.addWidget(widget)
     assert "ownership-failure" in widget.catalogue.questions
     assert "my-unowned-outage" not in widget.catalogue.questions

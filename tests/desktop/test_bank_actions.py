@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words
@@ -99,7 +99,7 @@ def test_the_windows_own_library_judges_its_packs_and_leaks_nowhere(qtbot, store
     win = open_window(qtbot, store)
     win.bank.import_pack().reject()
     assert win.bank.importer.import_file(str(pack)) is not None
-    assert "my-outage" in win.library.catalogue().questions
+    assert "my-outage" in win.state.library.catalogue().questions  # the app's, in its state
     assert "my-outage" not in builtin_catalogue().questions  # nothing process-wide
     answer = tmp_path / "answer.txt"
     answer.write_text(WEAK_ANSWER, encoding="utf-8")

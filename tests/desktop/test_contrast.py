@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
-from starcoach.desktop.review import style
+from starcoach.desktop import style
 from starcoach.desktop.settings import apply_theme, dark_palette, light_palette
 
 PALETTES = {"light": light_palette, "dark": dark_palette}

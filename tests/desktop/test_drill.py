@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.drill.screen import NO_SPEECH, DrillScreen
-from starcoach.desktop.history.store import HistoryStore
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words

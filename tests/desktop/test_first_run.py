@@ -13,9 +13,10 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStyle
 from starcoach.desktop import errors
-from starcoach.desktop.app import DEFAULT_SIZE, MainWindow, default_size
+from starcoach.desktop.app import MainWindow
 from starcoach.desktop.practice.download import UNREACHABLE_TEXT, DownloadDialog
 from starcoach.desktop.practice.faults import model_missing
+from starcoach.desktop.sizing import DEFAULT_SIZE, default_size
 from starcoach.rubric.inputs import InputError
 from starcoach.rubric.packs import builtin_catalogue
 

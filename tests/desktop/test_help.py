@@ -30,15 +30,15 @@ def _help_menu(win):
 def test_the_help_menu_offers_the_guide_the_shortcuts_and_about(window):
     texts = [a.text() for a in _help_menu(window).actions() if not a.isSeparator()]
     assert texts == ["&STAR Guide", "&Keyboard Shortcuts", "&About StarCoach"]
-    assert QKeySequence("F1") in window.guide_action.shortcuts()
-    assert window.shortcuts_action.shortcut() == QKeySequence("Ctrl+/")
+    assert QKeySequence("F1") in window.menus.guide_action.shortcuts()
+    assert window.menus.shortcuts_action.shortcut() == QKeySequence("Ctrl+/")
 
 
 def test_the_guide_opens_with_f1_and_reads_its_targets_from_the_packs(qtbot, window):
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: getattr(window, "guide_dialog", None) is not None)
-    guide = window.guide_dialog
+    qtbot.waitUntil(lambda: window.menus.guide_dialog is not None)
+    guide = window.menus.guide_dialog
     assert isinstance(guide, StarGuideDialog) and guide.isVisible()
     cat = builtin_catalogue()
     rows = guide.sections()
@@ -49,8 +49,8 @@ def test_the_guide_opens_with_f1_and_reads_its_targets_from_the_packs(qtbot, win
         assert f"{name} — under {round(target)} s" in text
         assert advice and advice in text
     assert f"about {round(cat.targets['answer'])} s" in text
-    window.guide_action.trigger()
-    assert window.guide_dialog is guide  # one guide, raised again
+    window.menus.guide_action.trigger()
+    assert window.menus.guide_dialog is guide  # one guide, raised again
 
 
 def test_the_guide_follows_a_changed_target(qtbot):
@@ -63,8 +63,8 @@ def test_the_guide_follows_a_changed_target(qtbot):
 
 
 def test_the_shortcuts_window_lists_the_real_shortcuts(qtbot, window):
-    window.shortcuts_action.trigger()
-    dialog = window.shortcuts_dialog
+    window.menus.shortcuts_action.trigger()
+    dialog = window.menus.shortcuts_dialog
     assert isinstance(dialog, ShortcutsDialog) and dialog.isVisible()
     listed = dialog.listed()
     native = QKeySequence.SequenceFormat.NativeText
@@ -73,8 +73,8 @@ def test_the_shortcuts_window_lists_the_real_shortcuts(qtbot, window):
         return ", ".join(dict.fromkeys(s.toString(native) for s in action.shortcuts()
                                        if not s.isEmpty()))
 
-    expected = {("Everywhere", "Practise", keys(window.practise_action)),
-                ("Everywhere", "STAR Guide", keys(window.guide_action)),
+    expected = {("Everywhere", "Practise", keys(window.menus.practise_action)),
+                ("Everywhere", "STAR Guide", keys(window.menus.guide_action)),
                 ("Everywhere", "Keyboard Shortcuts", "Ctrl+/"),
                 ("Everywhere", "Model Answer", keys(window.bank.model_answer_action)),
                 ("Practice", "Start / Stop Answer", "Space"),

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.history.table import COLUMNS
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.text import estimate_words
@@ -81,7 +81,7 @@ def listed(win) -> list[int]:
 def test_the_list_shows_every_attempt_with_its_facts_and_filters_narrow_it(qtbot, store,
                                                                            filled):
     win = open_window(qtbot, store)
-    win.history_action.trigger()
+    win.menus.history_action.trigger()
     assert win.stack.currentWidget() is win.history
     assert listed(win) == [filled["other"].id, filled["strong"].id, filled["weak"].id]
     model = win.history.model
@@ -169,7 +169,7 @@ def test_an_attempt_opens_in_the_review_with_its_recording_and_corrections_are_k
     assert stored.marks == [(5, "task")]
     assert stored.report["sections"][1]["first_word"] == 5
 
-    win.back_action.trigger()
+    win.menus.back_action.trigger()
     win.show_history(filled["strong"].id)
     win.history.open_selected()
     assert review.marks == [(5, "task")]  # reopened with the correction
@@ -250,7 +250,7 @@ def test_columns_sort_by_value_and_the_selection_follows_the_attempt(qtbot, stor
 
 
 def test_a_corrupt_history_is_set_aside_and_the_window_says_so(qtbot, data_dir):
-    from starcoach.desktop.history.paths import default_db_path
+    from starcoach.desktop.attempts.paths import default_db_path
 
     path = default_db_path()
     path.parent.mkdir(parents=True)

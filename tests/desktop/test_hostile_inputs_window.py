@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from starcoach.desktop import errors
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.paths import default_db_path
+from starcoach.desktop.attempts.paths import default_db_path
 
 
 def _newer_schema(path):
@@ -76,7 +76,7 @@ def test_an_unusable_history_is_a_plain_message_in_the_window(qtbot, data_dir, c
         assert win.history.list_stack.currentWidget() is win.history.empty
         assert expected in win.history.empty.text()
         # anything that still reaches the excepthook is a plain line, not the crash dialog
-        from starcoach.desktop.history.records import HistoryError
+        from starcoach.desktop.attempts.records import HistoryError
 
         try:
             win.practice.store  # noqa: B018 - opening it again fails the same way
@@ -129,7 +129,7 @@ def test_a_pack_with_a_bad_template_is_a_plain_message_in_the_window(qtbot, data
 
 
 def test_damaged_attempts_are_named_above_the_history_list(qtbot, data_dir):
-    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.desktop.attempts.store import HistoryStore
     from starcoach.rubric.analyze import analyze
     from starcoach.rubric.text import estimate_words
 

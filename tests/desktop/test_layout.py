@@ -7,11 +7,11 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPalette
 from starcoach.desktop import wording
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.bank.model_answer import ModelAnswerDialog
 from starcoach.desktop.history import chart_paint
 from starcoach.desktop.history.chart import AXIS_TITLE, FINDINGS, SCORE, Y_TITLE
 from starcoach.desktop.history.progress_view import ProgressPanel
-from starcoach.desktop.history.store import HistoryStore
 from starcoach.desktop.review.timeline import place
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import SECTION_LABELS

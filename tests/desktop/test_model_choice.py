@@ -109,7 +109,7 @@ def test_a_damaged_builtin_model_is_said_plainly_and_a_model_is_offered(
     assert text.startswith("Speech model: none usable. The built-in speech model is damaged")
     assert text.endswith("Get a speech model…")
     _plain(text)
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     _plain(win.practice.status.text())
     win.activateWindow()
     win.practice.setFocus()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from starcoach.desktop import wording
-from starcoach.desktop.history.progress import section_name
+from starcoach.desktop.attempts.progress import section_name
 from starcoach.desktop.practice.cue import current_cue, targets_for
 from starcoach.rubric.live import LiveState
 from starcoach.rubric.model import SECTION_LABELS, SECTION_NAMES

@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.cue import Cue, current_cue
 from starcoach.desktop.practice.download import DownloadDialog
-from starcoach.desktop.practice.session import marks_to_words
 from starcoach.desktop.practice.settings_dialog import SettingsDialog
 from starcoach.desktop.settings import open_settings
+from starcoach.desktop.state.review import marks_to_words
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Word
 from starcoach.rubric.text import estimate_words
@@ -76,7 +76,7 @@ def window(qtbot, request):
     with qtbot.waitSignal(win.practice.modelReady, timeout=10_000):
         win.show()
         qtbot.waitExposed(win)
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     win.activateWindow()
     win.practice.setFocus()
     return win
@@ -124,7 +124,7 @@ def test_no_model_offers_the_download(qtbot):
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.practice.loader.unavailable):
         win.show()
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     assert "speech model" in win.practice.record_button.text().lower()
     win.activateWindow()
     win.practice.setFocus()
@@ -207,7 +207,7 @@ def test_device_lost_mid_answer_keeps_and_analyses_what_was_said(qtbot):
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.practice.modelReady):
         win.show()
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     with qtbot.waitSignal(win.practice.fault, timeout=20_000) as fault, \
             qtbot.waitSignal(win.practice.reportReady, timeout=20_000,
                              check_params_cb=lambda _r, final: final):
@@ -235,7 +235,7 @@ def test_microphone_faults_have_their_own_plain_message(qtbot, problem, kind):
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.practice.modelReady):
         win.show()
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     with qtbot.waitSignal(win.practice.fault) as fault:
         assert not win.practice.start()
     assert fault.args[0].kind == kind
@@ -251,7 +251,7 @@ def test_closing_while_recording_asks_and_never_loses_the_audio(qtbot, fakemic, 
     with qtbot.waitSignal(win.practice.modelReady):
         win.show()
         qtbot.waitExposed(win)
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     assert win.practice.start()
     fakemic.feed(answer.audio)
     session = win.practice.session

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.model import load_transcriber
 from starcoach.desktop.settings import open_settings
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
@@ -29,7 +29,7 @@ def open_window(qtbot, loader=None) -> MainWindow:
     with qtbot.waitSignal(win.practice.modelReady, timeout=30_000):
         win.show()
         qtbot.waitExposed(win)
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     assert win.stack.currentWidget() is win.practice
     win.activateWindow()
     win.practice.setFocus()

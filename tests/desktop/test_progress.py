@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
-from starcoach.desktop.history.chart import FINDINGS, SCORE, ProgressChart, bar_color
-from starcoach.desktop.history.progress import (
+from starcoach.desktop import style
+from starcoach.desktop.attempts.progress import (
     ProgressSeries,
     latest_change,
     load_attempts,
@@ -24,9 +24,9 @@ from starcoach.desktop.history.progress import (
     section_seconds,
     since_last_time,
 )
+from starcoach.desktop.attempts.store import HistoryStore
+from starcoach.desktop.history.chart import FINDINGS, SCORE, ProgressChart, bar_color
 from starcoach.desktop.history.progress_view import ProgressPanel
-from starcoach.desktop.history.store import HistoryStore
-from starcoach.desktop.review import style
 from starcoach.desktop.settings import dark_palette
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.packs import builtin_catalogue

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
-from starcoach.desktop import wording
-from starcoach.desktop.review import style
+from starcoach.desktop import style, wording
 from starcoach.desktop.review.transcript import FINDINGS_PROPERTY, SECTION_PROPERTY
 
 from .conftest import finding_index

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
-from starcoach.desktop.review import ReviewScreen
+from starcoach.desktop.review.screen import ReviewScreen
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.clock import clock
 from starcoach.speech.audio import SAMPLE_RATE

@@ -10,7 +10,7 @@ import re
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from starcoach.desktop.app import MainWindow
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.settings_dialog import SettingsDialog
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Word
@@ -55,7 +55,7 @@ def test_a_model_folder_called_model_is_named_by_its_parent_and_no_word_doubles(
     win = open_window(qtbot, answer)
     assert win.practice.model_name == "small-ct2"
     assert win.model_banner.label.text() == "Speech model: small-ct2"
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     texts = [*shown_texts(win), win.statusBar().currentMessage()]
     assert win.practice.status.text() in ("", "Speech model ready: small-ct2.")
     doubled = [t for t in texts if DOUBLED.search(t.replace("&", ""))]
@@ -78,12 +78,12 @@ def test_every_label_with_a_mnemonic_has_a_buddy_so_no_ampersand_shows(qtbot, an
 def test_a_fresh_practice_does_not_show_the_last_answers_status(qtbot, answer):
     cut = round(3.0 * SAMPLE_RATE)
     win = open_window(qtbot, answer, lambda **kw: LostStream(answer.audio[:cut], **kw))
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     with qtbot.waitSignal(win.practice.reportReady, timeout=20_000,
                           check_params_cb=lambda _r, final: final):
         assert win.practice.start()
     qtbot.waitUntil(lambda: not win.practice.session.finishing, timeout=20_000)
-    win.practise_action.trigger()  # the next answer
+    win.menus.practise_action.trigger()  # the next answer
     assert win.stack.currentWidget() is win.practice
     assert "transcript" not in win.practice.status.text().lower()
     assert win.practice.elapsed.text() == "0:00"
@@ -96,7 +96,7 @@ def test_the_exact_words_keep_the_transcript_where_it_was_and_the_finding_select
     long = " ".join([WEAK_ANSWER] * 4)
     first = estimate_words(long)
     final = [Word(w.text, w.start + 0.01, w.end + 0.01) for w in first]  # the exact words
-    win.practise_action.trigger()  # the answer was just given: its review opens
+    win.menus.practise_action.trigger()  # the answer was just given: its review opens
     win._on_practice_report(analyze(first, question="ownership-failure"), False)
     review = win.review
     assert win.stack.currentWidget() is review
@@ -129,7 +129,7 @@ def test_a_full_disk_mid_answer_is_named_so_and_says_what_was_kept(qtbot, answer
 
     monkeypatch.setattr(flacfile.FlacWriter, "write", write)
     win = open_window(qtbot, answer, lambda **kw: LostStream(answer.audio, **kw))
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     with qtbot.waitSignal(win.practice.fault, timeout=20_000) as fault, \
             qtbot.waitSignal(win.practice.reportReady, timeout=20_000,
                              check_params_cb=lambda _r, final: final):
@@ -151,7 +151,7 @@ def test_a_full_disk_when_recording_starts_says_nothing_was_recorded(qtbot, answ
 
     monkeypatch.setattr(flacfile.FlacWriter, "__init__", full)
     win = open_window(qtbot, answer, lambda **kw: LostStream(answer.audio, **kw))
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     with qtbot.waitSignal(win.practice.fault) as fault:
         assert not win.practice.start()
     assert fault.args[0].kind == "disk-full"
@@ -163,7 +163,7 @@ def test_a_full_disk_while_saving_the_attempt_keeps_the_review_and_says_so(qtbot
     cut = round(3.0 * SAMPLE_RATE)
     win = open_window(qtbot, answer, lambda **kw: LostStream(answer.audio[:cut], **kw))
     store = win.practice.store
-    win.practise_action.trigger()
+    win.menus.practise_action.trigger()
     faults = []
     win.practice.fault.connect(faults.append)
     # A real SQLite "database or disk is full": the file may not grow by one more page.

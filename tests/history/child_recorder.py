@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.speech.recorder import Recorder
 
 

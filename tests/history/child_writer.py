@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.store import HistoryStore
 
 
 def main(db: str, report_path: str, tag: str, n: int) -> None:

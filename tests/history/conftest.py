@@ -32,7 +32,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def store(data_dir: Path):
-    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.desktop.attempts.store import HistoryStore
 
     s = HistoryStore()
     yield s

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from starcoach.desktop.attempts.paths import default_db_path
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.cli import main
-from starcoach.desktop.history.paths import default_db_path
-from starcoach.desktop.history.store import HistoryStore
 
 
 @pytest.fixture

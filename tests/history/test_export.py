@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from starcoach.desktop.history.export import ExportError, md_escape, to_html, to_markdown
+from starcoach.desktop.attempts.export import ExportError, md_escape, to_html, to_markdown
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Word
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starcoach.desktop.attempts.paths import default_db_path
+from starcoach.desktop.attempts.records import AttemptNotFound, HistoryError
+from starcoach.desktop.attempts.schema import COLUMNS
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.cli import main
-from starcoach.desktop.history.paths import default_db_path
-from starcoach.desktop.history.records import AttemptNotFound, HistoryError
-from starcoach.desktop.history.schema import COLUMNS
-from starcoach.desktop.history.store import HistoryStore
 
 FUZZ = settings(max_examples=30, derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow,

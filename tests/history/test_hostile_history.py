@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-from starcoach.desktop.history import schema
-from starcoach.desktop.history.paths import default_db_path
-from starcoach.desktop.history.store import HistoryError, HistoryStore
+from starcoach.desktop.attempts import schema
+from starcoach.desktop.attempts.paths import default_db_path
+from starcoach.desktop.attempts.store import HistoryError, HistoryStore
 
 
 def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -272,7 +272,7 @@ def test_reanalyse_all_skips_damaged_attempts_and_redoes_the_rest(damaged):
 
 
 def test_the_store_api_reports_damage_instead_of_raising_other_errors(damaged):
-    from starcoach.desktop.history.records import AttemptDamaged
+    from starcoach.desktop.attempts.records import AttemptDamaged
 
     good, bad = damaged
     with HistoryStore() as store:

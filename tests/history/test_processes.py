@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from starcoach.desktop.history.paths import default_db_path
-from starcoach.desktop.history.store import HistoryStore
+from starcoach.desktop.attempts.paths import default_db_path
+from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.speech.audio import decode_audio
 
 from .conftest import HERE, speech_conftest

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from starcoach.desktop.history.records import HistoryError
-from starcoach.desktop.history.recovered import transcribe_attempt
+from starcoach.desktop.attempts.records import HistoryError
+from starcoach.desktop.attempts.recovered import transcribe_attempt
 from starcoach.speech.flacfile import FlacWriter
 
 from .conftest import speech_conftest

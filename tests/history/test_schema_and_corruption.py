@@ -6,9 +6,9 @@ import json
 import sqlite3
 
 import pytest
-from starcoach.desktop.history import schema
-from starcoach.desktop.history.paths import default_db_path
-from starcoach.desktop.history.store import HistoryError, HistoryStore
+from starcoach.desktop.attempts import schema
+from starcoach.desktop.attempts.paths import default_db_path
+from starcoach.desktop.attempts.store import HistoryError, HistoryStore
 
 
 def _old_database(path, report, words) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from starcoach.desktop.history.store import AttemptNotFound, HistoryStore
+from starcoach.desktop.attempts.store import AttemptNotFound, HistoryStore
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Word
 
@@ -140,7 +140,7 @@ def test_recover_marks_dead_recordings_and_leaves_live_ones(store):
 
 
 def test_rule_failures_count_findings_per_question(tmp_path):
-    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.desktop.attempts.store import HistoryStore
     from starcoach.rubric.analyze import analyze
     from starcoach.rubric.text import estimate_words
 

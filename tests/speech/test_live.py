@@ -171,6 +171,30 @@ def test_a_commit_in_flight_at_stop_is_abandoned_and_redone(transcriber, long_an
     stopper[0].join(60)
 
 
+def test_a_louder_moment_is_redone_while_speaking_not_after_stop(transcriber, long_answer):
+    """The loudest moment comes after the first window was committed: that window is
+    decoded again while the person still speaks, so nothing is sent back at Stop, and the
+    final words still equal a batch pass (whose floor is the whole file's)."""
+    audio = long_answer.copy()
+    loud = slice(40 * SAMPLE_RATE, 45 * SAMPLE_RATE)
+    audio[loud] = np.clip(audio[loud] * 3.0, -1.0, 1.0)
+    updates: queue.Queue[LiveUpdate] = queue.Queue()
+    live = LiveTranscriber(transcriber, on_update=updates.put, provisional=False).start()
+    push_all(live, audio[: 32 * SAMPLE_RATE], SAMPLE_RATE // 10)
+    while live.stats.committed_windows < 1:
+        updates.get(timeout=120)
+    push_all(live, audio[32 * SAMPLE_RATE :], SAMPLE_RATE // 10)
+    while live.stats.redecoded_windows < 1 or live.stats.committed_windows < 3:
+        update = updates.get(timeout=120)
+        assert update.committed <= len(update.words)
+    session = live._session
+    result = live.stop(timeout=300)
+    final = result.final.result(timeout=300)
+    assert live.stats.redecoded_windows >= 1
+    assert session.windows_rewound == live.stats.redecoded_windows  # none sent back at Stop
+    assert final.words == transcriber.transcribe(audio).words
+
+
 def test_a_cancelled_decode_leaves_the_session_unchanged(transcriber, long_answer):
     audio = long_answer[: 50 * SAMPLE_RATE]
     session = transcriber.session()

@@ -157,6 +157,43 @@ def test_a_filler_whisper_already_wrote_is_not_counted_twice():
     assert detect_fillers(answer.audio, written) == []
 
 
+def test_a_written_filler_timed_off_by_the_aligner_is_still_its_own_sound():
+    """Whisper wrote "um," but its aligner put it just after the sound, squeezed to no
+    length: the uncovered sound is that filler, not a second one. Fillers it did not
+    write are still found."""
+    answer = build_answer(ANSWER)
+    first, *rest = answer.fillers
+    late = first.end + 0.05
+    written = sorted([*answer.words, Word("um,", late, late)], key=lambda w: w.start)
+    found = detect_fillers(answer.audio, written)
+    _match(found, rest)
+
+
+def test_a_filler_the_aligner_folded_into_a_word_is_taken_out_of_it():
+    """No "um" written and the words on either side stretched over it (the aligner leaves
+    no gap): the filled pause inside the word's span is still found, and the word is cut
+    back to its own sound. Words stretched over plain pauses hold no filler."""
+    answer = build_answer("the failing import <um> job was rewritten <uh> yesterday "
+                          "<pause:0.8> and the incidents <um> stopped")
+    words = list(answer.words)
+    for f in answer.fillers:  # the word before each filler runs on to its end
+        k = max(i for i, w in enumerate(words) if w.start < f.start)
+        words[k] = Word(words[k].text, words[k].start, f.end + 0.1)
+    result = transcribe_with(KnownWordsRecogniser(words), answer.audio)
+    _match([w for w in result.words if w.kind == "filler"], answer.fillers)
+    spoken = {w.text: w for w in answer.words}
+    for w in result.words:
+        if w.kind == "word":
+            assert w.end <= spoken[w.text].end + 0.35, w  # back to its own sound
+
+    plain = build_answer("we measured the latency <pause:0.6> every hour and fixed it")
+    ends = [w.start for w in plain.words[1:]] + [plain.duration]
+    stretched = [Word(w.text, w.start, end) for w, end in zip(plain.words, ends, strict=True)]
+    assert max(w.end - w.start for w in stretched) > 1.0  # over the 0.6 s pause too
+    again = transcribe_with(KnownWordsRecogniser(stretched), plain.audio)
+    assert [w for w in again.words if w.kind == "filler"] == []
+
+
 def test_words_are_never_reported_as_fillers_and_long_dropped_speech_is_not_a_filler():
     answer = build_answer("we measured the latency every hour")
     # Every word known: nothing left over.
@@ -244,6 +281,25 @@ def test_a_filler_the_prompted_pass_wrote_is_placed_by_text_and_cuts_the_stretch
                                         "uh", "home."]
     at = merged[2]
     assert at.end == um.start and at.end - at.start >= 0.08
+
+
+def test_a_filler_both_passes_wrote_is_counted_once():
+    """The main pass wrote "um," itself after "said", a little after the pause began: the
+    prompted pass's "um" after the same word is that filler, not a second one; a second
+    "um" the prompted pass heard there, and one after another word, still count."""
+    from starcoach.speech.word_repair import add_written_fillers, place_fillers
+
+    words = [Word("the", 0.0, 0.2), Word("dashboard", 0.2, 0.9), Word("said,", 0.9, 1.3),
+             Word("um,", 1.6, 2.1), Word("almost", 2.4, 2.9), Word("everything.", 2.9, 3.6),
+             Word("Then", 4.4, 4.7), Word("I", 4.7, 4.8), Word("left.", 4.8, 5.2)]
+    prompted = ["the", "dashboard", "said", "um", "almost", "everything", "uh", "then", "i",
+                "left"]
+    assert [f.text for f in place_fillers(prompted, words)] == ["uh"]
+    twice = [*prompted[:3], "um", "um", *prompted[4:]]
+    again = place_fillers(twice, words)
+    assert [f.text for f in again] == ["um", "uh"]
+    merged = add_written_fillers(words, again)
+    assert [w.text.strip(",.") for w in merged].count("um") == 2
 
 
 def test_merged_transcript_never_overlaps_so_it_reads_back_as_timed_words():

@@ -17,13 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from starcoach.desktop.history.records import (
+from starcoach.desktop.attempts.records import (
     Attempt,
     AttemptDamaged,
     AttemptSummary,
     _marks_from_json,
 )
-from starcoach.desktop.history.schema import STATUSES
+from starcoach.desktop.attempts.schema import STATUSES
 from starcoach.rubric.serial import words_from_json
 
 SUMMARY_COLUMNS = (

@@ -1,9 +1,10 @@
-"""Background work for the practice screen: one QThread per job, results back as signals.
+"""The app's background jobs: one QThread per job, results back as signals.
 
 ``start_job(fn, parent)`` runs ``fn()`` on its own ``QThread`` through a ``QObject`` worker;
 ``done(result)`` or ``failed(exception)`` arrive on the GUI thread. Threads always run to
 the end (never ``QThread.terminate()``): long jobs take a cancel event instead, and
-``wait_all`` lets the window wait for them when it closes.
+``wait_all`` lets the window wait for them when it closes. Nothing here knows about any
+screen, so importing it loads no more than Qt.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from starcoach.desktop.history.records import HistoryError
+from starcoach.desktop.attempts.records import HistoryError
 
 CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 CANTOPEN = 14

@@ -26,21 +26,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from starcoach.desktop.history.corrupt import (
+from starcoach.desktop.attempts.corrupt import (
     BUSY_CODES,
     error_code,
     set_aside,
     unusable,
 )
-from starcoach.desktop.history.liveness import owner_alive, owner_tag
-from starcoach.desktop.history.opening import (
+from starcoach.desktop.attempts.liveness import owner_alive, owner_tag
+from starcoach.desktop.attempts.opening import (
     connect,
     create,
     file_damage,
     prepare_patiently,
 )
-from starcoach.desktop.history.paths import AUDIO_DIR, default_db_path
-from starcoach.desktop.history.records import (
+from starcoach.desktop.attempts.paths import AUDIO_DIR, default_db_path
+from starcoach.desktop.attempts.records import (
     Attempt,
     AttemptDamaged,
     AttemptNotFound,
@@ -52,14 +52,14 @@ from starcoach.desktop.history.records import (
     _iso,
     _now,
 )
-from starcoach.desktop.history.rejudge import Rejudging
-from starcoach.desktop.history.rows import (
+from starcoach.desktop.attempts.rejudge import Rejudging
+from starcoach.desktop.attempts.rows import (
     SUMMARY_COLUMNS,
     attempt_of,
     list_json,
     summary_of,
 )
-from starcoach.desktop.history.schema import (
+from starcoach.desktop.attempts.schema import (
     SchemaTooNew,
     transcript_text,
 )
@@ -242,7 +242,7 @@ class HistoryStore(Rejudging):
         :class:`HistoryBusy` (nothing is lost: they are recovered at the next start).
         """
         if duration_of is None:
-            from starcoach.desktop.history.audio import recorded_seconds as duration_of
+            from starcoach.desktop.attempts.audio import recorded_seconds as duration_of
         rows = self._read("SELECT id, audio_path, owner FROM attempts "
                           "WHERE status = 'recording'")
         recovered = []

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from starcoach.desktop import wording
-from starcoach.desktop.history.store import Attempt
+from starcoach.desktop.attempts.store import Attempt
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Finding, Report, Section
 from starcoach.rubric.pack_schema import Catalogue

@@ -20,12 +20,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from starcoach.desktop import wording
-from starcoach.desktop.history.records import Attempt
+from starcoach.desktop.attempts.records import Attempt
 from starcoach.rubric.model import SECTION_LABELS, Report
 from starcoach.rubric.serial import report_from_json
 
 if TYPE_CHECKING:
-    from starcoach.desktop.history.store import HistoryStore
+    from starcoach.desktop.attempts.store import HistoryStore
     from starcoach.rubric.pack_schema import Catalogue
 
 ANSWER = "answer"  # the whole-answer key in a question's targets

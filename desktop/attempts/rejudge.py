@@ -1,6 +1,6 @@
 """Re-judging stored attempts: how often each rule fired per question, and ``reanalyse``,
 which runs the current rubric over stored words and marks (nothing is transcribed again).
-A mixin of :class:`~starcoach.desktop.history.store.HistoryStore`; no Qt here."""
+A mixin of :class:`~starcoach.desktop.attempts.store.HistoryStore`; no Qt here."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from starcoach.desktop.history.records import Attempt, AttemptDamaged, Reanalysed
-from starcoach.desktop.history.rows import json_column
+from starcoach.desktop.attempts.records import Attempt, AttemptDamaged, Reanalysed
+from starcoach.desktop.attempts.rows import json_column
 from starcoach.rubric.model import Report
 from starcoach.rubric.pack_schema import Catalogue
 from starcoach.rubric.serial import findings_from_json

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starcoach.desktop.history.records import HistoryError
+from starcoach.desktop.attempts.records import HistoryError
 from starcoach.rubric.model import Report
 from starcoach.rubric.pack_schema import Catalogue
 

@@ -11,10 +11,10 @@ import stat
 import time
 from pathlib import Path
 
-from starcoach.desktop.history.corrupt import BUSY_CODES, UnusableDatabase, error_code
-from starcoach.desktop.history.records import HistoryError
-from starcoach.desktop.history.rows import lenient_text
-from starcoach.desktop.history.schema import (
+from starcoach.desktop.attempts.corrupt import BUSY_CODES, UnusableDatabase, error_code
+from starcoach.desktop.attempts.records import HistoryError
+from starcoach.desktop.attempts.rows import lenient_text
+from starcoach.desktop.attempts.schema import (
     SCHEMA_VERSION,
     SchemaTooNew,
     check_tables,

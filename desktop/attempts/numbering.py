@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starcoach.desktop.history.records import AttemptSummary
+from starcoach.desktop.attempts.records import AttemptSummary
 
 
 def attempt_number(store: Any, summary: AttemptSummary) -> int:

@@ -1,6 +1,7 @@
-"""Colours, names and small formatting helpers shared by the review widgets.
+"""The whole app's style: colours, names and small formatting helpers shared by every
+screen (review, practice, drill, history, bank, help).
 
-Colours are derived from the widget's palette so the review reads well in light and dark
+Colours are derived from the widget's palette so every screen reads well in light and dark
 themes; every text colour here is pulled towards the palette's text colour until it meets
 WCAG AA (a contrast ratio of at least 4.5:1) on each background it is drawn on
 (:func:`text_pairs` lists them). Nothing here knows about rubric rules beyond the section
