@@ -5,11 +5,12 @@ The window chooses a question, records a spoken answer on the practice screen (t
 model loads in the background once the window shows) and reviews it; a written or timed
 answer (.txt/.json) can be opened into the review screen too.
 
-What the screens show lives in one Qt-free ``AppState`` (``desktop.state``): the choice,
-the attempt in progress, the answer under review and the history store. The window owns it
-and the transcription runner, builds the screens and the controllers over them, and hands
-each exactly what it uses; it switches pages (``shell.Pages``) and lends the speech model
-(``shell.SpeechModel``).
+What the screens show lives in one Qt-free ``AppState`` (``desktop.state``): the app's
+question packs (its ``PackLibrary``: the bundled and the person's), the choice, the attempt
+in progress, the answer under review and the history store. The window owns it, the
+settings store (``desktop.settings.open_settings``) and the transcription runner, builds
+the screens and the controllers over them, and hands each exactly what it uses; it switches
+pages (``shell.Pages``) and lends the speech model (``shell.SpeechModel``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime can load (speech/)
 
-from PySide6.QtCore import QByteArray, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -41,10 +42,12 @@ from starcoach.desktop.practice.runner import shared_runner
 from starcoach.desktop.practice.screen import PracticeScreen
 from starcoach.desktop.review.screen import ReviewScreen
 from starcoach.desktop.settings import (
+    SettingsStore,
     apply_theme,
+    geometry_bytes,
+    geometry_text,
     open_settings,
     set_application_names,
-    theme_setting,
 )
 from starcoach.desktop.sizing import default_size
 from starcoach.desktop.state.app import AppState
@@ -56,26 +59,27 @@ class MainWindow(QMainWindow, SpeechModelDialogs):
     rerecordRequested = Signal(str)  # question id
     answerLoaded = Signal(object)  # Report
 
-    def __init__(self, settings=None, parent: QWidget | None = None, *, loader=None,
-                 store=None, stream_factory=None) -> None:
+    def __init__(self, settings: SettingsStore | None = None, parent: QWidget | None = None,
+                 *, loader=None, store=None, stream_factory=None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else open_settings()
         self.setWindowTitle("StarCoach")
         self.setAccessibleName("StarCoach")
         self.last_message: QMessageBox | None = None
         self.last_dialog = None
-        from starcoach.desktop.bank.imports import activate_user_packs
+        from starcoach.desktop.bank.imports import open_user_library
 
-        self.pack_problems = activate_user_packs()  # imported packs, before any question shows
-        self.state = AppState(store)
+        library, self.pack_problems = open_user_library()  # before any question shows
+        self.state = AppState(store, library)  # the app's packs: bundled and the person's
         self.runner = shared_runner()
         state = self.state
         self.chooser = QuestionChooser(self, state.choice)
-        self.review = ReviewScreen(self, state.review)
+        self.review = ReviewScreen(self, state.review, library)
         self.practice = PracticeScreen(self.settings, self, loader=loader,
                                        store=state.open_store, stream_factory=stream_factory,
-                                       runner=self.runner, state=state.practice)
-        self.history = HistoryView(state.open_store, self)
+                                       runner=self.runner, state=state.practice,
+                                       library=library)
+        self.history = HistoryView(state.open_store, self, library)
         self.history_control = HistoryController(
             self, state, review=self.review, history=self.history, runner=self.runner,
             speech=self, pages=self, status=self.statusBar())
@@ -234,10 +238,10 @@ class MainWindow(QMainWindow, SpeechModelDialogs):
 
     # ----------------------------------------------------------------- answers
     def choose_answer_file(self) -> None:
-        start = str(self.settings.value("files/lastDir", str(Path.home())))
+        start = self.settings.load().answers_dir or str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open Answer", start, ANSWER_FILTER)
         if path:
-            self.settings.setValue("files/lastDir", str(Path(path).parent))
+            self.settings.remember(answers_dir=str(Path(path).parent))
             self.open_answer(Path(path))
 
     def open_answer(self, path: Path) -> bool:
@@ -249,7 +253,7 @@ class MainWindow(QMainWindow, SpeechModelDialogs):
         try:
             words, timing = read_answer(Path(path))
             report = analyze(words, question=choice.question_id(), level=choice.level_id(),
-                             lens=choice.lens_id(), timing=timing)
+                             lens=choice.lens_id(), timing=timing, catalogue=choice.catalogue)
         except KeyError as exc:  # unknown question/lens: the message is for people
             self.last_message = errors.show_known_error(
                 self, ValueError(exc.args[0] if exc.args else str(exc)))
@@ -307,29 +311,26 @@ class MainWindow(QMainWindow, SpeechModelDialogs):
 
     # ----------------------------------------------------------------- settings
     def set_theme(self, theme: str) -> None:
-        self.settings.setValue("appearance/theme", theme)
+        self.settings.remember(theme=theme)
         self.menus.theme_actions[theme].setChecked(True)
         apply_theme(theme)
 
     def _restore(self) -> None:
-        s = self.settings
-        self.menus.theme_actions[theme_setting(s)].setChecked(True)
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray | bytes) and geometry:
-            self.restoreGeometry(QByteArray(geometry))
+        s = self.settings.load()
+        self.menus.theme_actions[s.theme].setChecked(True)
+        geometry = geometry_bytes(s.window_geometry)
+        if geometry:
+            self.restoreGeometry(geometry)
         else:
             self.resize(default_size(self.screen().availableGeometry().size()))
-        lens = s.value("practice/lens") or None
         choice = self.state.choice
-        choice.select(s.value("practice/question") or "ownership-failure",
-                      str(s.value("practice/level", "mid")), lens)
+        choice.select(s.question or "ownership-failure", s.level, s.lens)
         choice.changed.connect(self._save_choice)
 
     def _save_choice(self) -> None:
         choice = self.state.choice
-        self.settings.setValue("practice/question", choice.question_id() or "")
-        self.settings.setValue("practice/level", choice.level_id())
-        self.settings.setValue("practice/lens", choice.lens_id() or "")
+        self.settings.remember(question=choice.question_id(), level=choice.level_id(),
+                               lens=choice.lens_id())
 
     def confirm_close_while_recording(self) -> bool:
         answer = QMessageBox.question(
@@ -349,9 +350,8 @@ class MainWindow(QMainWindow, SpeechModelDialogs):
             self.practice.session.stop_now()
         self.drills.stop_and_save()  # a follow-up reply being recorded is kept too
         self.runner.shutdown(1.0)  # cancelled work never holds the window up
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.remember(window_geometry=geometry_text(self.saveGeometry()))
         self._save_choice()
-        self.settings.sync()
         super().closeEvent(event)
 
 
@@ -363,7 +363,7 @@ def run(argv: list[str] | None = None) -> int:
     QApplication.setApplicationDisplayName("StarCoach")
     errors.setup_logging()
     settings = open_settings()
-    apply_theme(theme_setting(settings))
+    apply_theme(settings.load().theme)
     window = MainWindow(settings)
     errors.install_excepthook(lambda: window if window.isVisible() else None)
     window.show()

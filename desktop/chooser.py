@@ -1,6 +1,8 @@
 """The question chooser: pack questions grouped by Leadership Principle, a level and a lens,
 and the chosen question shown large. It shows a ``QuestionChoice`` (``desktop.state``) and
-writes the person's picks to it; the choice, not the widgets, holds what was chosen."""
+writes the person's picks to it; the choice, not the widgets, holds what was chosen. Its
+questions are those of the choice's library (the app's: the bundled and the person's packs;
+none: the bundled packs)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from starcoach.desktop.state.choice import QuestionChoice, question_groups
 from starcoach.rubric.pack_schema import LEVELS, Catalogue
+from starcoach.rubric.packs import PackLibrary
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -199,6 +202,11 @@ class QuestionChooser(QWidget):
     def catalogue(self) -> Catalogue:
         return self.choice.catalogue
 
+    @property
+    def library(self) -> PackLibrary:
+        """The packs the questions come from (a pack imported here joins it)."""
+        return self.choice.library
+
     def question_id(self) -> str | None:
         return self.choice.question_id()
 
@@ -233,7 +241,7 @@ class QuestionChooser(QWidget):
             QTimer.singleShot(0, self.reveal_current)  # once the rows have their heights
 
     def reload_catalogue(self, select_qid: str | None = None) -> None:
-        """Take the refreshed default catalogue (see ``QuestionChoice.reload_catalogue``);
+        """Take the library's refreshed catalogue (see ``QuestionChoice.reload_catalogue``);
         the tree is rebuilt from it."""
         self.choice.reload_catalogue(select_qid)
 

@@ -20,7 +20,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 # Before anything can load onnxruntime: no usage telemetry leaves the machine (see
 # starcoach/speech/__init__.py, which does the same for every other way in).
@@ -29,6 +29,10 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 from starcoach.desktop.history.cli import register as register_history
 from starcoach.rubric.pack_schema import LEVELS
 from starcoach.speech import cli as speech_cli
+
+if TYPE_CHECKING:
+    from starcoach.rubric.pack_schema import Catalogue
+    from starcoach.rubric.packs import PackLibrary
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_MODEL = 0, 1, 2, 3
 
@@ -119,8 +123,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if not words:
         return _fail(f"{path}: no speech was recognised; nothing to analyse")
     try:
+        cat = catalogue_of(args)
         report = analyze(words, question=args.question, principle=args.principle,
-                         level=args.level, lens=args.lens, timing=timing, duration_s=duration)
+                         level=args.level, lens=args.lens, timing=timing, duration_s=duration,
+                         catalogue=cat)
     except KeyError as exc:
         return _fail(str(exc.args[0]) if exc.args else str(exc))
     except PackError as exc:
@@ -130,19 +136,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
         sys.stdout.write(json.dumps(report_to_json(report), ensure_ascii=False) + "\n")
     else:
-        from starcoach.desktop.wording import REPORT_NAMES
+        from starcoach.desktop.wording import report_names
         from starcoach.rubric.render import render_text
 
-        sys.stdout.write(render_text(report, names=REPORT_NAMES))
+        sys.stdout.write(render_text(report, names=report_names(cat)))
     return EXIT_OK
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
     from starcoach.rubric.pack_schema import PackError
-    from starcoach.rubric.packs import default_catalogue
 
     try:
-        cat = default_catalogue()
+        cat = catalogue_of(args)
     except PackError as exc:
         return _fail(str(exc))
     if args.principle is not None and args.principle not in cat.principles:
@@ -196,13 +201,13 @@ def cmd_questions(args: argparse.Namespace) -> int:
 def cmd_questions_import(args: argparse.Namespace) -> int:
     from starcoach.desktop.bank.imports import import_pack
     from starcoach.rubric.pack_schema import PackError
-    from starcoach.rubric.packs import default_catalogue
 
+    library = library_of(args)
     try:
-        dest = import_pack(args.file)
+        dest = import_pack(args.file, library)
     except PackError as exc:
         return _fail(str(exc))
-    cat = default_catalogue()
+    cat = library.catalogue()
     ids = [q.id for q in cat.questions.values() if cat.packs.get(q.pack) == str(dest)]
     sys.stdout.write(f"Imported {len(ids)} question{'s' if len(ids) != 1 else ''} "
                      f"into {dest}\n")
@@ -211,18 +216,37 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _activate_user_packs() -> None:
-    """Commands that read the question bank see the person's imported packs too; a pack
-    that can no longer be used is skipped with one line on stderr, never fatal."""
-    from starcoach.desktop.bank.imports import activate_user_packs
+def _user_library() -> PackLibrary:
+    """Commands that read the question bank see the person's imported packs too, in this
+    command's own library; a pack that can no longer be used is skipped with one line on
+    stderr, never fatal."""
+    from starcoach.desktop.bank.imports import open_user_library
     from starcoach.rubric.pack_schema import PackError
+    from starcoach.rubric.packs import PackLibrary
 
     try:
-        problems = activate_user_packs()
+        library, problems = open_user_library()
     except PackError:  # a bundled pack is broken: the command itself reports it
-        return
+        return PackLibrary()
     for problem in problems:
         sys.stderr.write(f"starcoach: warning: skipped your pack {problem}\n")
+    return library
+
+
+def library_of(args: argparse.Namespace) -> PackLibrary:
+    """The command's pack library (the bundled packs alone when it was given none)."""
+    library = getattr(args, "library", None)
+    if library is None:
+        from starcoach.rubric.packs import PackLibrary
+
+        library = args.library = PackLibrary()
+    return library
+
+
+def catalogue_of(args: argparse.Namespace) -> Catalogue:
+    """The command's catalogue: the bundled packs and the person's (``PackError`` when a
+    bundled pack is broken)."""
+    return library_of(args).catalogue()
 
 
 class _ModelMissing(Exception):
@@ -265,7 +289,7 @@ def _run_command(args: argparse.Namespace) -> int:
     """Run one command; output that cannot be written and unexpected faults are one line."""
     try:
         if args.command in ("questions", "analyze", "history"):
-            _activate_user_packs()
+            args.library = _user_library()
         code = int(args.func(args))
         sys.stdout.flush()
         return code

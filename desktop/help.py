@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from starcoach.desktop import style, wording
 from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric.pack_schema import Catalogue
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 # What each section holds, after the ownership walkthrough's advice (in our own words).
 SECTION_ADVICE = {
@@ -57,7 +57,7 @@ class StarGuideDialog(QDialog):
     def __init__(self, parent: QWidget | None = None,
                  catalogue: Catalogue | None = None) -> None:
         super().__init__(parent)
-        self.catalogue = catalogue or default_catalogue()
+        self.catalogue = catalogue or builtin_catalogue()
         self.setWindowTitle("STAR guide")
         self.setAccessibleName("STAR guide")
         intro = QLabel("A behavioural answer tells one story in five parts. The times are the "

@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox, QStatusBar
     from starcoach.desktop.practice.screen import PracticeScreen
+    from starcoach.desktop.settings import SettingsStore
 
 
 class SpeechModelDialogs:
-    settings: Any
+    settings: SettingsStore
     practice: PracticeScreen
     last_dialog: Any
 
@@ -72,9 +73,7 @@ class SpeechModelDialogs:
                 self.offer_model(practice.model_problem)
         return practice.transcriber
 
-
     def open_settings_dialog(self) -> None:
-        from starcoach.desktop.practice.model import DEVICE_KEY, MODEL_KEY, THREADS_KEY
         from starcoach.desktop.practice.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self)
@@ -83,11 +82,11 @@ class SpeechModelDialogs:
 
         def accepted() -> None:
             changed = dialog.save()
-            if "appearance/theme" in changed:
-                self.set_theme(str(changed["appearance/theme"]))
-            if (MODEL_KEY in changed or THREADS_KEY in changed) and not self.practice.recording:
+            if "theme" in changed:
+                self.set_theme(str(changed["theme"]))
+            if ("model" in changed or "threads" in changed) and not self.practice.recording:
                 self.practice.load_model()
-            if DEVICE_KEY in changed:
+            if "input_device" in changed:
                 self.statusBar().showMessage("The new microphone is used from the next "
                                              "answer.", 5000)
 

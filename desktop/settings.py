@@ -1,21 +1,43 @@
-"""Where StarCoach keeps its settings and logs, and how it follows light/dark themes.
+"""The window's side of the settings: opening the shared store, taking over what older
+versions kept in QSettings, and following light/dark themes.
 
-``STARCOACH_CONFIG_DIR`` (used by tests) moves the settings file to
-``$STARCOACH_CONFIG_DIR/starcoach.ini`` and the logs to ``$STARCOACH_CONFIG_DIR/logs``.
+What StarCoach remembers lives in one file the command line reads too
+(:mod:`starcoach.speech.settings`: folders, typed settings, atomic writes). Versions before
+it kept the window's settings in QSettings (``$STARCOACH_CONFIG_DIR/starcoach.ini`` when
+that is set); :func:`open_settings` takes them over once and removes them there.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import os
-from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from starcoach.speech.settings import CONFIG_ENV, THEMES, SettingsStore, config_dir, log_dir
+
+__all__ = ["THEMES", "SettingsStore", "apply_theme", "geometry_bytes", "geometry_text",
+           "log_dir", "open_settings"]
 
 ORGANIZATION = "StarCoach"
 APPLICATION = "StarCoach"
-CONFIG_ENV = "STARCOACH_CONFIG_DIR"
-THEMES = ("system", "light", "dark")
+QSETTINGS = "QSettings"  # the migration's source name
+# QSettings keys of older versions → the store's fields
+QSETTINGS_KEYS = {
+    "speech/model": "model",
+    "speech/device": "input_device",
+    "speech/threads": "threads",
+    "appearance/theme": "theme",
+    "practice/question": "question",
+    "practice/level": "level",
+    "practice/lens": "lens",
+    "files/lastDir": "answers_dir",
+    "files/exportDir": "export_dir",
+    "drill/readAloud": "read_aloud",
+    "window/geometry": "window_geometry",
+}
 _base_palette: QPalette | None = None  # the platform's own palette, before any override
 
 
@@ -24,36 +46,68 @@ def set_application_names() -> None:
     QCoreApplication.setApplicationName(APPLICATION)
 
 
-def config_override() -> Path | None:
-    value = os.environ.get(CONFIG_ENV)
-    return Path(value) if value else None
+def open_settings(store: SettingsStore | None = None) -> SettingsStore:
+    """The settings store (default: the one file in the config folder), with what older
+    versions kept in QSettings taken over first."""
+    store = store if store is not None else SettingsStore()
+    with contextlib.suppress(OSError):
+        migrate_qsettings(store)
+    return store
 
 
-def open_settings() -> QSettings:
-    override = config_override()
-    if override is not None:
-        override.mkdir(parents=True, exist_ok=True)
-        return QSettings(str(override / "starcoach.ini"), QSettings.Format.IniFormat)
+def legacy_qsettings() -> QSettings:
+    """Where versions before the settings file kept the window's settings."""
+    if os.environ.get(CONFIG_ENV):
+        return QSettings(str(config_dir() / "starcoach.ini"), QSettings.Format.IniFormat)
     return QSettings(ORGANIZATION, APPLICATION)
 
 
-def log_dir() -> Path:
-    """The user log folder (created on demand)."""
-    override = config_override()
-    if override is not None:
-        path = override / "logs"
-    else:
-        location = getattr(QStandardPaths.StandardLocation, "StateLocation",
-                           QStandardPaths.StandardLocation.AppLocalDataLocation)
-        base = QStandardPaths.writableLocation(location)
-        path = Path(base or Path.home() / ".starcoach") / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _legacy_value(field: str, value: Any) -> Any:
+    """A QSettings value as the store's field holds it (ini files hold text)."""
+    if field == "threads":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+    if field == "read_aloud":
+        return value not in (False, "false", "0", 0)
+    if field == "window_geometry":
+        return geometry_text(value) if isinstance(value, QByteArray | bytes) else None
+    return str(value) if value is not None else None
 
 
-def theme_setting(settings: QSettings) -> str:
-    value = str(settings.value("appearance/theme", "system"))
-    return value if value in THEMES else "system"
+def migrate_qsettings(store: SettingsStore) -> bool:
+    """Take over the window's QSettings of older versions once (the store's own values
+    win), then remove them there; returns whether anything was taken over."""
+    if store.has_migrated(QSETTINGS):
+        return False
+    old = legacy_qsettings()
+    keys = [k for k in QSETTINGS_KEYS if old.contains(k)]
+    if not keys:
+        return False
+    values = {QSETTINGS_KEYS[k]: _legacy_value(QSETTINGS_KEYS[k], old.value(k)) for k in keys}
+    if not store.migrate(QSETTINGS, values):
+        return False
+    for key in keys:
+        old.remove(key)
+    old.sync()
+    return True
+
+
+def geometry_text(geometry: QByteArray | bytes) -> str:
+    """``QWidget.saveGeometry()``'s bytes as the store keeps them (base64)."""
+    return base64.b64encode(bytes(geometry)).decode("ascii")
+
+
+def geometry_bytes(text: str | None) -> QByteArray | None:
+    """The stored geometry back as bytes for ``restoreGeometry``; ``None`` if there is none
+    or it is not base64."""
+    if not text:
+        return None
+    try:
+        return QByteArray(base64.b64decode(text.encode("ascii"), validate=True))
+    except (ValueError, UnicodeEncodeError):
+        return None
 
 
 def apply_theme(theme: str) -> None:

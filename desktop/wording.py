@@ -2,8 +2,9 @@
 and level names, local dates, the speech model's name. Qt-free, so the window, the text
 report (``REPORT_NAMES``) and the exports (PDF, HTML, Markdown) all say the same thing.
 
-Names come from the pack catalogue; an id the packs do not know (a deleted pack, an old
-attempt) is shown made readable (``ownership-failure`` → "Ownership failure"), never raw.
+Names come from the pack catalogue given (none: the bundled packs; pass a library's to name
+a person's own questions); an id the packs do not know (a deleted pack, an old attempt) is
+shown made readable (``ownership-failure`` → "Ownership failure"), never raw.
 The ``--json`` outputs keep ids: only these words for people change.
 """
 
@@ -28,9 +29,9 @@ def _catalogue(catalogue: Catalogue | None) -> Catalogue | None:
     if catalogue is not None:
         return catalogue
     try:
-        from starcoach.rubric.packs import default_catalogue
+        from starcoach.rubric.packs import builtin_catalogue
 
-        return default_catalogue()
+        return builtin_catalogue()
     except Exception:  # a report still reads without the packs
         return None
 
@@ -121,12 +122,12 @@ def model_name(stored: str | None) -> str:
     return model_label(stored)
 
 
-def report_heading(report: Report) -> str:
+def report_heading(report: Report, catalogue: Catalogue | None = None) -> str:
     """``Describe a time you took ownership… — Ownership, Mid level, Outcome first lens``."""
-    about = [principle_name(report.principle), level_name(report.level)]
+    about = [principle_name(report.principle, catalogue), level_name(report.level)]
     if report.lens:
-        about.append(f"{lens_name(report.lens)} lens")
-    head = question_title(report.question) or f"{about[0] or 'Your'} answer"
+        about.append(f"{lens_name(report.lens, catalogue)} lens")
+    head = question_title(report.question, catalogue) or f"{about[0] or 'Your'} answer"
     return f"{head} — {', '.join(a for a in about if a)}"
 
 
@@ -134,10 +135,16 @@ def _finding_section(label: str | None) -> str:
     return section_name(label) if label else "whole answer"
 
 
-REPORT_NAMES = Names(
-    title=lambda report: f"StarCoach report: {report_heading(report)}",
-    rule=rule_title, section=_finding_section, score=readable_id,
-    pace="{wpm:.0f} words a minute",
-    delivery="Delivery: {fillers_per_min:.1f} fillers a minute, “I” {i_count} times, "
-             "“we” {we_count}")
-"""The text report (:func:`starcoach.rubric.render.render_text`) in these words."""
+def report_names(catalogue: Catalogue | None = None) -> Names:
+    """The text report (:func:`starcoach.rubric.render.render_text`) in these words, its
+    question and rules named from ``catalogue`` (none: the bundled packs)."""
+    return Names(
+        title=lambda report: f"StarCoach report: {report_heading(report, catalogue)}",
+        rule=lambda rule: rule_title(rule, catalogue), section=_finding_section,
+        score=readable_id, pace="{wpm:.0f} words a minute",
+        delivery="Delivery: {fillers_per_min:.1f} fillers a minute, “I” {i_count} times, "
+                 "“we” {we_count}")
+
+
+REPORT_NAMES = report_names()
+"""The text report in these words, named from the bundled packs."""

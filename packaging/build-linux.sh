@@ -108,10 +108,12 @@ fi
 # The bundle must run with no Python around it.
 env -i HOME="${HOME:-/tmp}" PATH=/usr/bin:/bin LANG=C.UTF-8 \
     "$BUNDLE/starcoach" questions --principle ownership >/dev/null
-# ...and find its built-in speech model, whose sha256 it checks (in a throwaway data folder).
+# ...and find its built-in speech model, whose sha256 it checks (in throwaway data and
+# config folders: the builder's own model choice must not count).
 check_data="$(mktemp -d)"
 env -i HOME="${HOME:-/tmp}" PATH=/usr/bin:/bin LANG=C.UTF-8 STARCOACH_DATA_DIR="$check_data" \
-    "$BUNDLE/starcoach" models | grep -q '^tiny.en .* installed .*built in' \
+    STARCOACH_CONFIG_DIR="$check_data/config" "$BUNDLE/starcoach" models \
+    | grep -q '^tiny.en .* installed .*built in' \
     || { echo "the bundle does not find its built-in speech model" >&2; rm -rf "$check_data"; exit 1; }
 rm -rf "$check_data"
 

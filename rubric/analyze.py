@@ -14,7 +14,7 @@ from starcoach.rubric.model import SECTION_LABELS, Finding, Report, Section, Tim
 from starcoach.rubric.pack_reader import safe_format
 from starcoach.rubric.pack_resolve import Resolved, resolve
 from starcoach.rubric.pack_schema import Catalogue
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.rules import DETECTORS, Context
 from starcoach.rubric.rules.delivery import filler_positions
 from starcoach.rubric.scoring import score
@@ -185,7 +185,7 @@ def prepare(
     rule_overrides: dict[str, str] | None = None,
 ) -> Prepared:
     """Resolve the rubric, segment the answer and tag its evidence (no findings yet)."""
-    cat = catalogue or default_catalogue()
+    cat = catalogue or builtin_catalogue()
     if question is None and principle is None:
         question = "ownership-failure" if "ownership-failure" in cat.questions else None
     rub: Resolved = resolve(cat, question, principle, level, lens, rule_overrides)
@@ -216,8 +216,10 @@ def analyze(words: Sequence[Word], *, timing: Timing = "words", **options: Any) 
     principle); otherwise ``principle`` (kebab case) applies that principle's general
     rubric; ``level``, ``lens``, ``duration_s``; ``marks`` are manual ``(word_index,
     section)`` boundaries that override the automatic split; ``rule_overrides`` (rule id →
-    severity) is applied after every pack layer; ``catalogue``, ``model`` and ``tagger``
-    replace the defaults. Raises ``KeyError`` for an unknown question/principle/level/lens.
+    severity) is applied after every pack layer; ``catalogue`` (default: the bundled packs
+    alone; pass a :class:`~.packs.PackLibrary`'s for a person's packs), ``model`` and
+    ``tagger`` replace the defaults. Raises ``KeyError`` for an unknown question, principle,
+    level or lens.
     """
     prep = prepare(words, **options)
     rub, base, words = prep.rubric, prep.context, prep.words

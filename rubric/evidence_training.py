@@ -39,7 +39,7 @@ from starcoach.rubric.evidence_corpus import (
 from starcoach.rubric.model import Word
 from starcoach.rubric.pack_resolve import resolve
 from starcoach.rubric.pack_schema import PRINCIPLES
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.serial import words_from_json
 from starcoach.rubric.text import normalise
 from starcoach.rubric.training import adam_step
@@ -138,7 +138,7 @@ def old_targets(ans, units) -> tuple[np.ndarray, np.ndarray]:
 
 def unit_design(ans, words: list[Word]):
     """Units and their feature rows, segmented and cued as ``analyze`` would see them."""
-    rub = resolve(default_catalogue(), None, principle_of(ans), ans.level, None, None)
+    rub = resolve(builtin_catalogue(), None, principle_of(ans), ans.level, None, None)
     ctx, units, *_ = segmented(words, rub, ans.level, None, (), None)
     return units, features(ctx.tokens, units, None, cue_matrix(ctx, units))
 
@@ -236,7 +236,7 @@ def gold_marks(ans: EvidenceAnswer, clause_of: list[int]) -> list[tuple[int, str
 
 def active_rules(ans: EvidenceAnswer) -> set[str]:
     """The tag rules this answer's rubric (principle and level) switches on."""
-    rub = resolve(default_catalogue(), None, principle_of(ans), ans.level, None, None)
+    rub = resolve(builtin_catalogue(), None, principle_of(ans), ans.level, None, None)
     return {r for r in TAG_RULES if rub.severities.get(r, "off") != "off"}
 
 

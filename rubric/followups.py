@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Finding, Report, Word
 from starcoach.rubric.pack_schema import Catalogue, FollowUp
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.scoring import BANDS, DISQUALIFIERS
 
 _VERDICTS = [label for _, label in BANDS]
@@ -32,7 +32,7 @@ class FollowUpResult:
 
 def find_followup(question_id: str, followup_id: str,
                   catalogue: Catalogue | None = None) -> FollowUp:
-    cat = catalogue or default_catalogue()
+    cat = catalogue or builtin_catalogue()
     if question_id not in cat.questions:
         raise KeyError(f"unknown question {question_id!r}")
     for fu in cat.questions[question_id].followups:

@@ -16,11 +16,12 @@ in ``TEMPLATE_FIELDS``, plainly (``{heard}``): no conversion (``!r``), no format
 (``:>20``), no attribute or index, no nested field, no lone brace. ``safe_format`` fills
 a template and clips every value, so even an unchecked template cannot grow a report.
 
-This module is the catalogue: the bundled packs are always loaded strictly, and a
-:class:`PackLibrary` adds a person's extra (imported) packs to them, skipping one that
-cannot be used and recording its problem, so a broken user pack never stops the app.
-Callers that hold a library pass its catalogue on; ``default_catalogue`` and
-``set_extra_packs`` work on the app's one library, ``SHARED``. The schema lives in
+This module is the catalogue: the bundled packs are always loaded strictly
+(:func:`builtin_catalogue`, loaded once and never changed), and a :class:`PackLibrary` adds
+a person's extra (imported) packs to them, skipping one that cannot be used and recording
+its problem, so a broken user pack never stops the app. There is no process-wide library:
+the window and each command make their own and pass its catalogue on; whatever is given
+none (``analyze`` and friends) uses the bundled packs alone. The schema lives in
 :mod:`.pack_schema`, the validator in :mod:`.pack_reader`, resolution in :mod:`.pack_resolve`.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -63,10 +65,16 @@ def load_catalogue(extra: Sequence[Path | str] | None = None, *,
     return cat
 
 
+@lru_cache(maxsize=1)
+def builtin_catalogue() -> Catalogue:
+    """The bundled packs alone, loaded once; shared, so read it and never change it."""
+    return load_catalogue()
+
+
 class PackLibrary:
     """The bundled packs plus a set of extra pack files, as one catalogue built when first
-    asked for and again whenever the extra packs change. Each library holds its own state:
-    a test or a tool can hold one without touching the app's."""
+    asked for and again whenever the extra packs change (with none, the bundled catalogue
+    itself). Each library holds its own state: nothing one changes reaches another."""
 
     def __init__(self, extra: Iterable[Path | str] = ()) -> None:
         self._lock = threading.RLock()
@@ -84,7 +92,8 @@ class PackLibrary:
         with self._lock:
             if self._catalogue is None:
                 problems: list[str] = []
-                self._catalogue = load_catalogue(self._extra, problems=problems)
+                self._catalogue = (load_catalogue(self._extra, problems=problems)
+                                   if self._extra else builtin_catalogue())
                 self._problems = problems
             return self._catalogue
 
@@ -101,27 +110,3 @@ class PackLibrary:
         """``"<file>: <field>: <problem>"`` for each extra pack the catalogue skipped."""
         self.catalogue()
         return list(self._problems)
-
-
-SHARED = PackLibrary()
-"""The app's library: the one ``activate_user_packs`` fills with the person's packs."""
-
-
-def default_catalogue() -> Catalogue:
-    """The shared library's catalogue: the bundled packs plus ``set_extra_packs``'s."""
-    return SHARED.catalogue()
-
-
-def set_extra_packs(paths: Iterable[Path | str]) -> list[str]:
-    """Make the shared library include ``paths``; see :meth:`PackLibrary.set_extra`."""
-    return SHARED.set_extra(paths)
-
-
-def extra_packs() -> tuple[Path, ...]:
-    """The extra pack files the shared library includes (or tried to)."""
-    return SHARED.extra
-
-
-def extra_pack_problems() -> list[str]:
-    """The problems of the extra packs the shared library skipped."""
-    return SHARED.problems()

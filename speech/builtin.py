@@ -67,7 +67,7 @@ def _stat_key(path: Path) -> tuple[str, int, int, int]:
 
 
 def _marker_path() -> Path:
-    from starcoach.speech.models import data_dir
+    from starcoach.speech.settings import data_dir
 
     return data_dir() / VERIFIED_FILE
 

@@ -147,7 +147,7 @@ def _use(model: str) -> int:
 
 
 def _download(name: str) -> int:
-    from starcoach.speech.models import download_model
+    from starcoach.speech.model_download import download_model
 
     cancel = threading.Event()
     outcome: dict[str, object] = {}

@@ -18,6 +18,7 @@ from starcoach.desktop import wording
 from starcoach.desktop.attempts.store import Attempt
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Finding, Report, Section
+from starcoach.rubric.pack_schema import Catalogue
 from starcoach.rubric.serial import SerialError, report_from_json
 
 FORMATS = ("md", "html", "pdf")
@@ -98,13 +99,15 @@ def _sections(report: Report) -> list[tuple[Section | None, list[_Run]]]:
     return out
 
 
-def title(attempt: Attempt, report: Report | None = None) -> str:
-    """What the report is about: the question as asked, else the principle's answer."""
+def title(attempt: Attempt, report: Report | None = None,
+          catalogue: Catalogue | None = None) -> str:
+    """What the report is about: the question as asked (in ``catalogue``; none: the bundled
+    packs), else the principle's answer."""
     if report is None and attempt.report:
         report = _report(attempt)
     question = (report.question if report else None) or attempt.summary.question
     if question:
-        return wording.question_title(str(question))
+        return wording.question_title(str(question), catalogue)
     principle = (report.principle if report else None) or attempt.summary.principle
     return f"{wording.principle_name(str(principle))} answer" if principle else "Your answer"
 
@@ -147,12 +150,13 @@ def _score_name(key: str) -> str:
 
 # -- Markdown -----------------------------------------------------------------------------------
 
-def to_markdown(attempt: Attempt, number: int | None = None) -> str:
+def to_markdown(attempt: Attempt, number: int | None = None,
+                catalogue: Catalogue | None = None) -> str:
     """The attempt's report as GitHub-flavoured Markdown (findings as bold words + footnotes);
     ``number`` is the attempt's place among its question's attempts."""
     report = _report(attempt)
     findings = report.findings
-    lines = [f"# StarCoach report — {md_escape(title(attempt, report))}", ""]
+    lines = [f"# StarCoach report — {md_escape(title(attempt, report, catalogue))}", ""]
     lines += ["| | |", "|---|---|"]
     lines += [f"| {md_escape(k)} | {md_escape(v)} |" for k, v in _facts(attempt, report, number)]
     if attempt.summary.notes:
@@ -231,12 +235,13 @@ for _severity, _colour in _COLOURS.items():
     _CSS = _CSS.replace(_severity.upper(), _colour)
 
 
-def to_html(attempt: Attempt, number: int | None = None) -> str:
+def to_html(attempt: Attempt, number: int | None = None,
+            catalogue: Catalogue | None = None) -> str:
     """The attempt's report as one self-contained HTML page (findings as ``<mark>``);
     ``number`` is the attempt's place among its question's attempts."""
     report = _report(attempt)
     findings = report.findings
-    heading = h(title(attempt, report))
+    heading = h(title(attempt, report, catalogue))
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>StarCoach report — {heading}</title>",
            f"<style>{_CSS}</style></head><body>", f"<h1>StarCoach report — {heading}</h1>"]

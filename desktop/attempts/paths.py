@@ -10,7 +10,7 @@ AUDIO_DIR = "audio"
 
 def history_dir() -> Path:
     """``<user data folder>/history`` (``STARCOACH_DATA_DIR`` moves the data folder)."""
-    from starcoach.speech.models import data_dir
+    from starcoach.speech.settings import data_dir
 
     return data_dir() / "history"
 

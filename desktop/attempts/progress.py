@@ -39,9 +39,9 @@ def section_name(label: str) -> str:
 def _catalogue(catalogue: Catalogue | None) -> Catalogue:
     if catalogue is not None:
         return catalogue
-    from starcoach.rubric.packs import default_catalogue
+    from starcoach.rubric.packs import builtin_catalogue
 
-    return default_catalogue()
+    return builtin_catalogue()
 
 
 def question_targets(question_id: str | None,

@@ -12,17 +12,20 @@ from typing import Any
 
 from starcoach.desktop.attempts.records import HistoryError
 from starcoach.rubric.model import Report
+from starcoach.rubric.pack_schema import Catalogue
 
 
 def transcribe_attempt(store: Any, attempt_id: int, transcriber: Any,
                        model_name: str | None = None, *,
                        cancel: Callable[[], bool] | None = None,
-                       progress: Callable[[float, float], None] | None = None) -> Report:
+                       progress: Callable[[float, float], None] | None = None,
+                       catalogue: Catalogue | None = None) -> Report:
     """Transcribe the attempt's audio with ``transcriber`` (a ``speech.transcribe.Transcriber``
     or anything with ``recognise(audio)``), analyse it and store words and report.
 
     ``cancel()`` is read between model calls and last just before the store is written
     (``DecodeCancelled``: nothing is stored); ``progress(done_s, total_s)`` follows it.
+    ``catalogue`` holds the attempt's question (none: the bundled packs).
     Raises ``HistoryError`` when no audio was kept, ``AudioError`` when it does not decode.
     """
     from starcoach.rubric.analyze import analyze
@@ -44,7 +47,7 @@ def transcribe_attempt(store: Any, attempt_id: int, transcriber: Any,
     s = attempt.summary
     report = analyze(transcript.words, question=s.question,
                      principle=None if s.question else s.principle, level=s.level, lens=s.lens,
-                     timing="audio", duration_s=transcript.duration)
+                     timing="audio", duration_s=transcript.duration, catalogue=catalogue)
     if cancel is not None and cancel():
         raise DecodeCancelled
     store.finish_attempt(attempt_id, transcript.words, report, attempt.marks,

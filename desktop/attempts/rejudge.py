@@ -12,6 +12,7 @@ from typing import Any
 from starcoach.desktop.attempts.records import Attempt, AttemptDamaged, Reanalysed
 from starcoach.desktop.attempts.rows import json_column
 from starcoach.rubric.model import Report
+from starcoach.rubric.pack_schema import Catalogue
 from starcoach.rubric.serial import findings_from_json
 
 
@@ -40,9 +41,11 @@ class Rejudging:
         return out
 
     def reanalyse(self, attempt_ids: int | Iterable[int] | None = None,
-                  analyzer: Callable[..., Report] | None = None) -> list[Reanalysed]:
+                  analyzer: Callable[..., Report] | None = None,
+                  catalogue: Catalogue | None = None) -> list[Reanalysed]:
         """Re-judge attempts from their stored words and marks (``None``: every attempt that
-        has words) with the current rubric; nothing is transcribed again."""
+        has words) with the current rubric of ``catalogue`` (none: the bundled packs; a
+        question from a pack it lacks is not re-judged); nothing is transcribed again."""
         if analyzer is None:
             from starcoach.rubric.analyze import analyze as analyzer
         if attempt_ids is None:
@@ -68,7 +71,8 @@ class Rejudging:
             try:
                 report = analyzer(attempt.words, question=s.question, principle=s.principle,
                                   level=s.level, lens=s.lens, timing=timing,
-                                  duration_s=s.duration_s or None, marks=attempt.marks)
+                                  duration_s=s.duration_s or None, marks=attempt.marks,
+                                  catalogue=catalogue)
             except (KeyError, ValueError, IndexError, TypeError) as exc:
                 reason = exc.args[0] if exc.args else exc
                 out.append(Reanalysed(attempt_id, s.rubric_version, None, str(reason)))

@@ -88,7 +88,8 @@ class BankActions(QObject):
                   self.mock_action, self.import_action):
             a.setEnabled(idle and self.loop is None)
         self.end_mock_action.setEnabled(self.loop is not None)
-        self.model_answer_action.setEnabled(has_model_answer(self.choice.question_id()))
+        self.model_answer_action.setEnabled(has_model_answer(self.choice.question_id(),
+                                                             self.choice.catalogue))
         nxt = self.next_button
         nxt.setVisible(self.loop is not None)
         if self.loop is not None:
@@ -118,7 +119,7 @@ class BankActions(QObject):
         from starcoach.desktop.bank.model_answer import ModelAnswerDialog
 
         qid = self.choice.question_id()
-        dialog = ModelAnswerDialog(qid, self.parent_widget)
+        dialog = ModelAnswerDialog(qid, self.parent_widget, self.choice.catalogue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog = dialog
         dialog.open()
@@ -139,7 +140,7 @@ class BankActions(QObject):
 
     # ----------------------------------------------------------------- mock interview
     def show_mock_dialog(self) -> picker.MockDialog:
-        dialog = picker.MockDialog(self.parent_widget)
+        dialog = picker.MockDialog(self.parent_widget, self.choice.catalogue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.chosen.connect(self.start_mock)
         self.last_dialog = dialog

@@ -3,7 +3,8 @@
 ``PackImporter`` opens a file dialog for ``*.toml`` with ``open()`` (never blocking) and
 imports the chosen file; ``import_pack_file`` imports a known path. A pack that cannot be
 used is refused in a message box whose text is the one line
-``"<file>: <field>: <problem>"`` (object name ``pack-error``); nothing is copied then.
+``"<file>: <field>: <problem>"`` (object name ``pack-error``); nothing is copied then. An
+imported pack joins the library of the chooser given (the window's), which then shows it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
-from starcoach.desktop.bank.imports import import_pack
+from starcoach.desktop.bank.imports import import_pack, open_user_library
 from starcoach.desktop.errors import message_box
-from starcoach.rubric.pack_schema import PackError
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.pack_schema import Catalogue, PackError
 
 PACK_FILTER = "Question packs (*.toml)"
 
@@ -45,28 +45,30 @@ def show_pack_problems(parent: QWidget | None, problems: list[str]) -> QMessageB
                 "pack-problems")
 
 
-def imported_question_ids(path: Path) -> list[str]:
-    """The ids of the default catalogue's questions that came from the pack at ``path``."""
-    cat = default_catalogue()
+def imported_question_ids(path: Path, cat: Catalogue) -> list[str]:
+    """The ids of the questions in ``cat`` that came from the pack at ``path``."""
     return [q.id for q in cat.questions.values() if cat.packs.get(q.pack) == str(path)]
 
 
 def import_pack_file(parent: QWidget | None, path: Path | str,
                      chooser=None) -> Path | None:
-    """Import ``path``; on success the default catalogue (and ``chooser``, a
-    ``QuestionChooser``, when given, showing the pack's first question) include it and
-    the copy's path is returned. On failure the ``pack-error`` box opens; ``None``."""
+    """Import ``path``; on success ``chooser`` (a ``QuestionChooser``), when given, includes
+    it in its library and shows the pack's first question, and the copy's path is returned.
+    On failure the ``pack-error`` box opens; ``None``."""
     dest, _box_or_ids = _import(parent, path, chooser)
     return dest
 
 
 def _import(parent: QWidget | None, path: Path | str,
             chooser) -> tuple[Path | None, QMessageBox | list[str]]:
+    library = chooser.library if chooser is not None else None
     try:
-        dest = import_pack(path)
+        dest = import_pack(path, library)
     except PackError as exc:
         return None, show_pack_error(parent, exc)
-    ids = imported_question_ids(dest)
+    if library is None:  # nobody shows it now: the next start's library will hold it
+        library = open_user_library()[0]
+    ids = imported_question_ids(dest, library.catalogue())
     if chooser is not None:
         chooser.reload_catalogue(ids[0] if ids else None)
     return dest, ids

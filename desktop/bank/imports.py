@@ -6,7 +6,9 @@ Importing checks the file against everything already loaded (the bundled packs a
 packs imported before), so a malformed pack is refused with one line
 ``"<file>: <field>: <problem>"`` and nothing is copied. A pack imported earlier that has
 since become unusable (edited by hand, truncated) is skipped at start and reported, never
-fatal. Qt-free: the CLI and the app share it.
+fatal. The packs join a :class:`~starcoach.rubric.packs.PackLibrary` the caller holds (the
+window's, or one command's): :func:`open_user_library`. Qt-free: the CLI and the app share
+it.
 """
 
 from __future__ import annotations
@@ -17,16 +19,11 @@ from pathlib import Path
 
 from starcoach.rubric.pack_reader import check_pack, read_pack_id
 from starcoach.rubric.pack_schema import MAX_PACK_BYTES, PackError
-from starcoach.rubric.packs import load_catalogue, set_extra_packs
+from starcoach.rubric.packs import PackLibrary, load_catalogue
 from starcoach.rubric.safety import FileProblem, read_bounded
-from starcoach.speech.models import data_dir
+from starcoach.speech.settings import user_packs_dir
 
 PACK_SUFFIX = ".toml"
-
-
-def user_packs_dir() -> Path:
-    """Where imported packs live (``STARCOACH_DATA_DIR`` moves it with the data folder)."""
-    return data_dir() / "packs"
 
 
 MAX_USER_PACKS = 200  # loaded at every start; the rest are reported, not read
@@ -55,11 +52,11 @@ def user_pack_paths() -> list[Path]:
     return out
 
 
-def activate_user_packs() -> list[str]:
-    """Make the default catalogue include the imported packs; returns one line per pack
-    that had to be skipped (``"<file>: <field>: <problem>"``), empty when all loaded."""
+def activate_user_packs(library: PackLibrary) -> list[str]:
+    """Make ``library`` include the imported packs; returns one line per pack that had to
+    be skipped (``"<file>: <field>: <problem>"``), empty when all loaded."""
     loaded = user_pack_paths()
-    problems = set_extra_packs(loaded)
+    problems = library.set_extra(loaded)
     extra = _all_pack_paths()[len(loaded):]
     if extra:
         problems.append(f"{user_packs_dir()}: more packs than StarCoach loads (at most "
@@ -91,14 +88,21 @@ def _destination(source: Path, pack_id: str, existing: list[Path]) -> Path:
     return candidate
 
 
-def import_pack(source: Path | str) -> Path:
+def open_user_library() -> tuple[PackLibrary, list[str]]:
+    """A library of the bundled and the imported packs, and the problems of those skipped
+    (see :func:`activate_user_packs`)."""
+    library = PackLibrary()
+    return library, activate_user_packs(library)
+
+
+def import_pack(source: Path | str, library: PackLibrary | None = None) -> Path:
     """Validate ``source`` and copy it into the user packs folder; returns the copy.
 
     Raises ``PackError("<file>: <field>: <problem>")`` naming ``source`` when it cannot
     be used (not TOML, a missing or mistyped field, an unknown principle, lens or rule, a
     question id that already exists); then nothing is copied. A pack with the same
     ``[pack] id`` as one imported before replaces it; any other pack never overwrites a
-    file: a taken name gets a number. The default catalogue includes the pack on return.
+    file: a taken name gets a number. ``library``, when given, includes the pack on return.
     """
     source = Path(source)
     try:
@@ -112,7 +116,8 @@ def import_pack(source: Path | str) -> Path:
     against = load_catalogue(others, problems=[])  # a broken earlier import never blocks
     check_pack(source, against, data)
     _write_atomically(dest, data)
-    activate_user_packs()
+    if library is not None:
+        activate_user_packs(library)
     return dest
 
 

@@ -25,13 +25,13 @@ from starcoach.desktop.sizing import resize_in_ems
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import SECTION_LABELS, Report
 from starcoach.rubric.pack_schema import Catalogue
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 
 def model_answer_texts(question_id: str,
                        catalogue: Catalogue | None = None) -> dict[str, str]:
     """``{section: text}`` in STAR order for the question's model answer (empty if none)."""
-    cat = catalogue or default_catalogue()
+    cat = catalogue or builtin_catalogue()
     q = cat.questions.get(question_id)
     raw = q.notes.get("model_answer") if q is not None else None
     if not isinstance(raw, dict):
@@ -77,7 +77,7 @@ class ModelAnswerDialog(QDialog):
     def __init__(self, question_id: str, parent: QWidget | None = None,
                  catalogue: Catalogue | None = None) -> None:
         super().__init__(parent)
-        cat = catalogue or default_catalogue()
+        cat = catalogue or builtin_catalogue()
         self.question_id = question_id
         self.report = model_answer_report(question_id, cat)
         self.texts = model_answer_texts(question_id, cat)

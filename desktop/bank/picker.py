@@ -154,11 +154,11 @@ class MockDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, catalogue: Catalogue | None = None,
                  rng: random.Random | None = None) -> None:
         super().__init__(parent)
-        from starcoach.rubric.packs import default_catalogue
+        from starcoach.rubric.packs import builtin_catalogue
 
         self.setWindowTitle("Mock interview")
         self.setAccessibleName("Mock interview")
-        self.catalogue = catalogue or default_catalogue()
+        self.catalogue = catalogue or builtin_catalogue()
         self.rng = rng or random.Random()
         self.questions: list[str] = []
         intro = QLabel("Answer several questions in a row, as in an interview loop. Each "

@@ -2,8 +2,8 @@
 opens it on the answer shown, its outcome comes back to the review ("Hire → No Hire: ..."),
 and a kept attempt opened from history shows the effect of the drill stored with it.
 
-Whether probes are read aloud is a setting (``drill/readAloud``, on by default), toggled
-from the Questions menu.
+Whether probes are read aloud is a setting (``read_aloud``, on by default), toggled from
+the Questions menu.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from starcoach.desktop.state.app import AppState
 
 if TYPE_CHECKING:
     from starcoach.desktop.review.screen import ReviewScreen
-
-READ_ALOUD_KEY = "drill/readAloud"
+    from starcoach.desktop.settings import SettingsStore
 
 
 def stored_effect(report_scores: dict, followups: list[dict]) -> dict | None:
@@ -36,10 +35,11 @@ def stored_effect(report_scores: dict, followups: list[dict]) -> dict | None:
 class DrillController(QObject):
     """The drill screen (``screen``, a child of ``parent`` for the window to show) on the
     answer ``review`` shows; hears replies with ``speech``'s model, keeps them in ``state``'s
-    store; ``settings`` holds whether probes are read aloud."""
+    store and judges them on ``state``'s catalogue; ``settings`` (the settings store) holds
+    whether probes are read aloud."""
 
     def __init__(self, parent: QWidget, state: AppState, *, review: ReviewScreen,
-                 speech: SpeechModel, pages: Pages, settings: Any,
+                 speech: SpeechModel, pages: Pages, settings: SettingsStore,
                  stream_factory: Any = None) -> None:
         super().__init__(parent)
         self.state, self.review, self.speech, self.pages = state, review, speech, pages
@@ -51,11 +51,10 @@ class DrillController(QObject):
         self.read_aloud_action = QAction("Read Follow-ups &Aloud", self, checkable=True)
         self.read_aloud_action.setChecked(self.read_aloud())
         self.read_aloud_action.toggled.connect(
-            lambda on: settings.setValue(READ_ALOUD_KEY, bool(on)))
+            lambda on: settings.remember(read_aloud=bool(on)))
 
     def read_aloud(self) -> bool:
-        value = self.settings.value(READ_ALOUD_KEY, True)
-        return value not in (False, "false", "0", 0)
+        return self.settings.load().read_aloud
 
     @property
     def recording(self) -> bool:
@@ -73,7 +72,7 @@ class DrillController(QObject):
         self.review.playback.stop()
         self.screen.start(shown.attempt_id, report, report.question, report.level,
                           report.lens, transcriber, self.state.store,
-                          read_aloud=self.read_aloud())
+                          read_aloud=self.read_aloud(), catalogue=self.state.catalogue)
         self.pages.show_page(self.screen)
         return True
 

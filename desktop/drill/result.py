@@ -56,9 +56,9 @@ def _highlight(text: str, tint: str) -> str:
 
 
 def _rule_why(rule: str) -> str:
-    from starcoach.rubric.packs import default_catalogue
+    from starcoach.rubric.packs import builtin_catalogue
 
-    spec = default_catalogue().rules.get(rule)
+    spec = builtin_catalogue().rules.get(rule)  # rules come from the bundled core pack
     return spec.why if spec is not None else ""
 
 

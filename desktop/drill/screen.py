@@ -24,7 +24,7 @@ from starcoach.desktop.practice import faults
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
 from starcoach.rubric.pack_schema import Catalogue
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.speech import tts
 
 NO_SPEECH = "No speech heard; try again (Space)."
@@ -100,7 +100,7 @@ class DrillScreen(QWidget):
         ``attempt_id=None`` (an answer opened from a file): replies are not stored.
         ``level`` defaults to the report's; ``transcriber`` is the practice screen's."""
         self._retire()
-        cat = catalogue or default_catalogue()
+        cat = catalogue or builtin_catalogue()
         question = cat.questions.get(question_id or "")
         followups = question.followups if question is not None else ()
         self.progress = DrillProgress(main_report, question_id or "", followups,

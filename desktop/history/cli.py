@@ -22,6 +22,7 @@ from starcoach.rubric.clock import clock
 
 if TYPE_CHECKING:
     from starcoach.desktop.attempts.store import HistoryStore
+    from starcoach.rubric.pack_schema import Catalogue
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 EXPORT_FORMATS = ("pdf", "html", "md", "flac")  # history.exporting's, without importing it
@@ -146,11 +147,22 @@ def _local(started_at: str) -> str:
     return local_datetime(started_at) or started_at
 
 
-def _about(question: str | None, principle: str | None) -> str:
+def _catalogue(args: argparse.Namespace) -> Catalogue | None:
+    """The command's catalogue (its library: the bundled and the person's packs), if any."""
+    from starcoach.rubric.pack_schema import PackError
+
+    library = getattr(args, "library", None)
+    try:
+        return library.catalogue() if library is not None else None
+    except PackError:  # a broken bundled pack: the history still lists
+        return None
+
+
+def _about(question: str | None, principle: str | None, cat: Catalogue | None) -> str:
     from starcoach.desktop.wording import principle_name, question_title
 
     if question:
-        return question_title(question)
+        return question_title(question, cat)
     return f"{principle_name(principle)} answer" if principle else "answer"
 
 
@@ -186,10 +198,11 @@ def _list(store: HistoryStore, args: argparse.Namespace, since: datetime | None)
         return EXIT_OK
     from starcoach.desktop.wording import level_name, status_text
 
+    cat = _catalogue(args)
     print(f"{'id':>5}  {'recorded':<18}  {'question':<40} {'level':<15} "
           f"{'length':>6}  {'status':<17}  {'verdict':<13} findings")
     for r in rows:
-        what = _clipped(_about(r.question, r.principle), 40)
+        what = _clipped(_about(r.question, r.principle, cat), 40)
         findings = "" if r.finding_count is None else str(r.finding_count)
         print(f"{r.id:>5}  {_local(r.started_at):<18}  {what:<40} {level_name(r.level):<15} "
               f"{clock(r.duration_s):>6}  {status_text(r.status):<17}  "
@@ -209,8 +222,8 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     from starcoach.desktop.attempts.numbering import attempt_number
     from starcoach.desktop.wording import model_name, status_text
 
-    s = attempt.summary
-    print(f"Attempt {attempt_number(store, s)} at “{_about(s.question, s.principle)}” "
+    s, cat = attempt.summary, _catalogue(args)
+    print(f"Attempt {attempt_number(store, s)} at “{_about(s.question, s.principle, cat)}” "
           f"(history id {s.id})")
     print(f"{_local(s.started_at)} · {status_text(s.status)} · {clock(s.duration_s)} long"
           + (f" · speech model {model_name(s.model)}" if s.model else ""))
@@ -221,12 +234,12 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     if attempt.report is None:
         print("no report yet: this recording has not been transcribed and analysed")
         return EXIT_OK
-    from starcoach.desktop.wording import REPORT_NAMES
+    from starcoach.desktop.wording import report_names
     from starcoach.rubric.render import render_text
     from starcoach.rubric.serial import report_from_json
 
     try:
-        text = render_text(report_from_json(attempt.report), names=REPORT_NAMES)
+        text = render_text(report_from_json(attempt.report), names=report_names(cat))
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         return _fail(f"attempt {s.id}: the stored report is damaged ({type(exc).__name__}: "
                      f"{exc}); `starcoach history reanalyse {s.id}` rebuilds it")
@@ -245,7 +258,7 @@ def _export(store: HistoryStore, args: argparse.Namespace) -> int:
 
     target: Path = args.output or Path(f"attempt-{args.id}.{args.format}")
     try:
-        target = write_export(store, args.id, args.format, target)
+        target = write_export(store, args.id, args.format, target, _catalogue(args))
     except AttemptNotFound as exc:  # a KeyError: before the damaged-report catch below
         return _fail(str(exc))
     except ExportError as exc:
@@ -266,7 +279,7 @@ def cmd_reanalyse(args: argparse.Namespace) -> int:
 
 
 def _reanalyse(store: HistoryStore, args: argparse.Namespace) -> int:
-    results = store.reanalyse(None if args.all else args.id)
+    results = store.reanalyse(None if args.all else args.id, catalogue=_catalogue(args))
     failed = 0
     for r in results:
         if r.error:
@@ -288,7 +301,7 @@ def _delete(store: HistoryStore, args: argparse.Namespace) -> int:
 
     try:
         s = store.get(args.id).summary
-        what = f"{_about(s.question, s.principle)}, {_local(s.started_at)}"
+        what = f"{_about(s.question, s.principle, _catalogue(args))}, {_local(s.started_at)}"
     except AttemptDamaged:  # a damaged attempt can still be deleted
         what = "damaged"
     if not args.yes:

@@ -129,12 +129,12 @@ class HistoryController(QObject):
             return False
         from starcoach.desktop.attempts.recovered import transcribe_attempt
 
-        store, model = self.store, self.speech.model_name
+        store, model, catalogue = self.store, self.speech.model_name, self.state.catalogue
         self.transcribing = attempt_id
 
         def work(job: TranscriptionJob) -> Any:
             return transcribe_attempt(store, attempt_id, transcriber, model,
-                                      cancel=job.is_cancelled,
+                                      cancel=job.is_cancelled, catalogue=catalogue,
                                       progress=lambda done, total: job.report(
                                           RECORDING, done / total if total else 0.0,
                                           done, total))

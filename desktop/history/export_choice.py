@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from starcoach.desktop.attempts.records import AttemptNotFound, AttemptSummary
+from starcoach.rubric.packs import PackLibrary
 
 
 class ExportChoice:
@@ -17,6 +18,7 @@ class ExportChoice:
     attributes annotated here."""
 
     store: Any
+    library: PackLibrary
     exported: Any  # the view's Signal(str): the path written
     last_message: QMessageBox | None
     selected: Callable[[], AttemptSummary | None]
@@ -28,14 +30,14 @@ class ExportChoice:
         from starcoach.desktop.settings import open_settings
 
         settings = open_settings()
-        start = Path(str(settings.value("files/exportDir", str(Path.home()))))
+        start = Path(settings.load().export_dir or Path.home())
         name = f"starcoach-attempt-{s.id}.{fmt}"
         filters = {"pdf": "PDF (*.pdf)", "html": "HTML (*.html)", "md": "Markdown (*.md)",
                    "flac": "FLAC audio (*.flac)"}
         path, _ = QFileDialog.getSaveFileName(self, "Export Attempt", str(start / name),
                                               filters[fmt])
         if path:
-            settings.setValue("files/exportDir", str(Path(path).parent))
+            settings.remember(export_dir=str(Path(path).parent))
             self.export_to(s.id, fmt, Path(path))
 
     def export_to(self, attempt_id: int, fmt: str, path: Path) -> bool:
@@ -44,7 +46,7 @@ class ExportChoice:
         from starcoach.desktop.history.exporting import write_export
 
         try:
-            write_export(self.store, attempt_id, fmt, path)
+            write_export(self.store, attempt_id, fmt, path, self.library.catalogue())
         except (OSError, ExportError, AttemptNotFound) as exc:
             self.last_message = _warn(self, "Could not export", _one_line(exc))
             return False

@@ -10,13 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.desktop.attempts.export import ExportError, to_html, to_markdown
+from starcoach.rubric.pack_schema import Catalogue
 
 EXPORT_FORMATS = ("pdf", "html", "md", "flac")
 
 
-def write_export(store: Any, attempt_id: int, fmt: str, target: Path) -> Path:
+def write_export(store: Any, attempt_id: int, fmt: str, target: Path,
+                 catalogue: Catalogue | None = None) -> Path:
     """Write attempt ``attempt_id`` as ``fmt`` (pdf, html, md, or its flac audio) to
     ``target`` (a file, or a folder to put ``attempt-<id>.<fmt>`` in); returns the file.
+    ``catalogue`` names the question (none: the bundled packs).
 
     Raises :class:`ExportError` (no report, no audio, unknown format), ``OSError`` (cannot
     write) or ``AttemptNotFound``.
@@ -43,8 +46,9 @@ def write_export(store: Any, attempt_id: int, fmt: str, target: Path) -> Path:
         except ImportError:
             raise ExportError("PDF export is not available in this installation (its Qt "
                               "part is missing); export HTML or Markdown instead") from None
-        return write_pdf(attempt, target, number)
-    text = to_markdown(attempt, number) if fmt == "md" else to_html(attempt, number)
+        return write_pdf(attempt, target, number, catalogue)
+    text = (to_markdown(attempt, number, catalogue) if fmt == "md"
+            else to_html(attempt, number, catalogue))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target

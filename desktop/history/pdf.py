@@ -11,6 +11,7 @@ from pathlib import Path
 
 from starcoach.desktop.attempts.export import title, to_html
 from starcoach.desktop.attempts.store import Attempt
+from starcoach.rubric.pack_schema import Catalogue
 
 _app = None  # the offscreen application this module had to create, kept alive
 
@@ -25,10 +26,11 @@ def _ensure_gui() -> None:
         _app = QApplication(["starcoach", "-platform", "offscreen"])
 
 
-def write_pdf(attempt: Attempt, path: str | Path, number: int | None = None) -> Path:
+def write_pdf(attempt: Attempt, path: str | Path, number: int | None = None,
+              catalogue: Catalogue | None = None) -> Path:
     """Write the attempt's report to ``path`` as an A4 PDF (``number``: the attempt's place
-    among its question's attempts); returns the path."""
-    html = to_html(attempt, number)
+    among its question's attempts; ``catalogue`` names the question); returns the path."""
+    html = to_html(attempt, number, catalogue)
     _ensure_gui()
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
@@ -36,7 +38,7 @@ def write_pdf(attempt: Attempt, path: str | Path, number: int | None = None) -> 
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     writer = QPdfWriter(str(out))
-    writer.setTitle(f"StarCoach report — {title(attempt)}")
+    writer.setTitle(f"StarCoach report — {title(attempt, catalogue=catalogue)}")
     writer.setCreator("StarCoach")
     writer.setResolution(300)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),

@@ -20,6 +20,7 @@ from starcoach.desktop.attempts.progress import (
 )
 from starcoach.desktop.attempts.records import Attempt
 from starcoach.desktop.history.chart import ProgressChart
+from starcoach.rubric.pack_schema import Catalogue
 
 
 class ProgressPanel(QWidget):
@@ -61,12 +62,14 @@ class ProgressPanel(QWidget):
         layout.addWidget(self.since_list, 1)
         self.set_attempts(None, [])
 
-    def set_attempts(self, question_id: str | None, attempts: Iterable[Attempt]) -> None:
-        """Show ``attempts`` of ``question_id`` (newest-first lists from the store are fine)."""
+    def set_attempts(self, question_id: str | None, attempts: Iterable[Attempt],
+                     catalogue: Catalogue | None = None) -> None:
+        """Show ``attempts`` of ``question_id`` (newest-first lists from the store are fine),
+        timed against the targets in ``catalogue`` (none: the bundled packs')."""
         attempts = list(attempts)
         self.question_id = question_id
-        self.series = progress_series(question_id, attempts)
-        self.change = latest_change(attempts, question_id)
+        self.series = progress_series(question_id, attempts, catalogue)
+        self.change = latest_change(attempts, question_id, catalogue)
         self.chart.set_series(self.series)
         self.summary.setText(self._summary_text(self.series))
         self._show_change(len(self.series.points))

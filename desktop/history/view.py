@@ -4,7 +4,9 @@ Attempts are listed by date with question, Leadership Principle, length, verdict
 number of findings; the filters (text, principle, question, period) run as SQL in the
 store. The selected attempt can be opened in the review, transcribed (a recovered
 recording), exported, annotated or deleted (after a confirmation). The "Progress" tab shows
-how that question went across attempts.
+how that question went across attempts. Question texts, principle names, progress targets
+and exports come from the library it is given (the app's, ``AppState.library``; none: the
+bundled packs), read again when the choice's catalogue changes.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from starcoach.desktop.attempts.records import AttemptNotFound, AttemptSummary
 from starcoach.desktop.history.detail import AttemptDetail, describe
 from starcoach.desktop.history.export_choice import ExportChoice
 from starcoach.desktop.history.table import COLUMNS, ID_ROLE, AttemptTableModel
+from starcoach.rubric.packs import PackLibrary
 
 PERIODS = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30))
 PROGRESS_ATTEMPTS = 20  # the chart shows a question's latest attempts
@@ -51,10 +54,12 @@ class HistoryView(QWidget, ExportChoice):
     deleting = Signal(int)  # attempt id, just before it is deleted: stop its work first
     exported = Signal(str)  # the file written
 
-    def __init__(self, store: Callable[[], Any], parent: QWidget | None = None) -> None:
+    def __init__(self, store: Callable[[], Any], parent: QWidget | None = None,
+                 library: PackLibrary | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("History")
         self._store = store
+        self.library = library if library is not None else PackLibrary()
         self.last_message: QMessageBox | None = None
         self._progress_question: str | None = None
         self.skipped: list[str] = []  # damaged attempts the last refresh left out
@@ -180,11 +185,9 @@ class HistoryView(QWidget, ExportChoice):
         self.addAction(find)
 
     def reload_catalogue(self) -> None:
-        """Question texts and principle names from the current catalogue (after a pack is
-        imported), keeping the filters chosen."""
-        from starcoach.rubric.packs import default_catalogue
-
-        cat = default_catalogue()
+        """Question texts and principle names from the library's catalogue (again after a
+        pack is imported), keeping the filters chosen."""
+        cat = self.library.catalogue()
         self.model.question_text = {q.id: q.text for q in cat.questions.values()}
         self.model.principle_name = {p: v["name"] for p, v in cat.principles.items()}
         for combo, items, first in (
@@ -305,7 +308,7 @@ class HistoryView(QWidget, ExportChoice):
         from starcoach.desktop.attempts.progress import load_attempts
 
         attempts = load_attempts(self.store, question, PROGRESS_ATTEMPTS) if question else []
-        self.progress.set_attempts(question, attempts)
+        self.progress.set_attempts(question, attempts, self.library.catalogue())
 
     # ----------------------------------------------------------------- notes
     def _save_notes(self, attempt_id: int, text: str) -> None:

@@ -50,9 +50,9 @@ def targets_for(question: str | None, principle: str | None, level: str,
     """Section targets (seconds) of the rubric that will judge the answer, from the packs;
     the packs' default targets when the question, principle, level or lens is unknown."""
     from starcoach.rubric.pack_resolve import resolve
-    from starcoach.rubric.packs import default_catalogue
+    from starcoach.rubric.packs import builtin_catalogue
 
-    cat = catalogue if catalogue is not None else default_catalogue()
+    cat = catalogue if catalogue is not None else builtin_catalogue()
     try:
         return dict(resolve(cat, question, principle if not question else None, level,
                             lens).targets)

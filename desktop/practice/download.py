@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from starcoach.desktop.errors import log
 from starcoach.desktop.jobs import start_job
 from starcoach.desktop.practice.model import set_model_setting
+from starcoach.speech.settings import SettingsStore
 
 UNREACHABLE_TEXT = (
     "Couldn't reach the download server. Check your connection, or copy a model folder "
@@ -57,8 +58,8 @@ class DownloadDialog(QDialog):
     installed = Signal(str)  # model name or folder to load
     progressed = Signal(object, object)  # done bytes, total bytes (from the worker thread)
 
-    def __init__(self, name: str, settings=None, *, choices: tuple[str, ...] = (),
-                 endpoint: str | None = None, reason: str = "",
+    def __init__(self, name: str, settings: SettingsStore | None = None, *,
+                 choices: tuple[str, ...] = (), endpoint: str | None = None, reason: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = name
@@ -147,7 +148,7 @@ class DownloadDialog(QDialog):
         return self._active
 
     def start_download(self) -> None:
-        from starcoach.speech.models import download_model
+        from starcoach.speech.model_download import download_model
 
         if self.downloading:
             return
@@ -178,7 +179,7 @@ class DownloadDialog(QDialog):
         self.bar.setValue(1000)
         self.status.setText("Downloaded. Loading the model…")
         try:
-            set_model_setting(self.name)
+            set_model_setting(self.name, self.settings)
         except OSError as exc:
             log.info("could not remember the model %s: %s", self.name, exc)
         self.installed.emit(self.name)
@@ -246,7 +247,7 @@ class DownloadDialog(QDialog):
                                 "folder that holds them.")
             return False
         try:
-            set_model_setting(str(path))
+            set_model_setting(str(path), self.settings)
         except OSError as exc:
             log.info("could not remember the model folder %s: %s", path, exc)
         self.installed.emit(str(path))

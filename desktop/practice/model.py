@@ -1,11 +1,9 @@
 """Loading the speech model in the background, after the window shows, and the settings
 that choose it.
 
-The chosen model and microphone live in the settings the ``starcoach`` command reads too
-(:mod:`starcoach.speech.settings`, a JSON file in the user data folder), so a model chosen
-in the window is the one ``starcoach analyze`` uses. Older versions kept them in QSettings;
-:func:`model_setting` and :func:`device_setting` move such a value over once. CPU threads
-stay in QSettings (only the window uses them).
+The chosen model, microphone and CPU threads live in the settings store the ``starcoach``
+command reads too (:mod:`starcoach.speech.settings`), so a model chosen in the window is the
+one ``starcoach analyze`` uses. Each reader takes the store (none: the default one).
 
 ``ModelLoader.load()`` resolves the chosen model (none chosen: the built-in tiny.en) and
 loads it on a worker thread; ``ready(transcriber, name)`` or ``unavailable(message)`` (no
@@ -15,56 +13,41 @@ on the GUI thread. A test (or a future model chooser) can hand over its own load
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 from starcoach.desktop.jobs import start_job
-from starcoach.speech import settings as shared
-
-MODEL_KEY = "speech/model"  # QSettings keys of older versions, migrated on first read
-THREADS_KEY = "speech/threads"
-DEVICE_KEY = "speech/device"
+from starcoach.speech.settings import SettingsStore
 
 
-def _migrate(settings, key: str, current: str | None, store: Callable[[str], None]) -> None:
-    if settings is None or not hasattr(settings, "contains") or not settings.contains(key):
-        return
-    old = str(settings.value(key, "") or "")
-    settings.remove(key)
-    if old and current is None:
-        with contextlib.suppress(OSError):
-            store(old)
+def _store(store: SettingsStore | None) -> SettingsStore:
+    return store if store is not None else SettingsStore()
 
 
-def model_setting(settings=None) -> str:
+def model_setting(store: SettingsStore | None = None) -> str:
     """The chosen model (a name or folder), ``""`` for the built-in one."""
-    _migrate(settings, MODEL_KEY, shared.chosen_model(), shared.choose_model)
-    return shared.chosen_model() or ""
+    return _store(store).load().model or ""
 
 
-def set_model_setting(model: str | None) -> None:
+def set_model_setting(model: str | None, store: SettingsStore | None = None) -> None:
     """Choose ``model`` (name or folder; ``None``/``""``: the built-in) for app and CLI."""
-    shared.choose_model(model or None)
+    _store(store).update(model=model or None)
 
 
-def threads_setting(settings) -> int:
-    try:
-        return max(0, int(settings.value(THREADS_KEY, 0) or 0))
-    except (TypeError, ValueError):
-        return 0
+def threads_setting(store: SettingsStore | None = None) -> int:
+    """CPU threads for the model (0: automatic)."""
+    return _store(store).load().threads
 
 
-def device_setting(settings=None) -> str | None:
+def device_setting(store: SettingsStore | None = None) -> str | None:
     """The chosen microphone's name (``None``: the system default), shared with the CLI."""
-    _migrate(settings, DEVICE_KEY, shared.chosen_device(), shared.choose_device)
-    return shared.chosen_device()
+    return _store(store).load().input_device
 
 
-def set_device_setting(name: str | None) -> None:
-    shared.choose_device(name or None)
+def set_device_setting(name: str | None, store: SettingsStore | None = None) -> None:
+    _store(store).update(input_device=name or None)
 
 
 def load_transcriber(model: str | None, threads: int) -> Any:

@@ -48,6 +48,7 @@ from starcoach.desktop.state.app import StoreHandle
 from starcoach.desktop.state.choice import Question
 from starcoach.desktop.state.practice import PracticeState
 from starcoach.rubric.clock import clock
+from starcoach.rubric.packs import PackLibrary
 
 
 class PracticeScreen(QWidget, LiveView):
@@ -61,13 +62,15 @@ class PracticeScreen(QWidget, LiveView):
 
     def __init__(self, settings, parent: QWidget | None = None, *, loader=None,
                  store: Callable[[], Any] | None = None, stream_factory=None, runner=None,
-                 state: PracticeState | None = None) -> None:
+                 state: PracticeState | None = None, library: PackLibrary | None = None) -> None:
         """``store`` opens the attempt history when an answer starts (a default store unless
-        given); ``state`` is told of the attempt in progress."""
+        given); ``state`` is told of the attempt in progress; ``library`` holds the questions
+        (the app's packs; none: the bundled ones)."""
         super().__init__(parent)
         self.setAccessibleName("Practice")
         self.runner = runner or shared_runner()
         self.settings = settings
+        self.library = library if library is not None else PackLibrary()
         self._open_store = store if store is not None else StoreHandle()
         self.state = state if state is not None else PracticeState()
         self.stream_factory = stream_factory
@@ -201,7 +204,7 @@ class PracticeScreen(QWidget, LiveView):
         self.title.setText(text)
         self.subtitle.setText(details)
         self.targets = targets_for(question.id, question.principle, question.level,
-                                   question.lens)
+                                   question.lens, self.library.catalogue())
         self._idle_view()
         if self.transcriber is not None:  # a fresh practice: the last answer's news is old
             self.status.setText("")
@@ -255,7 +258,7 @@ class PracticeScreen(QWidget, LiveView):
                                   model_name=self.model_name,
                                   device=device_setting(self.settings),
                                   stream_factory=self.stream_factory, runner=self.runner,
-                                  parent=self)
+                                  catalogue=self.library.catalogue(), parent=self)
         session.level.connect(self.meter.set_level)
         session.liveWords.connect(self._on_live_words)
         session.recordingFault.connect(self._on_recording_fault)

@@ -24,6 +24,7 @@ from starcoach.desktop.practice.transcription import AnswerTranscription
 from starcoach.desktop.state.choice import Question
 from starcoach.desktop.state.review import marks_to_words
 from starcoach.rubric.model import Report, Word
+from starcoach.rubric.pack_schema import Catalogue
 from starcoach.speech.errors import SpeechError
 from starcoach.speech.recorder import Recorder, RecordingResult
 from starcoach.speech.transcribe import Transcript
@@ -46,8 +47,9 @@ class PracticeSession(QObject):
     def __init__(self, transcriber: Any, store: Any, question: Question, *,
                  model_name: str | None = None, device: int | str | None = None,
                  stream_factory: Any = None, runner: Any = None,
-                 parent: QObject | None = None) -> None:
+                 catalogue: Catalogue | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.catalogue = catalogue  # holds the question (None: the bundled packs)
         self.transcriber = transcriber
         self.runner = runner
         self.store = store
@@ -213,7 +215,7 @@ class PracticeSession(QObject):
         q = self.question
         return analyze(words, question=q.id, principle=None if q.id else q.principle,
                        level=q.level, lens=q.lens, timing="audio", duration_s=duration,
-                       marks=marks_to_words(self.marks, words))
+                       marks=marks_to_words(self.marks, words), catalogue=self.catalogue)
 
     def _analyse(self, transcript: Transcript, final: bool) -> None:
         if (self.final and not final) or self.is_cancelled:

@@ -1,11 +1,12 @@
 """Settings: speech model, input device, CPU threads and theme.
 
-The model and the microphone are saved in the settings the ``starcoach`` command shares
-(:mod:`starcoach.speech.settings`); threads and theme in QSettings.
+All four are saved in the settings store the ``starcoach`` command reads too
+(:mod:`starcoach.speech.settings`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from PySide6.QtWidgets import (
@@ -20,23 +21,13 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-from starcoach.desktop.practice.model import (
-    DEVICE_KEY,
-    MODEL_KEY,
-    THREADS_KEY,
-    device_setting,
-    model_setting,
-    set_device_setting,
-    set_model_setting,
-    threads_setting,
-)
-from starcoach.desktop.settings import THEMES, theme_setting
+from starcoach.speech.settings import THEMES, SettingsStore
 
 THEME_NAMES = {"system": "Follow system", "light": "Light", "dark": "Dark"}
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: SettingsStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("Settings")
@@ -58,10 +49,11 @@ class SettingsDialog(QDialog):
         for theme in THEMES:
             self.theme.addItem(THEME_NAMES[theme], theme)
 
-        self._fill_models()
-        self._fill_devices()
-        self.threads.setValue(threads_setting(settings))
-        self.theme.setCurrentIndex(max(0, self.theme.findData(theme_setting(settings))))
+        current = settings.load()
+        self._fill_models(current.model or "")
+        self._fill_devices(current.input_device)
+        self.threads.setValue(current.threads)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(current.theme)))
 
         row = QHBoxLayout()
         row.addWidget(self.model, 1)
@@ -81,11 +73,10 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def _fill_models(self) -> None:
+    def _fill_models(self, current: str) -> None:
         from starcoach.speech import builtin
         from starcoach.speech.models import list_models
 
-        current = model_setting(self.settings)
         self.model.addItem(f"{builtin.LABEL}, default", "")
         try:
             rows = list_models()
@@ -100,8 +91,7 @@ class SettingsDialog(QDialog):
             self.model.addItem(current, current)
         self.model.setCurrentIndex(max(0, self.model.findData(current)))
 
-    def _fill_devices(self) -> None:
-        current = device_setting(self.settings)
+    def _fill_devices(self, current: str | None) -> None:
         self.device.addItem("System default", "")
         try:
             from starcoach.speech.devices import list_input_devices
@@ -123,24 +113,15 @@ class SettingsDialog(QDialog):
             self.model.setCurrentIndex(self.model.findData(folder))
 
     def values(self) -> dict[str, object]:
-        return {MODEL_KEY: self.model.currentData() or "",
-                DEVICE_KEY: self.device.currentData() or "",
-                THREADS_KEY: self.threads.value(),
-                "appearance/theme": self.theme.currentData()}
+        """The chosen values, by the store's field names."""
+        return {"model": self.model.currentData() or None,
+                "input_device": self.device.currentData() or None,
+                "threads": self.threads.value(),
+                "theme": self.theme.currentData()}
 
     def save(self) -> dict[str, object]:
         """Write the chosen values; returns those that changed."""
-        changed = {}
-        shared = {MODEL_KEY: (model_setting, set_model_setting),
-                  DEVICE_KEY: (lambda s: device_setting(s) or "", set_device_setting)}
-        for key, value in self.values().items():
-            if key in shared:
-                read, write = shared[key]
-                if str(read(self.settings)) != str(value):
-                    changed[key] = value
-                write(str(value))
-                continue
-            if str(self.settings.value(key, "")) != str(value):
-                changed[key] = value
-            self.settings.setValue(key, value)
-        return changed
+        before = dataclasses.asdict(self.settings.load())
+        values = self.values()
+        self.settings.update(**values)
+        return {name: value for name, value in values.items() if before[name] != value}

@@ -2,7 +2,8 @@
 
 The answer shown, its manual split marks and its kept attempt are a ``ReviewState``
 (``desktop.state``). Correcting the split writes the marks there, re-runs
-``rubric.analyze`` with them and hands the new report to every view at once.
+``rubric.analyze`` with them (on the catalogue of the library it is given: the app's,
+``AppState.library``) and hands the new report to every view at once.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from starcoach.desktop.review.transcript import TranscriptView
 from starcoach.desktop.state.review import ReviewState
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Finding, Report
+from starcoach.rubric.packs import PackLibrary
 
 RERECORD_SHORTCUT = "Ctrl+R"
 
@@ -63,10 +65,12 @@ class ReviewScreen(QWidget):
     reportChanged = Signal(object)  # the new Report after a correction
 
     def __init__(self, parent: QWidget | None = None,
-                 state: ReviewState | None = None) -> None:
+                 state: ReviewState | None = None,
+                 library: PackLibrary | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Review")
         self.state = state if state is not None else ReviewState()
+        self.library = library if library is not None else PackLibrary()
         self._syncing = False
 
         self.title = QLabel(self)
@@ -293,7 +297,7 @@ class ReviewScreen(QWidget):
             old.words, question=old.question,
             principle=None if old.question else old.principle,
             level=old.level, lens=old.lens, timing=old.timing, duration_s=old.duration_s,
-            marks=list(self.marks),
+            marks=list(self.marks), catalogue=self.library.catalogue(),
         )
         self.set_report(report, keep_marks=True, keep_view=True)
         self.state.corrected.emit(report)

@@ -1,5 +1,6 @@
-"""The application's state, Qt-free: what the person chose to practise, the attempt in
-progress, the answer under review and the attempt history they all share.
+"""The application's state, Qt-free: the question packs (the app's ``PackLibrary``), what
+the person chose to practise, the attempt in progress, the answer under review and the
+attempt history they all share.
 
 ``MainWindow`` owns one ``AppState`` and hands it (or the part a piece needs) to its
 screens and controllers, which observe it through :class:`~.signal.Signal`.
@@ -13,6 +14,7 @@ from starcoach.desktop.state.choice import QuestionChoice
 from starcoach.desktop.state.practice import PracticeState
 from starcoach.desktop.state.review import ReviewState
 from starcoach.rubric.pack_schema import Catalogue
+from starcoach.rubric.packs import PackLibrary
 
 if TYPE_CHECKING:
     from starcoach.desktop.attempts.store import HistoryStore
@@ -34,9 +36,15 @@ class StoreHandle:
 
 
 class AppState:
+    """``library`` is the app's packs (the bundled ones and the person's, see
+    ``bank.imports.open_user_library``; none: the bundled packs alone): the one library
+    every screen and controller is handed, so no part of the app reads a process-wide
+    catalogue. The choice's ``catalogue`` is its catalogue as last (re)loaded."""
+
     def __init__(self, store: HistoryStore | None = None,
-                 catalogue: Catalogue | None = None) -> None:
-        self.choice = QuestionChoice(catalogue)
+                 library: PackLibrary | None = None) -> None:
+        self.library = library if library is not None else PackLibrary()
+        self.choice = QuestionChoice(self.library)
         self.practice = PracticeState()
         self.review = ReviewState()
         self.open_store = StoreHandle(store)  # for views that open it when they need it

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from starcoach.desktop import wording
 from starcoach.desktop.state.signal import Signal
 from starcoach.rubric.pack_schema import LEVELS, Catalogue, PackQuestion
+from starcoach.rubric.packs import PackLibrary
 
 
 @dataclass(frozen=True)
@@ -31,23 +32,20 @@ def question_groups(cat: Catalogue) -> list[tuple[str, list[PackQuestion]]]:
     return [(p, by_principle[p]) for p in cat.principles if p in by_principle]
 
 
-def _default_catalogue() -> Catalogue:
-    from starcoach.rubric.packs import default_catalogue
-
-    return default_catalogue()
-
-
 class QuestionChoice:
     """The chosen question id (``None`` before any, or while a principle's heading is the
-    current row), level and lens (only one the question offers).
+    current row), level and lens (only one the question offers), among the questions of
+    ``library`` (the app's: the bundled and the person's packs; none: a library of the
+    bundled packs alone). ``catalogue`` is the library's catalogue as last (re)loaded.
 
     ``changed`` fires when any of the three changes; ``selected`` when :meth:`select` chose
     a question for the person (the chooser scrolls to it); ``catalogue_changed`` after
     :meth:`reload_catalogue`, before the choice it kept is announced.
     """
 
-    def __init__(self, catalogue: Catalogue | None = None) -> None:
-        self.catalogue = catalogue if catalogue is not None else _default_catalogue()
+    def __init__(self, library: PackLibrary | None = None) -> None:
+        self.library = library if library is not None else PackLibrary()
+        self.catalogue: Catalogue = self.library.catalogue()
         self._question: str | None = None
         self._level = "mid"
         self._lens: str | None = None
@@ -117,11 +115,11 @@ class QuestionChoice:
         self._set(self._question, self._level, lens or None)
 
     def reload_catalogue(self, select_qid: str | None = None) -> None:
-        """Take the (refreshed) default catalogue, e.g. after a pack was imported; chooses
-        ``select_qid``, else keeps the question, level and lens (the first question when the
-        current one is gone)."""
+        """Take the library's (refreshed) catalogue, e.g. after a pack was imported into
+        it; chooses ``select_qid``, else keeps the question, level and lens (the first
+        question when the current one is gone)."""
         keep = select_qid or self._question
-        self.catalogue = _default_catalogue()
+        self.catalogue = self.library.catalogue()
         before = (self._question, self._level, self._lens)
         after = self._resolve(keep, self._level, self._lens)
         self._question, self._level, self._lens = after

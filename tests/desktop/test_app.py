@@ -14,7 +14,7 @@ from starcoach.desktop import errors
 from starcoach.desktop.app import MainWindow
 from starcoach.desktop.settings import open_settings
 from starcoach.rubric.inputs import InputError
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words
 
 from .conftest import WEAK_ANSWER
@@ -36,7 +36,7 @@ def test_window_opens_fast_and_lists_every_question_by_principle(qtbot):
     win.show()
     qtbot.waitExposed(win)
     assert time.perf_counter() - started < 2.0
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     tree = win.chooser.tree
     groups = {tree.topLevelItem(g).text(0): tree.topLevelItem(g).childCount()
               for g in range(tree.topLevelItemCount())}
@@ -55,7 +55,7 @@ def test_lens_picker_offers_the_questions_lenses(window):
     assert window.chooser.level_id() == "senior"
     assert window.chooser.lens_id() == "dive-deep"
     lenses = [window.chooser.lens.itemData(i) for i in range(window.chooser.lens.count())]
-    assert lenses == [None, *default_catalogue().questions["ownership-failure"].lenses]
+    assert lenses == [None, *builtin_catalogue().questions["ownership-failure"].lenses]
 
 
 def test_open_text_answer_shows_the_review(qtbot, window, tmp_path):
@@ -124,13 +124,13 @@ def test_settings_persist_in_the_config_dir(qtbot, window, config_dir):
     window.set_theme("dark")
     window.chooser.select("dive-deep-root-cause", "junior", None)
     window.close()
-    assert (config_dir / "starcoach.ini").is_file()
+    assert (config_dir / "settings.json").is_file()
     again = MainWindow()
     qtbot.addWidget(again)
     assert again.menus.theme_actions["dark"].isChecked()
     assert again.chooser.question_id() == "dive-deep-root-cause"
     assert again.chooser.level_id() == "junior"
-    assert str(open_settings().value("appearance/theme")) == "dark"
+    assert open_settings().load().theme == "dark"
     again.set_theme("system")
 
 

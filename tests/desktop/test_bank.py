@@ -14,7 +14,7 @@ from starcoach.desktop.bank.import_dialog import (
     import_pack_file,
     show_pack_problems,
 )
-from starcoach.desktop.bank.imports import activate_user_packs, import_pack, user_pack_paths
+from starcoach.desktop.bank.imports import import_pack, open_user_library, user_pack_paths
 from starcoach.desktop.bank.mock import MockLoop
 from starcoach.desktop.bank.model_answer import (
     ModelAnswerDialog,
@@ -23,9 +23,10 @@ from starcoach.desktop.bank.model_answer import (
 )
 from starcoach.desktop.bank.picker import NO_HISTORY, MockDialog, WeakestDialog, pick_random
 from starcoach.desktop.chooser import QuestionChooser
+from starcoach.desktop.state.choice import QuestionChoice
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import SECTION_LABELS
-from starcoach.rubric.packs import default_catalogue, set_extra_packs
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words
 
 from .conftest import WEAK_ANSWER
@@ -40,12 +41,6 @@ principle = "frugality"
 text = "Tell me about an outage nobody owned and what you did about it."
 lenses = ["junior"]
 """
-
-
-@pytest.fixture(autouse=True)
-def _bundled_packs_after():
-    yield
-    set_extra_packs([])
 
 
 @pytest.fixture
@@ -93,7 +88,7 @@ def test_weakest_dialog_ranks_from_real_history(qtbot, data_dir):
         _analysed(store, "ownership-failure", WEAK_ANSWER)
         _analysed(store, "frugality-cut-waste", WEAK_ANSWER.replace("we ", "I "))
         failures = store.rule_failures()
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     dialog = WeakestDialog(cat, failures, n=5)
     qtbot.addWidget(dialog)
     ids = dialog.question_ids()
@@ -122,7 +117,7 @@ def test_weakest_dialog_ranks_from_real_history(qtbot, data_dir):
 def test_weakest_dialog_without_history_says_to_answer_first(qtbot):
     with HistoryStore() as store:
         failures = store.rule_failures()
-    dialog = WeakestDialog(default_catalogue(), failures)
+    dialog = WeakestDialog(builtin_catalogue(), failures)
     qtbot.addWidget(dialog)
     dialog.open()
     assert dialog.intro.text() == NO_HISTORY and dialog.question_ids() == []
@@ -140,7 +135,7 @@ def test_mock_dialog_returns_distinct_questions_from_different_principles(qtbot)
     with qtbot.waitSignal(dialog.chosen) as chosen:
         dialog.start_button.click()
     ids, minutes = chosen.args
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     assert len(ids) == 6 and len(set(ids)) == 6 and minutes == 2
     assert len({cat.questions[q].principle for q in ids}) == 6
     assert dialog.result_value() == (ids, 2)
@@ -194,7 +189,7 @@ def test_model_answer_dialog_shows_five_timed_sections_and_the_summary(qtbot):
     assert dialog.section_captions()[0] == "Situation 0:19 of 0:45"
     for caption in dialog.section_captions():
         assert caption in shown
-    summary = default_catalogue().questions["ownership-failure"].notes["model_answer_summary"]
+    summary = builtin_catalogue().questions["ownership-failure"].notes["model_answer_summary"]
     assert dialog.summary.text() == summary and dialog.summary.isVisible()
     assert len(dialog.timeline.segments()) == 5
     assert "Situation: 19 s of 45 s" in dialog.timeline.accessibleDescription()
@@ -260,9 +255,9 @@ def test_a_pack_broken_after_import_is_reported_at_start(qtbot, tmp_path):
     source.write_text(MY_PACK, encoding="utf-8")
     copy = import_pack(source)
     copy.write_text("[pack\n", encoding="utf-8")
-    problems = activate_user_packs()
+    library, problems = open_user_library()
     assert len(problems) == 1 and problems[0].startswith(f"{copy}: line 1: not valid TOML")
-    widget = QuestionChooser()  # the app still starts, without that pack's questions
+    widget = QuestionChooser(choice=QuestionChoice(library))  # starts, without that pack
     qtbot.addWidget(widget)
     assert "ownership-failure" in widget.catalogue.questions
     assert "my-unowned-outage" not in widget.catalogue.questions

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from starcoach.desktop.app import MainWindow
 from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.rubric.analyze import analyze
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words
 
 from .conftest import WEAK_ANSWER, stop_feeding
@@ -47,7 +47,7 @@ def test_random_stays_on_the_principle_and_weakest_reads_the_history(qtbot, stor
     attempt = store.begin_attempt(question="ownership-failure", principle="ownership")
     store.finish_attempt(attempt.id, words, analyze(words, question="ownership-failure"))
     win = open_window(qtbot, store)
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     menu_titles = [a.text() for a in win.menuBar().actions()]
     assert menu_titles.index("&Questions") == 1  # after File, before View
 
@@ -69,7 +69,7 @@ def test_the_model_answer_is_offered_only_where_a_pack_has_one(qtbot, store):
     dialog = win.bank.show_model_answer()
     assert any(c.startswith("Situation") for c in dialog.section_captions())
     dialog.close()
-    other = next(q.id for q in default_catalogue().questions.values()
+    other = next(q.id for q in builtin_catalogue().questions.values()
                  if not q.notes.get("model_answer"))
     win.chooser.select(other)
     assert not win.bank.model_answer_action.isEnabled()
@@ -93,11 +93,31 @@ def test_an_imported_pack_shows_up_in_the_chooser_and_history_filters(qtbot, sto
     assert "broken.toml" in text and "principle" in text and "teamwork" in text
 
 
+def test_the_windows_own_library_judges_its_packs_and_leaks_nowhere(qtbot, store, tmp_path):
+    pack = tmp_path / "mine.toml"
+    pack.write_text(PACK + "\n[questions.targets]\nsituation = 20\n")
+    win = open_window(qtbot, store)
+    win.bank.import_pack().reject()
+    assert win.bank.importer.import_file(str(pack)) is not None
+    assert "my-outage" in win.state.library.catalogue().questions  # the app's, in its state
+    assert "my-outage" not in builtin_catalogue().questions  # nothing process-wide
+    answer = tmp_path / "answer.txt"
+    answer.write_text(WEAK_ANSWER, encoding="utf-8")
+    assert win.open_answer(answer)  # analysed on the window's catalogue
+    assert win.review.report.question == "my-outage"
+    assert win.review.report.sections[0].target_s == 20
+    win.review.marks = [(5, "task")]
+    win.review.reanalyse()  # a corrected split too
+    assert win.review.report.question == "my-outage"
+    win.show_practice()
+    assert win.practice.targets["situation"] == 20  # the live clock's target
+
+
 def test_a_mock_interview_asks_each_question_then_sums_up(qtbot, store, fakemic):
     answer = spoken_answer("I fixed the import myself. <pause:0.3> Failures went to zero.")
     win = open_window(qtbot, store, loader=lambda _m, _t: KnownWords(answer.words))
     qtbot.waitUntil(lambda: win.practice.transcriber is not None, timeout=30_000)
-    ids = ["ownership-failure", next(q.id for q in default_catalogue().questions.values()
+    ids = ["ownership-failure", next(q.id for q in builtin_catalogue().questions.values()
                                      if q.principle == "customer-obsession")]
     win.bank.start_mock(ids, 1)
     assert not win.bank.mock_action.isEnabled() and win.bank.end_mock_action.isEnabled()

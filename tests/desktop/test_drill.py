@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.drill.screen import NO_SPEECH, DrillScreen
 from starcoach.rubric.analyze import analyze
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 
@@ -37,7 +37,7 @@ def strong_reply():
 
 @pytest.fixture
 def main_report():
-    notes = default_catalogue().questions[QUESTION].notes["model_answer"]
+    notes = builtin_catalogue().questions[QUESTION].notes["model_answer"]
     text = " ".join(notes[k] for k in ("situation", "task", "action", "result", "reflection"))
     report = analyze(estimate_words(text), question=QUESTION, level="mid")
     assert report.scores["verdict"] == "Strong Hire"
@@ -109,7 +109,7 @@ def test_a_weak_escalation_reply_turns_the_answer_into_no_hire_and_is_kept(
     screen = open_drill(qtbot)
     screen.start(attempt_id, main_report, QUESTION, "mid", None, transcriber, store,
                  read_aloud=True)
-    probes = default_catalogue().questions[QUESTION].followups
+    probes = builtin_catalogue().questions[QUESTION].followups
     assert screen.counter.text() == f"Follow-up 1 of {len(probes)}"
     assert screen.probe.text() == "Did you escalate it to the owning team?"
     assert screen.speech is not None  # the probe is being read aloud (espeak-ng is here)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from starcoach.desktop.drill.progress import DrillProgress
 from starcoach.rubric.analyze import analyze
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words as timed
 
 from .conftest import WEAK_ANSWER
 
 
 def _progress() -> DrillProgress:
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     question = cat.questions["ownership-failure"]
     main = analyze(timed(WEAK_ANSWER), question="ownership-failure", level="senior")
     return DrillProgress(main, "ownership-failure", question.followups, level="senior")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from starcoach.desktop.app import MainWindow
 from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.rubric.analyze import analyze
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words
 
 from .practice_helpers import KnownWords, spoken_answer
@@ -23,7 +23,7 @@ def store(data_dir):
 
 
 def test_follow_ups_from_the_review_change_the_rating_and_it_is_kept(qtbot, fakemic, store):
-    notes = default_catalogue().questions[QUESTION].notes["model_answer"]
+    notes = builtin_catalogue().questions[QUESTION].notes["model_answer"]
     main_report = analyze(estimate_words(" ".join(notes.values())), question=QUESTION)
     assert main_report.scores["verdict"] == "Strong Hire"
     attempt = store.begin_attempt(question=QUESTION, principle="ownership")
@@ -32,7 +32,7 @@ def test_follow_ups_from_the_review_change_the_rating_and_it_is_kept(qtbot, fake
     win = MainWindow(store=store, loader=lambda _m, _t: KnownWords(reply.words))
     qtbot.addWidget(win)
     win.resize(1100, 760)
-    win.settings.setValue("drill/readAloud", False)  # quiet: the pack's text is shown anyway
+    win.settings.update(read_aloud=False)  # quiet: the pack's text is shown anyway
     with qtbot.waitSignal(win.practice.modelReady, timeout=30_000):
         win.show()
     assert win.history_control.open_attempt(attempt.id)

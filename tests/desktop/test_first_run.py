@@ -18,7 +18,7 @@ from starcoach.desktop.practice.download import UNREACHABLE_TEXT, DownloadDialog
 from starcoach.desktop.practice.faults import model_missing
 from starcoach.desktop.sizing import DEFAULT_SIZE, default_size
 from starcoach.rubric.inputs import InputError
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 from .layout_helpers import big_font, layout_problems
 
@@ -79,7 +79,7 @@ def test_question_titles_in_the_chooser_are_shown_whole(qtbot, points):
         tree = win.chooser.tree
         qtbot.waitUntil(lambda: tree.visualItemRect(tree.topLevelItem(0)).height() > 0)
         assert tree.textElideMode() == Qt.TextElideMode.ElideNone
-        cat = default_catalogue()
+        cat = builtin_catalogue()
         checked = 0
         for g in range(tree.topLevelItemCount()):
             group = tree.topLevelItem(g)
@@ -101,7 +101,7 @@ def test_question_titles_in_the_chooser_are_shown_whole(qtbot, points):
 def test_the_weakest_area_list_shows_each_question_whole(qtbot):
     from starcoach.desktop.bank.picker import WeakestDialog
 
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     failures = {q: Counter({"we_language": 2, "no_metric_delta": 1}) for q in cat.questions}
     dialog = WeakestDialog(cat, failures)
     qtbot.addWidget(dialog)
@@ -182,14 +182,14 @@ def _known(parent):
 def _weakest(parent):
     from starcoach.desktop.bank.picker import WeakestDialog
 
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     return WeakestDialog(cat, {"ownership-failure": Counter({"we_language": 3})}, parent)
 
 
 def _weakest_empty(parent):
     from starcoach.desktop.bank.picker import WeakestDialog
 
-    return WeakestDialog(default_catalogue(), {}, parent)
+    return WeakestDialog(builtin_catalogue(), {}, parent)
 
 
 def _mock(parent):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from starcoach.desktop import wording
 from starcoach.desktop.app import MainWindow
 from starcoach.desktop.help import SECTION_ADVICE, ShortcutsDialog, StarGuideDialog, shortcuts
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_the_guide_opens_with_f1_and_reads_its_targets_from_the_packs(qtbot, win
     qtbot.waitUntil(lambda: window.menus.guide_dialog is not None)
     guide = window.menus.guide_dialog
     assert isinstance(guide, StarGuideDialog) and guide.isVisible()
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     rows = guide.sections()
     assert [r[0] for r in rows] == list(cat.expected_sections)
     text = guide.text()
@@ -54,7 +54,7 @@ def test_the_guide_opens_with_f1_and_reads_its_targets_from_the_packs(qtbot, win
 
 
 def test_the_guide_follows_a_changed_target(qtbot):
-    cat = dataclasses.replace(default_catalogue())
+    cat = dataclasses.replace(builtin_catalogue())
     cat.targets = {**cat.targets, "situation": 33.0}
     guide = StarGuideDialog(catalogue=cat)
     qtbot.addWidget(guide)

@@ -60,9 +60,9 @@ def filled(store):
 
 
 def _questions_of(principle):
-    from starcoach.rubric.packs import default_catalogue
+    from starcoach.rubric.packs import builtin_catalogue
 
-    return [q.id for q in default_catalogue().questions.values() if q.principle == principle]
+    return [q.id for q in builtin_catalogue().questions.values() if q.principle == principle]
 
 
 def open_window(qtbot, store, loader=None) -> MainWindow:

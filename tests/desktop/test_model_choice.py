@@ -123,12 +123,12 @@ def test_a_damaged_builtin_model_is_said_plainly_and_a_model_is_offered(
 
 
 def test_a_model_chosen_by_an_older_version_moves_to_the_shared_settings(test_model):
-    from starcoach.desktop.practice.model import MODEL_KEY, model_setting
-    from starcoach.desktop.settings import open_settings
+    from starcoach.desktop.practice.model import model_setting
+    from starcoach.desktop.settings import legacy_qsettings, open_settings
 
-    old = open_settings()
-    old.setValue(MODEL_KEY, str(test_model))
+    old = legacy_qsettings()
+    old.setValue("speech/model", str(test_model))
     old.sync()
     assert model_setting(open_settings()) == str(test_model)
     assert shared.chosen_model() == str(test_model)  # now `starcoach analyze` sees it
-    assert not open_settings().contains(MODEL_KEY)
+    assert not legacy_qsettings().contains("speech/model")

@@ -9,7 +9,7 @@ from starcoach.desktop.attempts.progress import section_name
 from starcoach.desktop.practice.cue import current_cue, targets_for
 from starcoach.rubric.live import LiveState
 from starcoach.rubric.model import SECTION_LABELS, SECTION_NAMES
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 
 def test_section_names_come_from_the_rubric():
@@ -20,7 +20,7 @@ def test_section_names_come_from_the_rubric():
 
 
 def test_the_cue_takes_its_targets_from_the_resolved_pack():
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     q = cat.questions["ownership-failure"]
     assert targets_for(q.id, q.principle, "mid", None) == q.targets
     tight = dataclasses.replace(cat, targets={**cat.targets, "situation": 30.0})

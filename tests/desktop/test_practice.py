@@ -14,7 +14,6 @@ from starcoach.desktop.app import MainWindow
 from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.cue import Cue, current_cue
 from starcoach.desktop.practice.download import DownloadDialog
-from starcoach.desktop.practice.model import DEVICE_KEY, MODEL_KEY, THREADS_KEY
 from starcoach.desktop.practice.settings_dialog import SettingsDialog
 from starcoach.desktop.settings import open_settings
 from starcoach.desktop.state.review import marks_to_words
@@ -276,7 +275,8 @@ def test_closing_while_recording_asks_and_never_loses_the_audio(qtbot, fakemic, 
 # -- settings ------------------------------------------------------------------------------
 
 
-def test_settings_dialog_lists_devices_and_persists(qtbot, window, test_model, monkeypatch):
+def test_settings_dialog_lists_devices_and_persists(qtbot, window, test_model, monkeypatch,
+                                                    config_dir):
     dialog = SettingsDialog(window.settings, window)
     qtbot.addWidget(dialog)
     devices = [dialog.device.itemData(i) for i in range(dialog.device.count())]
@@ -299,12 +299,12 @@ def test_settings_dialog_lists_devices_and_persists(qtbot, window, test_model, m
     if names:
         dialog.device.setCurrentIndex(1)
     changed = dialog.save()
-    assert set(changed) >= {MODEL_KEY, THREADS_KEY, "appearance/theme"}
-    again = open_settings()
+    assert set(changed) >= {"model", "threads", "theme"}
+    again = open_settings().load()
     assert shared.chosen_model() == str(test_model)  # the CLI reads the same choice
-    assert not again.contains(MODEL_KEY) and not again.contains(DEVICE_KEY)
-    assert int(again.value(THREADS_KEY)) == 1
-    assert again.value("appearance/theme") == "dark"
+    assert not (config_dir / "starcoach.ini").exists()  # one settings file, nothing in QSettings
+    assert again.threads == 1
+    assert again.theme == "dark"
     assert (shared.chosen_device() or "") == (names[0] if names else "")
 
 

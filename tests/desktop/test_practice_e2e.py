@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from starcoach.desktop.app import MainWindow
 from starcoach.desktop.attempts.store import HistoryStore
-from starcoach.desktop.practice.model import MODEL_KEY, THREADS_KEY, load_transcriber
+from starcoach.desktop.practice.model import load_transcriber
 from starcoach.desktop.settings import open_settings
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 from starcoach.speech.transcribe import TranscribeOptions
@@ -104,10 +104,7 @@ def test_a_spoken_answer_is_recorded_transcribed_reviewed_and_kept(qtbot, fakemi
 
 
 def test_the_same_flow_through_real_faster_whisper(qtbot, fakemic, answer, test_model):
-    settings = open_settings()
-    settings.setValue(MODEL_KEY, str(test_model))
-    settings.setValue(THREADS_KEY, 2)
-    settings.sync()
+    open_settings().update(model=str(test_model), threads=2)
     loaded = []
 
     def loader(model, threads):

@@ -29,7 +29,7 @@ from starcoach.desktop.history.chart import FINDINGS, SCORE, ProgressChart, bar_
 from starcoach.desktop.history.progress_view import ProgressPanel
 from starcoach.desktop.settings import dark_palette
 from starcoach.rubric.analyze import analyze
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 from starcoach.rubric.text import estimate_words
 
 from .conftest import WEAK_ANSWER
@@ -107,7 +107,7 @@ def test_series_values_equal_the_reports_section_spans(store, history):
     assert series.skipped == 1
     assert [p.attempt_id for p in series.points] == [history["weak"], history["strong"]]
     assert [p.number for p in series.points] == [1, 2]
-    targets = default_catalogue().questions[Q].targets
+    targets = builtin_catalogue().questions[Q].targets
     for point in series.points:
         report = store.get(point.attempt_id).report
         for label in ("situation", "task", "action", "result", "reflection"):
@@ -141,7 +141,7 @@ def test_since_last_time_names_what_disappeared_and_what_appeared(answers):
     assert {c.rule for c in change.gone} == rules_weak - rules_strong
     assert {c.rule for c in change.new} == rules_strong - rules_weak
     assert {c.rule for c in change.still} == rules_weak & rules_strong
-    rules = default_catalogue().rules
+    rules = builtin_catalogue().rules
     lines = change.sentences()
     assert f"Gone: {rules['situation_over_time'].title}" in lines
     assert f"New: {rules['action_underweighted'].title}" in lines
@@ -175,7 +175,7 @@ def test_damaged_reports_degrade_to_zeros_not_errors():
     change = since_last_time({}, {"findings": [{"rule": "hedging"}, {"no": "rule"}]})
     assert [c.rule for c in change.new] == ["hedging"] and not change.timing
     assert since_last_time({}, {}).sentences() == ["No findings, last time or this time."]
-    assert question_targets("no-such-question") == default_catalogue().targets
+    assert question_targets("no-such-question") == builtin_catalogue().targets
 
 
 def test_a_hundred_attempts_summarise_and_a_narrow_chart_shows_the_latest(tmp_path, answers,
@@ -315,7 +315,7 @@ def test_keyboard_chooses_and_opens_an_attempt(panel, qtbot, history):
 
 
 def test_panel_lists_since_last_time_in_plain_sentences(panel):
-    rules = default_catalogue().rules
+    rules = builtin_catalogue().rules
     lines = panel.sentences()
     assert f"Gone: {rules['situation_over_time'].title}" in lines
     assert f"New: {rules['action_underweighted'].title}" in lines

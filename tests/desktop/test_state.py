@@ -16,6 +16,7 @@ from starcoach.desktop.state.review import ReviewState
 from starcoach.desktop.state.signal import Signal
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.model import Word
+from starcoach.rubric.packs import PackLibrary, builtin_catalogue
 from starcoach.rubric.text import estimate_words
 
 
@@ -68,6 +69,21 @@ def test_reloading_the_catalogue_keeps_the_choice_and_says_so():
     choice.reload_catalogue()
     assert events == ["catalogue", "selected"]
     assert (choice.question_id(), choice.level_id()) == ("ownership-failure", "junior")
+
+
+def test_the_choice_follows_its_own_library_and_no_other(tmp_path):
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[pack]\nid = "mine"\nname = "Mine"\n\n[[questions]]\nid = "my-outage"\n'
+                    'principle = "ownership"\ntext = "Tell me about an outage you led."\n',
+                    encoding="utf-8")
+    state, other = AppState(library=PackLibrary()), AppState()
+    assert state.choice.library is state.library
+    assert state.library.set_extra([pack]) == []
+    state.choice.reload_catalogue("my-outage")
+    assert state.choice.question_id() == "my-outage"
+    assert "my-outage" in state.catalogue.questions
+    assert "my-outage" not in other.catalogue.questions  # each state its own packs
+    assert "my-outage" not in builtin_catalogue().questions
 
 
 def test_marks_made_while_speaking_land_on_words_and_corrections_carry_over():

@@ -7,18 +7,18 @@ from collections import Counter
 
 from starcoach.rubric import bank
 from starcoach.rubric.pack_schema import PRINCIPLES
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 
 def test_random_pick_respects_the_principle():
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     rng = random.Random(1)
     picks = {bank.pick_random(cat, rng, "frugality").principle for _ in range(20)}
     assert picks == {"frugality"}
 
 
 def test_mock_loop_asks_a_different_principle_each_time():
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     loop = bank.mock_loop(cat, 16, random.Random(7))
     assert len(loop) == 16 and len({q.id for q in loop}) == 16
     assert {q.principle for q in loop} == set(PRINCIPLES)
@@ -27,7 +27,7 @@ def test_mock_loop_asks_a_different_principle_each_time():
 
 
 def test_weakest_aims_at_the_principle_that_failed_most():
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     failures = {
         "ownership-failure": Counter({"escalation_handoff": 2, "we_language": 3}),
         "frugality-cut-waste": Counter({"hedging": 1}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.followups import find_followup, judge_followup, rescore
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 from .conftest import timed
 from .test_rules import STRONG
@@ -64,7 +64,7 @@ def test_other_weak_replies_lower_the_rating_one_band_each():
 
 def test_check_applies_whatever_the_pack_says():
     # deliver-results questions mark manager_directed as info; the drill still checks it.
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     q = next(q for q in cat.questions.values()
              if any(f.check == "manager_directed" for f in q.followups))
     fu = next(f for f in q.followups if f.check == "manager_directed")

@@ -311,7 +311,6 @@ def test_a_terminal_that_cannot_encode_the_report_still_gets_it(tmp_path):
 
 def test_more_packs_than_the_limit_are_reported_not_read(data_dir, monkeypatch):
     from starcoach.desktop.bank import imports
-    from starcoach.rubric.packs import default_catalogue, set_extra_packs
 
     folder = data_dir / "packs"
     folder.mkdir(parents=True)
@@ -319,13 +318,10 @@ def test_more_packs_than_the_limit_are_reported_not_read(data_dir, monkeypatch):
         (folder / f"p{n}.toml").write_text(MY_PACK.replace("my-stories", f"pack-{n}")
                                            .replace("my-unowned-outage", f"q-{n}"))
     monkeypatch.setattr(imports, "MAX_USER_PACKS", 2)
-    try:
-        problems = imports.activate_user_packs()
-        assert len(problems) == 1 and "p2.toml" in problems[0] and "left out" in problems[0]
-        assert {"q-0", "q-1"} <= set(default_catalogue().questions)
-        assert "q-2" not in default_catalogue().questions
-    finally:
-        set_extra_packs([])
+    library, problems = imports.open_user_library()
+    assert len(problems) == 1 and "p2.toml" in problems[0] and "left out" in problems[0]
+    assert {"q-0", "q-1"} <= set(library.catalogue().questions)
+    assert "q-2" not in library.catalogue().questions
 
 
 def test_weakest_with_an_unusable_history_is_one_line(data_dir):
@@ -342,7 +338,6 @@ def test_a_pack_of_countless_tables_is_refused_before_parsing(tmp_path):
 
 def test_imported_packs_past_the_byte_budget_are_reported_not_read(data_dir, monkeypatch):
     from starcoach.desktop.bank import imports
-    from starcoach.rubric.packs import default_catalogue, set_extra_packs
 
     folder = data_dir / "packs"
     folder.mkdir(parents=True)
@@ -350,9 +345,6 @@ def test_imported_packs_past_the_byte_budget_are_reported_not_read(data_dir, mon
         (folder / f"p{n}.toml").write_text(MY_PACK.replace("my-stories", f"pack-{n}")
                                            .replace("my-unowned-outage", f"q-{n}"))
     monkeypatch.setattr(imports, "MAX_USER_PACK_BYTES", len(MY_PACK) * 2 + 10)
-    try:
-        (problem,) = imports.activate_user_packs()
-        assert "1 from p2.toml on were left out" in problem
-        assert "q-2" not in default_catalogue().questions
-    finally:
-        set_extra_packs([])
+    library, (problem,) = imports.open_user_library()
+    assert "1 from p2.toml on were left out" in problem
+    assert "q-2" not in library.catalogue().questions

@@ -6,7 +6,7 @@ import pytest
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.corpus import load_corpus
 from starcoach.rubric.evaluate import CATALOGUE_IDS, evaluate
-from starcoach.rubric.packs import default_catalogue
+from starcoach.rubric.packs import builtin_catalogue
 
 from .conftest import timed
 
@@ -34,7 +34,7 @@ def test_heldout_rule_f1_on_labelled_sections(heldout):
 def test_every_catalogue_rule_has_wording_and_a_detector():
     from starcoach.rubric.rules import DETECTORS
 
-    cat = default_catalogue()
+    cat = builtin_catalogue()
     for rule in CATALOGUE_IDS:
         assert rule in cat.rules and rule in DETECTORS
         assert cat.rules[rule].message and cat.rules[rule].suggestion

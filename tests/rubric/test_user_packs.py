@@ -9,18 +9,14 @@ import pytest
 from starcoach.desktop.bank.imports import (
     activate_user_packs,
     import_pack,
+    open_user_library,
     user_pack_paths,
     user_packs_dir,
 )
 from starcoach.desktop.cli import main
 from starcoach.rubric.followups import judge_followup
 from starcoach.rubric.pack_schema import PackError
-from starcoach.rubric.packs import (
-    default_catalogue,
-    extra_pack_problems,
-    load_catalogue,
-    set_extra_packs,
-)
+from starcoach.rubric.packs import PackLibrary, builtin_catalogue, load_catalogue
 from starcoach.rubric.text import estimate_words
 
 MY_PACK = """
@@ -58,12 +54,11 @@ ANSWER = (
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Imported packs go to the test's own data folder; the catalogue is reset after."""
+    """Imported packs go to the test's own data folder."""
     data = tmp_path / "data"
     monkeypatch.setenv("STARCOACH_DATA_DIR", str(data))
     monkeypatch.setenv("STARCOACH_CONFIG_DIR", str(tmp_path / "config"))
-    yield data
-    set_extra_packs([])
+    return data
 
 
 def write(tmp_path: Path, text: str, name: str = "mine.toml") -> Path:
@@ -81,16 +76,16 @@ def test_an_imported_pack_reaches_the_catalogue_the_cli_and_analyze(tmp_path, ca
     copy = user_packs_dir() / "mine.toml"
     assert str(copy) in out and "my-unowned-outage" in out
     assert copy.read_bytes() == source.read_bytes()
-    q = default_catalogue().questions["my-unowned-outage"]
+    cat = open_user_library()[0].catalogue()  # as the next process (the window) loads it
+    q = cat.questions["my-unowned-outage"]
     assert q.pack == "my-stories" and q.targets["situation"] == 30
     assert [f.id for f in q.followups] == ["how-measured"]
     assert judge_followup("my-unowned-outage", "how-measured",
-                          estimate_words(q.followups[0].weak)).weak
+                          estimate_words(q.followups[0].weak), catalogue=cat).weak
     assert not judge_followup("my-unowned-outage", "how-measured",
-                              estimate_words(q.followups[0].strong)).weak
+                              estimate_words(q.followups[0].strong), catalogue=cat).weak
 
-    set_extra_packs([])  # as a fresh process starts: only the bundled packs
-    assert "my-unowned-outage" not in default_catalogue().questions
+    assert "my-unowned-outage" not in builtin_catalogue().questions  # nothing process-wide
     assert main(["questions", "--principle", "ownership", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {"id": "my-unowned-outage", "principle": "ownership",
@@ -132,7 +127,8 @@ def test_a_malformed_pack_is_refused_naming_file_field_and_problem(tmp_path, cap
     assert main(["questions", "import", str(source)]) == 2
     captured = capsys.readouterr()
     assert captured.err == f"starcoach: error: {message}\n" and captured.out == ""
-    assert user_pack_paths() == [] and "my-unowned-outage" not in default_catalogue().questions
+    assert user_pack_paths() == []
+    assert "my-unowned-outage" not in open_user_library()[0].catalogue().questions
 
 
 def test_a_pack_is_all_or_nothing(tmp_path):
@@ -155,31 +151,32 @@ def test_a_question_id_already_imported_is_a_duplicate(tmp_path):
 
 
 def test_imports_never_overwrite_another_pack(tmp_path):
-    first = import_pack(write(tmp_path, MY_PACK))
+    library = PackLibrary()
+    first = import_pack(write(tmp_path, MY_PACK), library)
     other = (MY_PACK.replace('id = "my-stories"', 'id = "other-stories"')
              .replace("my-unowned-outage", "other-outage"))
     (tmp_path / "elsewhere").mkdir()
     second_source = tmp_path / "elsewhere" / "mine.toml"  # same file name, another pack
     second_source.write_text(other, encoding="utf-8")
-    second = import_pack(second_source)
+    second = import_pack(second_source, library)
     assert (first.name, second.name) == ("mine.toml", "mine-2.toml")
     assert first.read_text(encoding="utf-8") == MY_PACK
-    assert {"my-unowned-outage", "other-outage"} <= set(default_catalogue().questions)
+    assert {"my-unowned-outage", "other-outage"} <= set(library.catalogue().questions)
 
     edited = MY_PACK.replace("an outage nobody owned", "a failure nobody owned")
-    again = import_pack(write(tmp_path, edited, "renamed.toml"))  # the same pack, edited
+    again = import_pack(write(tmp_path, edited, "renamed.toml"), library)  # the same, edited
     assert again == first and len(user_pack_paths()) == 2
-    assert "a failure nobody owned" in default_catalogue().questions["my-unowned-outage"].text
+    assert "a failure nobody owned" in library.catalogue().questions["my-unowned-outage"].text
 
 
 def test_a_pack_corrupted_after_import_is_skipped_and_reported(tmp_path, capsys):
     copy = import_pack(write(tmp_path, MY_PACK))
     copy.write_text(MY_PACK.replace('principle = "ownership"', "principle = 7"),
                     encoding="utf-8")
-    problems = activate_user_packs()
+    library, problems = open_user_library()
     assert problems == [f"{copy}: questions[0].principle: must be a str, got int"]
-    assert extra_pack_problems() == problems
-    cat = default_catalogue()
+    assert library.problems() == problems
+    cat = library.catalogue()
     assert "my-unowned-outage" not in cat.questions and "ownership-failure" in cat.questions
     with pytest.raises(PackError, match=r"questions\[0\]\.principle"):
         load_catalogue([copy])  # strict unless the caller collects problems
@@ -189,8 +186,9 @@ def test_a_pack_corrupted_after_import_is_skipped_and_reported(tmp_path, capsys)
     assert captured.err == f"starcoach: warning: skipped your pack {problems[0]}\n"
     assert "ownership-failure" in {r["id"] for r in json.loads(captured.out)}
 
-    import_pack(write(tmp_path, MY_PACK))  # importing the fixed pack replaces the broken one
-    assert activate_user_packs() == [] and "my-unowned-outage" in default_catalogue().questions
+    import_pack(write(tmp_path, MY_PACK), library)  # the fixed pack replaces the broken one
+    assert library.problems() == [] and "my-unowned-outage" in library.catalogue().questions
+    assert activate_user_packs(library) == []
 
 
 def test_a_pack_is_only_ever_text(tmp_path):
@@ -199,8 +197,9 @@ def test_a_pack_is_only_ever_text(tmp_path):
     pack = (MY_PACK.replace("Tell me about an outage nobody owned and what you did about it.",
                             code.replace('"', '\\"'))
             + f'\n[questions.notes]\nmodel_answer_summary = "{{{{ {code} }}}}"\n')
-    import_pack(write(tmp_path, pack))
-    q = default_catalogue().questions["my-unowned-outage"]
+    library = PackLibrary()
+    import_pack(write(tmp_path, pack), library)
+    q = library.catalogue().questions["my-unowned-outage"]
     assert q.text == code and q.notes["model_answer_summary"] == "{{ " + code + " }}"
     assert not marker.exists()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import write_wav
-from starcoach.speech import builtin, models
+from starcoach.speech import builtin, models, settings
 from starcoach.speech.audio import SAMPLE_RATE
 from starcoach.speech.errors import ModelUnavailable
 
@@ -76,7 +76,7 @@ class _Hide(importlib.abc.MetaPathFinder):
 def test_the_installed_package_verifies_once_and_later_starts_read_the_marker(hashing):
     assert builtin.check().path == REAL
     assert hashing.calls == 1
-    marker = json.loads((models.data_dir() / builtin.VERIFIED_FILE).read_text())
+    marker = json.loads((settings.data_dir() / builtin.VERIFIED_FILE).read_text())
     st = (REAL / "model.bin").stat()
     assert marker["size"] == st.st_size == builtin.MODEL_BIN_BYTES
     assert marker["mtime_ns"] == st.st_mtime_ns and marker["sha256"] == builtin.MODEL_BIN_SHA256
@@ -109,7 +109,7 @@ def test_one_changed_byte_is_refused_with_one_line_saying_what_to_do(copy, hashi
     assert "starcoach models download base.en" in message
     plain = info.value.plain
     assert "integrity" in plain and "`" not in plain and "--" not in plain and "pip" not in plain
-    assert not (models.data_dir() / builtin.VERIFIED_FILE).exists()  # never marked good
+    assert not (settings.data_dir() / builtin.VERIFIED_FILE).exists()  # never marked good
 
 
 def test_a_wrong_size_is_refused_without_hashing(copy, hashing):

@@ -113,9 +113,9 @@ def test_audio_longer_than_the_limit_is_refused_from_its_header(test_model, tmp_
 
 
 def test_record_with_a_device_on_a_full_disk_still_records(fakemic, tmp_path, data_dir=None):
-    data = Path(os.environ["STARCOACH_DATA_DIR"])
-    data.mkdir(parents=True, exist_ok=True)
-    (data / "settings.tmp").symlink_to("/dev/full")  # remembering the device meets ENOSPC
+    config = Path(os.environ["STARCOACH_CONFIG_DIR"])  # where the settings file lives
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.tmp").symlink_to("/dev/full")  # remembering the device meets ENOSPC
     source = np.concatenate([speak("I fixed it."), silence(0.2)])[: SAMPLE_RATE * 2]
     fakemic.feed(source)
     out = tmp_path / "a.flac"
@@ -129,4 +129,4 @@ def test_record_with_a_device_on_a_full_disk_still_records(fakemic, tmp_path, da
     warning = [line for line in stderr.splitlines() if "remember" in line]
     assert len(warning) == 1 and "No space left on device" in warning[0]
     assert out.stat().st_size > 0
-    assert not (data / "settings.tmp").exists() and not (data / "settings.json").exists()
+    assert not (config / "settings.tmp").exists() and not (config / "settings.json").exists()

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from starcoach.speech import builtin, models, settings
+from starcoach.speech import builtin, model_download, models, settings
 from starcoach.speech.errors import DownloadCancelled, DownloadError, ModelUnavailable
 from starcoach.speech.transcribe import Transcriber
 
@@ -220,7 +220,7 @@ def test_listing_shows_known_models_and_installed_sizes(test_model):
 
 def test_download_reports_byte_progress_and_installs(hub, test_model):
     seen: list[tuple[int, int]] = []
-    path = models.download_model(
+    path = model_download.download_model(
         "tiny.en", progress=lambda d, t: seen.append((d, t)), endpoint=hub.url, chunk_size=8192
     )
     assert path == models.installed_path("tiny.en")
@@ -243,7 +243,7 @@ def test_cancel_keeps_partial_bytes_never_installs_and_a_retry_resumes(hub):
             cancel.set()
 
     with pytest.raises(DownloadCancelled):
-        models.download_model(
+        model_download.download_model(
             "tiny.en", progress=progress, cancel=cancel, endpoint=hub.url, chunk_size=4096
         )
     assert models.installed_path("tiny.en") is None
@@ -254,7 +254,7 @@ def test_cancel_keeps_partial_bytes_never_installs_and_a_retry_resumes(hub):
 
     hub.requests.clear()
     seen: list[int] = []
-    models.download_model("tiny.en", progress=lambda d, t: seen.append(d), endpoint=hub.url)
+    model_download.download_model("tiny.en", progress=lambda d, t: seen.append(d), endpoint=hub.url)
     assert seen[0] >= kept  # progress starts from what was kept
     assert any(r is not None and r != "bytes=0-" for _, r in hub.requests), "no Range resume"
     path = models.resolve_model("tiny.en")
@@ -266,9 +266,9 @@ def test_cancel_keeps_partial_bytes_never_installs_and_a_retry_resumes(hub):
 def test_a_dropped_connection_is_an_error_and_the_retry_completes(hub):
     hub.cut_after = 50_000
     with pytest.raises(DownloadError, match="run it again"):
-        models.download_model("tiny.en", endpoint=hub.url)
+        model_download.download_model("tiny.en", endpoint=hub.url)
     assert models.installed_path("tiny.en") is None
-    models.download_model("tiny.en", endpoint=hub.url)
+    model_download.download_model("tiny.en", endpoint=hub.url)
     path = models.resolve_model("tiny.en")
     for name, data in hub.files.items():
         assert (path / name).read_bytes() == data
@@ -277,9 +277,9 @@ def test_a_dropped_connection_is_an_error_and_the_retry_completes(hub):
 def test_a_server_that_ignores_range_restarts_the_file_cleanly(hub):
     hub.cut_after = 50_000
     with pytest.raises(DownloadError):
-        models.download_model("tiny.en", endpoint=hub.url)
+        model_download.download_model("tiny.en", endpoint=hub.url)
     hub.honour_range = False
-    models.download_model("tiny.en", endpoint=hub.url)
+    model_download.download_model("tiny.en", endpoint=hub.url)
     path = models.resolve_model("tiny.en")
     for name, data in hub.files.items():
         assert (path / name).read_bytes() == data
@@ -287,5 +287,5 @@ def test_a_server_that_ignores_range_restarts_the_file_cleanly(hub):
 
 def test_an_unreachable_hub_is_a_download_error(tmp_path):
     with pytest.raises(DownloadError, match="cannot list"):
-        models.download_model("tiny.en", endpoint="http://127.0.0.1:9")
+        model_download.download_model("tiny.en", endpoint="http://127.0.0.1:9")
     assert models.installed_path("tiny.en") is None

@@ -295,7 +295,7 @@ def test_a_filler_both_passes_wrote_is_counted_once():
     prompted = ["the", "dashboard", "said", "um", "almost", "everything", "uh", "then", "i",
                 "left"]
     assert [f.text for f in place_fillers(prompted, words)] == ["uh"]
-    twice = prompted[:3] + ["um", "um"] + prompted[4:]
+    twice = [*prompted[:3], "um", "um", *prompted[4:]]
     again = place_fillers(twice, words)
     assert [f.text for f in again] == ["um", "uh"]
     merged = add_written_fillers(words, again)
