@@ -42,8 +42,6 @@ _BAND_EDGES = np.geomspace(100, 4000, 17)
 # Fillers as Whisper writes them (normalised: lower case, no punctuation).
 FILLER_TEXT = re.compile(r"u+h*m*|u+m+|e+r+m+|hm+|m+h?m+")
 BESIDE_S = 0.5  # a filled pause this close to a written filler is that filler
-STRETCHED_S = 0.5  # a word lasting this long may hold a filler the aligner folded into it
-WORD_SOUND_S = 0.08  # ... if this much voiced sound is left for the word itself
 
 
 @dataclass(frozen=True)
@@ -160,7 +158,7 @@ def voiced_frames(
     return voiced
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) frame index pairs of each run of True."""
     if mask.size == 0:
         return []
@@ -196,61 +194,12 @@ def voiced_gaps(
     # Close short unvoiced holes (consonants) so one "uhhm" or one dropped phrase is one
     # run, but never across a recognised word.
     bridge = round(o.bridge_s / FRAME_S)
-    for start, stop in _runs(~voiced):
+    for start, stop in runs(~voiced):
         inside = start > 0 and stop < voiced.size and stop - start <= bridge
         if inside and not covered[start:stop].any():
             voiced[start:stop] = True
     min_frames = round(o.min_duration_s / FRAME_S)
-    return [Gap(a, b) for a, b in _runs(voiced) if b - a >= min_frames]
-
-
-def hidden_fillers(
-    audio: np.ndarray, words: Sequence[Word], options: FillerOptions | None = None
-) -> list[tuple[int, Word]]:
-    """Filled pauses the aligner folded into a neighbouring word, as ``(index, filler)``.
-
-    Whisper often writes no "um" and stretches the word before or after it over the sound
-    ("from" lasting 0.8 s). Inside a word that long, a voiced run at its start or end, set
-    off from the rest of the word by a pause and sounding like a filled pause by the same
-    test as a gap (:func:`is_filled_pause`), is taken out of the word. The word keeps its
-    other runs, so a word is never turned into a filler.
-    """
-    o = options or FillerOptions()
-    audio = np.asarray(audio, dtype=np.float32).reshape(-1)
-    n_frames = 1 + (audio.size - FRAME) // HOP if audio.size >= FRAME else 0
-    long = [(k, w) for k, w in enumerate(words)
-            if w.kind == "word" and w.end - w.start >= STRETCHED_S]
-    if n_frames == 0 or not long:
-        return []
-    inside = np.zeros(n_frames, dtype=bool)
-    spans = []
-    for k, w in long:
-        end = min(w.end, words[k + 1].start) if k + 1 < len(words) else w.end
-        a = max(0, int(np.ceil((w.start - CENTRE_S) / FRAME_S)))
-        b = min(n_frames, int(np.floor((end - CENTRE_S) / FRAME_S)) + 1)
-        if b > a:
-            inside[a:b] = True
-            spans.append((k, a, b))
-    voiced = voiced_frames(audio, o, only=inside)
-    bridge, min_frames = round(o.bridge_s / FRAME_S), round(o.min_filler_s / FRAME_S)
-    rest_frames = round(WORD_SOUND_S / FRAME_S)
-    out: list[tuple[int, Word]] = []
-    for k, a, b in spans:
-        mask = voiced[a:b].copy()
-        for start, stop in _runs(~mask):  # consonants inside a word do not split it
-            if start > 0 and stop < mask.size and stop - start <= bridge:
-                mask[start:stop] = True
-        runs = [(a + x, a + y) for x, y in _runs(mask) if y - x > 0]
-        if len(runs) < 2:
-            continue
-        voiced_total = sum(y - x for x, y in runs)
-        hits = [run for run in (runs[0], runs[-1]) if run[1] - run[0] >= min_frames
-                and voiced_total - (run[1] - run[0]) >= rest_frames  # the word's own sound
-                and is_filled_pause(measure_gap(audio, Gap(*run)), o)]
-        if len(hits) == 1:  # both ends alike: no telling which is the word
-            gap = Gap(*hits[0])
-            out.append((k, Word(o.text, round(gap.start, 3), round(gap.end, 3), "filler")))
-    return out
+    return [Gap(a, b) for a, b in runs(voiced) if b - a >= min_frames]
 
 
 def measure_gap(audio: np.ndarray, gap: Gap) -> GapSound:

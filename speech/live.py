@@ -3,14 +3,15 @@
 Audio blocks are pushed (from the recorder's ``on_audio``) into a queue; one worker thread
 feeds them to a :class:`~.decode_session.DecodeSession` and, while the person speaks:
 
-- commits each 30 s window as soon as all its audio is in. These are the very windows a
-  batch pass decodes (same seams, prompts, beam search and fallback), so committed words
-  never change and equal the batch pass's;
+- commits each 30 s window as soon as all its audio is in: the very windows a batch pass
+  decodes (same seams, prompts, beam search and fallback). A window's spectrogram floor is
+  8 below the loudest frame heard when it is decoded (a batch pass's: the whole file's), so
+  every ``REFLOOR_EVERY_S`` the worker redoes windows a louder moment has made stale,
+  their words on show meanwhile; at Stop only a louder moment in the last stretch does;
 - between commits, decodes the newest audio greedily for the display, one piece at a time,
-  each piece starting where the previous one's settled words end (words near the live edge
-  are shown but decoded again with more audio next time). After each display decode the
-  worker stays idle for as long as that decode took, so display decodes never queue up and
-  commits never fall behind.
+  each starting where the previous one's settled words end (words near the live edge are
+  decoded again with more audio). After each display decode the worker idles as long as
+  it took, so display decodes never queue up and commits never fall behind.
 
 ``stop()`` then gives the answer's transcript in two stages:
 
@@ -23,12 +24,6 @@ feeds them to a :class:`~.decode_session.DecodeSession` and, while the person sp
    remaining windows decoded exactly as a batch pass would, gaps decoded again and labelled
    as batch does; equal to a batch pass over the same audio. It replaces the first one
    when it arrives.
-
-A window's spectrogram floor is 8 below the loudest frame heard when it is decoded, and a
-batch pass's is 8 below the whole file's, so a window committed before a louder moment is
-decoded again. While the person speaks the worker checks for that every
-``REFLOOR_EVERY_S`` of new audio and redoes such windows at once (its words stay on show
-meanwhile); at Stop only a louder moment in the last stretch sends windows back.
 
 Nothing pushed before ``stop()`` is dropped: the worker feeds every queued block first.
 ``on_progress`` follows both stages after Stop (:class:`LiveProgress`), and with
@@ -262,13 +257,11 @@ class LiveTranscriber:
                 return
 
     def _refloor(self) -> None:
-        """Every ``REFLOOR_EVERY_S`` of new audio: send back windows that a louder moment
-        since made stale, so they are decoded again now rather than after Stop."""
+        """Every ``REFLOOR_EVERY_S`` of new audio: redo windows a louder moment made stale."""
         heard = self._session.timeline.source_duration
-        if heard - self._refloored_at < REFLOOR_EVERY_S:
-            return
-        self._refloored_at = heard
-        self.stats.redecoded_windows += self._session.rewind_stale()
+        if heard - self._refloored_at >= REFLOOR_EVERY_S:
+            self._refloored_at = heard
+            self.stats.redecoded_windows += self._session.rewind_stale()
 
     def _take(self, block: bool, timeout: float | None = None) -> bool:
         """Feed queued blocks to the session; True once the Stop marker has been reached."""

@@ -16,11 +16,11 @@ from starcoach.speech.fillers import (
     FILLER_TEXT,
     Gap,
     apart_from_written,
-    hidden_fillers,
     label_gaps,
     merge_fillers,
     voiced_gaps,
 )
+from starcoach.speech.folded import hidden_fillers
 
 if TYPE_CHECKING:
     from starcoach.speech.decoding import TranscribeOptions
@@ -148,7 +148,7 @@ def complete_gaps(
 
 
 def carve_fillers(words: Sequence[Word], hidden: Sequence[tuple[int, Word]]) -> list[Word]:
-    """``words`` with each hidden filler (:func:`.fillers.hidden_fillers`) taken out of the
+    """``words`` with each hidden filler (:func:`.folded.hidden_fillers`) taken out of the
     word it was folded into: the word ends where a trailing filler starts, or starts where
     a leading one ends. A filler beside one Whisper wrote is that one, and is left out."""
     out = list(words)
