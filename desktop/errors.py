@@ -89,9 +89,10 @@ class MessageBox(QMessageBox):
 def message_box(parent: QWidget | None, title: str, text: str, *, name: str = "",
                 details: str = "", icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
                 show: bool = True) -> MessageBox:
-    """The one way the app says something could not be done: ``text`` in plain words (shown
-    as plain text, never markup), ``details`` behind "Copy details", window-modal and
-    non-blocking, deleted on close; the line is logged."""
+    """The one way the app tells a person something (mostly that it could not be done):
+    ``text`` in plain words (shown as plain text, never markup), ``details`` behind "Copy
+    details", window-modal and non-blocking, deleted on close; the line is logged. Boxes
+    that ask a question (with their own buttons) build on :class:`MessageBox`."""
     box = MessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setAccessibleName(title)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenuBar, QMessageBox, QPushButton, QStatusBar, QWidget
 from starcoach.desktop.bank import picker
 from starcoach.desktop.bank.mock import MockLoop
+from starcoach.desktop.errors import message_box
 from starcoach.desktop.shell import Pages
 from starcoach.desktop.state.app import AppState
 from starcoach.rubric.model import Report
@@ -187,12 +188,9 @@ class BankActions(QObject):
             return None
         loop.stop()
         summary = loop.summary()
-        box = QMessageBox(QMessageBox.Icon.Information, "Mock interview", summary.text()
-                          + " Every answer is in History.", QMessageBox.StandardButton.Ok,
-                          self.parent_widget)
-        box.setObjectName("mock-summary")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box = message_box(self.parent_widget, "Mock interview",
+                          summary.text() + " Every answer is in History.",
+                          name="mock-summary", icon=QMessageBox.Icon.Information)
         self.last_dialog = box
-        box.open()
         self.mockFinished.emit(summary)
         return box

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
-from starcoach.desktop.errors import log
+from starcoach.desktop.errors import MessageBox, log
 from starcoach.desktop.jobs import Job, start_job
 from starcoach.desktop.practice.runner import TranscriptionJob, TranscriptionRunner
 from starcoach.desktop.practice.waiting import RECORDING
@@ -194,7 +194,7 @@ class HistoryController(QObject):
         self.history.refresh()
         self.recovered.emit(list(ids))
         n = len(ids)
-        box = QMessageBox(QMessageBox.Icon.Information, "Recording recovered",
+        box = MessageBox(QMessageBox.Icon.Information, "Recording recovered",
                           ("StarCoach stopped while you were answering. "
                            + ("Your recording was kept" if n == 1 else
                               f"{n} recordings were kept")

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from starcoach.desktop.attempts.records import AttemptNotFound, AttemptSummary
+from starcoach.desktop.errors import MessageBox
 from starcoach.desktop.history.detail import AttemptDetail, describe
 from starcoach.desktop.history.export_choice import ExportChoice
 from starcoach.desktop.history.table import COLUMNS, ID_ROLE, AttemptTableModel
@@ -342,7 +343,7 @@ class HistoryView(QWidget, ExportChoice):
         s = self.selected()
         if s is None:
             return None
-        box = QMessageBox(QMessageBox.Icon.Warning, "Delete attempt",
+        box = MessageBox(QMessageBox.Icon.Warning, "Delete attempt",
                           f"Delete the attempt of {describe(s).split(' · ')[0]} and its "
                           "recording? This cannot be undone.",
                           QMessageBox.StandardButton.Cancel, self)
