@@ -1,6 +1,6 @@
 """UI responsiveness: the longest stall of the GUI thread while recording and transcribing.
 
-    python benchmarks/ui_responsiveness.py [--seconds 40] [--threads 2] [--dims base.en]
+    python benchmarks/ui_responsiveness.py [--seconds 40] [--threads 0] [--dims base.en]
         [--model tiny.en] [--busy-core] [--repeats 1]
 
 Drives the real main window (offscreen unless a display is set): loads a random-weight
@@ -102,7 +102,8 @@ def p99(values: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=40.0, help="answer length")
-    ap.add_argument("--threads", type=int, default=2, help="CPU threads for the model")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="CPU threads for the model (0: the app's automatic choice)")
     ap.add_argument("--dims", default="base.en", choices=["tiny.en", "base.en"])
     ap.add_argument("--model", choices=["tiny.en"], default=None,
                     help="the real model instead of random weights with --dims")
@@ -110,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--busy-core", action="store_true",
                     help="measure idle, then with one core busy, in the same run")
     args = ap.parse_args(argv)
+    if args.threads <= 0:
+        from starcoach.desktop.practice.model import automatic_threads
+
+        args.threads = automatic_threads()
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication

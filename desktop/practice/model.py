@@ -13,6 +13,7 @@ on the GUI thread. A test (or a future model chooser) can hand over its own load
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -50,11 +51,25 @@ def set_device_setting(name: str | None, store: SettingsStore | None = None) -> 
     _store(store).update(input_device=name or None)
 
 
+def automatic_threads(cores: int | None = None) -> int:
+    """The model's CPU threads when the person chose "Automatic": half the cores.
+
+    A laptop in use has a browser or a call on some cores. Measured on 2 cores with one
+    kept busy (``benchmarks/ui_responsiveness.py --busy-core``, 180 s answer): with 2
+    threads the review came 2.29 s after Stop and the exact words 8.65 s; with 1 thread,
+    1.26 s and 4.23 s, while on the idle machine 1 thread costs 0.04 s (1.10 s, 4.12 s).
+    Two threads on one free core wait for each other at every step.
+    """
+    cores = cores if cores is not None else (os.cpu_count() or 2)
+    return max(1, cores // 2)
+
+
 def load_transcriber(model: str | None, threads: int) -> Any:
-    """The real thing: a faster-whisper ``Transcriber`` (raises ``ModelUnavailable``)."""
+    """The real thing: a faster-whisper ``Transcriber`` (raises ``ModelUnavailable``);
+    ``threads`` 0 is :func:`automatic_threads`."""
     from starcoach.speech.transcribe import Transcriber
 
-    return Transcriber(model or None, cpu_threads=threads)
+    return Transcriber(model or None, cpu_threads=threads or automatic_threads())
 
 
 def display_name(model: str | None) -> str:

@@ -132,3 +132,10 @@ def test_a_model_chosen_by_an_older_version_moves_to_the_shared_settings(test_mo
     assert model_setting(open_settings()) == str(test_model)
     assert shared.chosen_model() == str(test_model)  # now `starcoach analyze` sees it
     assert not legacy_qsettings().contains("speech/model")
+
+
+def test_automatic_threads_leave_half_the_cores_to_the_rest_of_the_laptop():
+    from starcoach.desktop.practice.model import automatic_threads
+
+    assert [automatic_threads(n) for n in (1, 2, 4, 8)] == [1, 1, 2, 4]
+    assert automatic_threads() >= 1
