@@ -80,12 +80,26 @@ _running: set[Job] = set()
 def start_job(fn: Callable[[], Any], name: str = "job", parent: QObject | None = None,
               done: Callable[[Any], None] | None = None,
               failed: Callable[[BaseException], None] | None = None) -> Job:
+    """Run ``fn`` in the background. ``done(result)`` and ``failed(exc)`` arrive on the GUI
+    thread; without ``failed``, a failure takes the app's default path (as Anki's
+    background operations do): a known fault as one plain line, anything else as the
+    error dialog with its details logged. Never silently lost."""
     job = Job(fn, name, parent)
     if done is not None:
         job.done.connect(done)
-    if failed is not None:
-        job.failed.connect(failed)
+    job.failed.connect(failed if failed is not None else _default_failure(parent))
     return job.start()
+
+
+def _default_failure(parent: QObject | None) -> Callable[[BaseException], None]:
+    def failed(exc: BaseException) -> None:
+        from PySide6.QtWidgets import QWidget
+        from starcoach.desktop.errors import handle_exception
+
+        handle_exception(type(exc), exc, exc.__traceback__,
+                         parent if isinstance(parent, QWidget) else None)
+
+    return failed
 
 
 def wait_all(ms: int = 30_000) -> None:
