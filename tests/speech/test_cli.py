@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -97,7 +98,7 @@ def test_models_lists_and_downloads_with_a_progress_bar(test_model, monkeypatch)
 
 def test_ctrl_c_cancels_a_download_cleanly_and_it_resumes(test_model, monkeypatch):
     hub = FakeHub(test_model)
-    hub.delay_s = 0.05
+    hub.hold = threading.Event()  # the download cannot finish before Ctrl+C, however fast
     try:
         monkeypatch.setenv("HF_ENDPOINT", hub.url)
         child = subprocess.Popen(
@@ -110,11 +111,12 @@ def test_ctrl_c_cancels_a_download_cleanly_and_it_resumes(test_model, monkeypatc
         progress = child.stderr.readline()  # first progress line: bytes are flowing
         assert "tiny.en [" in progress
         child.send_signal(signal.SIGINT)
+        hub.hold.set()
         _, stderr = child.communicate(timeout=60)
         assert child.returncode == 130
         assert "cancelled" in stderr and "Traceback" not in stderr
         assert models.installed_path("tiny.en") is None
-        hub.delay_s = 0.0
+        hub.hold = None
         assert run("models", "download", "tiny.en").returncode == 0
         assert models.installed_path("tiny.en") is not None
     finally:

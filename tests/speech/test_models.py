@@ -26,6 +26,7 @@ class FakeHub:
         self.cut_after: int | None = None  # close the connection after this many bytes
         self.honour_range = True
         self.delay_s = 0.0  # pause between 16 KiB pieces, to make a download slow
+        self.hold: threading.Event | None = None  # when set up: stall after the first piece
         hub = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -66,9 +67,12 @@ class FakeHub:
                     self.close_connection = True
                     hub.cut_after = None
                     return
-                if hub.delay_s:
+                if hub.delay_s or hub.hold is not None:
                     for i in range(0, len(body), 16384):
                         self.wfile.write(body[i : i + 16384])
+                        if hub.hold is not None:  # until the test lets it go on
+                            self.wfile.flush()
+                            hub.hold.wait(60)
                         threading.Event().wait(hub.delay_s)
                     return
                 self.wfile.write(body)
