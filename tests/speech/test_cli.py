@@ -107,6 +107,8 @@ def test_ctrl_c_cancels_a_download_cleanly_and_it_resumes(test_model, monkeypatc
             stdout=subprocess.PIPE,
             text=True,
             env=os.environ,
+            # as from a terminal: Ctrl+C interrupts, whatever this test process was left with
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         progress = child.stderr.readline()  # first progress line: bytes are flowing
         assert "tiny.en [" in progress
