@@ -138,18 +138,30 @@ def periodicity(audio: np.ndarray, frames: np.ndarray) -> np.ndarray:
     return _pitch_analysis(audio, frames)[0]
 
 
-def voiced_frames(
-    audio: np.ndarray, options: FillerOptions | None = None, only: np.ndarray | None = None
-) -> np.ndarray:
-    """A boolean per 10 ms frame: loud and periodic (voiced). ``only`` limits the (costly)
-    pitch analysis to frames where it is True; other frames read unvoiced."""
+def loud_frames(audio: np.ndarray, options: FillerOptions | None = None) -> np.ndarray:
+    """A boolean per 10 ms frame: loud enough, absolutely and over the recording's noise
+    floor, to be voice. One pass over the whole recording: compute it once per transcript
+    and hand it to :func:`voiced_gaps` and :func:`.folded.hidden_fillers`."""
     o = options or FillerOptions()
-    audio = np.asarray(audio, dtype=np.float32).reshape(-1)
     level = frame_levels(audio)
     if level.size == 0:
         return np.zeros(0, dtype=bool)
     floor = float(np.percentile(level, 10))
-    loud = (level > o.min_level_db) & (level > floor + o.above_floor_db)
+    return (level > o.min_level_db) & (level > floor + o.above_floor_db)
+
+
+def voiced_frames(
+    audio: np.ndarray, options: FillerOptions | None = None, only: np.ndarray | None = None,
+    loud: np.ndarray | None = None,
+) -> np.ndarray:
+    """A boolean per 10 ms frame: loud and periodic (voiced). ``only`` limits the (costly)
+    pitch analysis to frames where it is True; other frames read unvoiced. ``loud`` is
+    :func:`loud_frames` of ``audio``, if already known."""
+    o = options or FillerOptions()
+    audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+    loud = (loud_frames(audio, o) if loud is None else loud).copy()
+    if loud.size == 0:
+        return loud
     if only is not None:
         loud &= only[: loud.size]
     voiced = np.zeros_like(loud)
@@ -179,10 +191,12 @@ def covered_frames(n_frames: int, words: Sequence[Word], margin_s: float) -> np.
 
 
 def voiced_gaps(
-    audio: np.ndarray, words: Sequence[Word], options: FillerOptions | None = None
+    audio: np.ndarray, words: Sequence[Word], options: FillerOptions | None = None,
+    loud: np.ndarray | None = None,
 ) -> list[Gap]:
     """Voiced stretches of ``audio`` (16 kHz mono) at least ``min_duration_s`` long that no
-    word in ``words`` covers, however long (a dropped sentence is one gap)."""
+    word in ``words`` covers, however long (a dropped sentence is one gap). ``loud``:
+    :func:`loud_frames` of ``audio``, if already known."""
     o = options or FillerOptions()
     audio = np.asarray(audio, dtype=np.float32).reshape(-1)
     n_frames = 1 + (audio.size - FRAME) // HOP if audio.size >= FRAME else 0
@@ -190,7 +204,7 @@ def voiced_gaps(
         return []
     covered = covered_frames(n_frames, words, o.word_margin_s)
     # Only gaps between words can hold anything, so only they get the pitch analysis.
-    voiced = voiced_frames(audio, o, only=~covered)
+    voiced = voiced_frames(audio, o, only=~covered, loud=loud)
     # Close short unvoiced holes (consonants) so one "uhhm" or one dropped phrase is one
     # run, but never across a recognised word.
     bridge = round(o.bridge_s / FRAME_S)
@@ -316,9 +330,14 @@ def gap_words(
                               words)
 
 
+def normalise_filler(text: str) -> str:
+    """A word as Whisper writes it ("Um,") as a filler is spelt ("um")."""
+    return text.strip(" ,.?!").lower()
+
+
 def is_written_filler(text: str) -> bool:
     """Whether a word as Whisper writes it ("Um,", "uh") is a filler."""
-    return FILLER_TEXT.fullmatch(text.strip(" ,.?!").lower()) is not None
+    return FILLER_TEXT.fullmatch(normalise_filler(text)) is not None
 
 
 def apart_from_written(labels: Sequence[Word], words: Sequence[Word]) -> list[Word]:

@@ -25,7 +25,8 @@ WORD_SOUND_S = 0.08  # ... if this much voiced sound is left for the word itself
 
 
 def hidden_fillers(
-    audio: np.ndarray, words: Sequence[Word], options: FillerOptions | None = None
+    audio: np.ndarray, words: Sequence[Word], options: FillerOptions | None = None,
+    loud: np.ndarray | None = None,
 ) -> list[tuple[int, Word]]:
     """Filled pauses the aligner folded into a neighbouring word, as ``(index, filler)``.
 
@@ -33,7 +34,8 @@ def hidden_fillers(
     ("from" lasting 0.8 s). Inside a word that long, a voiced run at its start or end, set
     off from the rest of the word by a pause and sounding like a filled pause by the same
     test as a gap (:func:`is_filled_pause`), is taken out of the word. The word keeps its
-    other runs, so a word is never turned into a filler.
+    other runs, so a word is never turned into a filler. ``loud``: ``loud_frames(audio)``,
+    if already known.
     """
     o = options or FillerOptions()
     audio = np.asarray(audio, dtype=np.float32).reshape(-1)
@@ -51,7 +53,7 @@ def hidden_fillers(
         if b > a:
             inside[a:b] = True
             spans.append((k, a, b))
-    voiced = voiced_frames(audio, o, only=inside)
+    voiced = voiced_frames(audio, o, only=inside, loud=loud)
     bridge, min_frames = round(o.bridge_s / FRAME_S), round(o.min_filler_s / FRAME_S)
     rest_frames = round(WORD_SOUND_S / FRAME_S)
     out: list[tuple[int, Word]] = []

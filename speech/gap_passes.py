@@ -20,9 +20,8 @@ from starcoach.speech.decoding import (
     Cancel,
     TranscribeOptions,
 )
-from starcoach.speech.fillers import Gap
+from starcoach.speech.fillers import Gap, normalise_filler
 from starcoach.speech.word_repair import (
-    normalise_filler,
     overlaps,
     place_fillers,
     repeats,

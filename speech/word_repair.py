@@ -13,11 +13,13 @@ from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE
 from starcoach.speech.decoding import FILLER_GUESS_S, MIN_WORD_S, TimedWord
 from starcoach.speech.fillers import (
-    FILLER_TEXT,
     Gap,
     apart_from_written,
+    is_written_filler,
     label_gaps,
+    loud_frames,
     merge_fillers,
+    normalise_filler,
     voiced_gaps,
 )
 from starcoach.speech.folded import hidden_fillers
@@ -42,7 +44,7 @@ def add_written_fillers(words: Sequence[Word], fillers: Sequence[Word]) -> list[
     out = list(words)
     for f in fillers:
         hit = [k for k, w in enumerate(out) if w.end > f.start and w.start < f.end]
-        if any(FILLER_TEXT.fullmatch(normalise_filler(out[k].text)) for k in hit):
+        if any(is_written_filler(out[k].text) for k in hit):
             continue
         for k in hit:
             w = out[k]
@@ -63,7 +65,7 @@ def place_fillers(prompted: Sequence[str], words: Sequence[Word]) -> list[Word]:
     the end of it where the aligner stretched it across the filler (the word is cut back
     later, :func:`add_written_fillers`).
     """
-    plain = [k for k, t in enumerate(prompted) if not FILLER_TEXT.fullmatch(t)]
+    plain = [k for k, t in enumerate(prompted) if not is_written_filler(t)]
     main = [normalise_filler(w.text) for w in words]
     matcher = difflib.SequenceMatcher(a=[prompted[k] for k in plain], b=main, autojunk=False)
     to_main: dict[int, int] = {}
@@ -73,7 +75,7 @@ def place_fillers(prompted: Sequence[str], words: Sequence[Word]) -> list[Word]:
     out: list[Word] = []
     run: dict[int | None, int] = {}  # prompted fillers seen after each anchor
     for k, text in enumerate(prompted):
-        if not FILLER_TEXT.fullmatch(text) or not words:
+        if not is_written_filler(text) or not words:
             continue
         anchor = max((j for j in to_main if j < k), default=None)
         after = -1 if anchor is None else to_main[anchor]
@@ -101,13 +103,9 @@ def _written_after(main: Sequence[str], i: int) -> int:
     """How many fillers the main pass wrote in a row right after its word ``i`` (-1: at
     the start)."""
     n = 0
-    while i + 1 + n < len(main) and FILLER_TEXT.fullmatch(main[i + 1 + n]):
+    while i + 1 + n < len(main) and is_written_filler(main[i + 1 + n]):
         n += 1
     return n
-
-
-def normalise_filler(text: str) -> str:
-    return text.strip(" ,.?!").lower()
 
 
 def repeats(a: Word, b: Word) -> bool:
@@ -134,16 +132,17 @@ def complete_gaps(
     """
     o = options.filler_options
     words = list(words)
-    gaps = voiced_gaps(audio, words, o)
+    loud = loud_frames(audio, o)  # one pass over the recording for all three searches
+    gaps = voiced_gaps(audio, words, o, loud)
     # a gap too short to hold a word (the edge of one, a filler) is not worth a decode
     long = [g for g in gaps if g.duration >= o.min_redecode_s]
     if recover is not None and long:
         extra = recover(audio, words, long)
         if extra:
             words = tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE)
-            gaps = voiced_gaps(audio, words, o)
+            gaps = voiced_gaps(audio, words, o, loud)
     labels = label_gaps(audio, gaps, o)
-    words = carve_fillers(words, hidden_fillers(audio, words, o))
+    words = carve_fillers(words, hidden_fillers(audio, words, o, loud))
     return merge_fillers(words, apart_from_written(labels, words))
 
 
