@@ -216,8 +216,7 @@ def measure(app, args, folder, audio) -> dict:
     stopped = time.perf_counter()
     wait_for(screen.reportReady, lambda _r, final: final)
     beat.timer.stop()
-    transcription = getattr(screen.session, "transcription", None)
-    stats = getattr(getattr(transcription, "_live", None), "stats", None)
+    stats = screen.session.transcription.stats if screen.session is not None else None
     window.close()
     app.processEvents()
 

@@ -62,6 +62,11 @@ class AnswerTranscription(QObject):
     def cancelled(self) -> bool:
         return self.job.is_cancelled()
 
+    @property
+    def stats(self) -> Any:
+        """The live transcriber's work counters (``LiveStats``; ``None`` for a recogniser)."""
+        return getattr(self._live, "stats", None)
+
     def start(self) -> None:
         """Queue the decoding; it starts when no other transcription runs."""
         self.runner.submit(self.job)
