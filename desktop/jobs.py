@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QWidget
+from starcoach.desktop.errors import handle_exception
 
 
 class _Worker(QObject):
@@ -93,9 +95,6 @@ def start_job(fn: Callable[[], Any], name: str = "job", parent: QObject | None =
 
 def _default_failure(parent: QObject | None) -> Callable[[BaseException], None]:
     def failed(exc: BaseException) -> None:
-        from PySide6.QtWidgets import QWidget
-        from starcoach.desktop.errors import handle_exception
-
         handle_exception(type(exc), exc, exc.__traceback__,
                          parent if isinstance(parent, QWidget) else None)
 
