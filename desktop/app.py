@@ -325,7 +325,11 @@ class MainWindow(QMainWindow, SpeechModelDialogs):
             self.resize(default_size(self.screen().availableGeometry().size()))
         choice = self.state.choice
         choice.select(s.question or "ownership-failure", s.level, s.lens)
-        choice.changed.connect(self._save_choice)
+        # saved once the person settles (arrow keys through the list would otherwise write
+        # the settings file on every row), and at close
+        self._save_timer = QTimer(self, singleShot=True, interval=500)
+        self._save_timer.timeout.connect(self._save_choice)
+        choice.changed.connect(self._save_timer.start)
 
     def _save_choice(self) -> None:
         choice = self.state.choice

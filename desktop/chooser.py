@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
-    Signal,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -70,10 +69,8 @@ class WrappingDelegate(QStyledItemDelegate):
 
 
 class QuestionChooser(QWidget):
-    """``selectionChanged`` fires when the question, level or lens changes (``choice``,
-    one of its own unless given, says what they are)."""
-
-    selectionChanged = Signal()
+    """Shows ``choice`` (one of its own unless given) and writes the person's picks to it;
+    observers follow ``choice.changed``."""
 
     def __init__(self, parent: QWidget | None = None,
                  choice: QuestionChoice | None = None) -> None:
@@ -174,7 +171,7 @@ class QuestionChooser(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        self.choice.changed.connect(self._on_choice)
+        self.choice.changed.connect(self._show_choice)
         self.choice.selected.connect(self.reveal_current)
         self.choice.catalogue_changed.connect(self._on_catalogue)
         if self.choice.question_id() is not None:
@@ -282,10 +279,6 @@ class QuestionChooser(QWidget):
             self.lens.setCurrentIndex(max(0, self.lens.findData(lens)) if lens else 0)
         self.lens_summary.setText(cat.lenses[lens].summary if lens else
                                   "Answer the question as asked.")
-
-    def _on_choice(self) -> None:
-        self._show_choice()
-        self.selectionChanged.emit()
 
     def _on_catalogue(self) -> None:
         with self._quiet():

@@ -382,12 +382,13 @@ class LiveTranscriber:
             self.stats.stop_decodes += 1
             self.stats.stop_decoded_s += (piece.end - piece.start) / FRAMES_PER_S
         provisional = [w.word for w in (*stable, *piece.words)]
-        words = tidy_words([*session.words_so_far(), *provisional], duration)
+        so_far = tidy_words(session.words_so_far(), duration)
+        words = tidy_words([*so_far, *provisional], duration)
         if session.options.fillers:
             words = add_written_fillers(words, tidy_words(session.fillers, duration))
             tail = self._fillers_between(words, duration)
             words = merge_fillers(words, [*self._fillers, *tail])
-        committed = leading_entries(words, len(tidy_words(session.words_so_far(), duration)))
+        committed = leading_entries(words, len(so_far))
         self._progress("first", 1.0, tail_s, tail_s)
         self._emit(LiveUpdate(words, committed, duration, complete=True))
         return Transcript(words, duration)

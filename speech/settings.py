@@ -169,6 +169,7 @@ class SettingsStore:
     def __init__(self, path: Path | str | None = None) -> None:
         self._path = Path(path) if path is not None else None
         self.problem: str | None = None  # the last read's one-line problem, if any
+        self._no_old_file: Path | None = None  # an older version's file found absent here
 
     @property
     def path(self) -> Path:
@@ -290,7 +291,10 @@ class SettingsStore:
     def _take_over_old_file(self, path: Path, current: dict[str, Any]) -> dict[str, Any]:
         """Older versions kept the model and microphone in ``<data folder>/settings.json``."""
         old = data_dir() / FILE_NAME
-        if OLD_DATA_FILE in self._sources(current) or not old.is_file():
+        if OLD_DATA_FILE in self._sources(current) or old == self._no_old_file:
+            return current
+        if not old.is_file():  # looked for once per folder, not on every read
+            self._no_old_file = old
             return current
         try:
             if old.resolve() == path.resolve():

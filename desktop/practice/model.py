@@ -47,10 +47,6 @@ def device_setting(store: SettingsStore | None = None) -> str | None:
     return _store(store).load().input_device
 
 
-def set_device_setting(name: str | None, store: SettingsStore | None = None) -> None:
-    _store(store).update(input_device=name or None)
-
-
 def automatic_threads(cores: int | None = None) -> int:
     """The model's CPU threads when the person chose "Automatic": half the cores.
 

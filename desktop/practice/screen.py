@@ -76,7 +76,8 @@ class PracticeScreen(QWidget, LiveView):
         self.stream_factory = stream_factory
         self.question = Question("ownership-failure", "ownership")
         self.targets: dict[str, float] = targets_for(self.question.id, self.question.principle,
-                                                     self.question.level, self.question.lens)
+                                                     self.question.level, self.question.lens,
+                                                     self.library.catalogue())
         self.transcriber: Any = None
         self.model_name: str | None = None
         self.model_problem = ""

@@ -36,7 +36,7 @@ class QuestionChoice:
     """The chosen question id (``None`` before any, or while a principle's heading is the
     current row), level and lens (only one the question offers), among the questions of
     ``library`` (the app's: the bundled and the person's packs; none: a library of the
-    bundled packs alone). ``catalogue`` is the library's catalogue as last (re)loaded.
+    bundled packs alone). ``catalogue`` is the library's catalogue.
 
     ``changed`` fires when any of the three changes; ``selected`` when :meth:`select` chose
     a question for the person (the chooser scrolls to it); ``catalogue_changed`` after
@@ -45,7 +45,6 @@ class QuestionChoice:
 
     def __init__(self, library: PackLibrary | None = None) -> None:
         self.library = library if library is not None else PackLibrary()
-        self.catalogue: Catalogue = self.library.catalogue()
         self._question: str | None = None
         self._level = "mid"
         self._lens: str | None = None
@@ -54,6 +53,11 @@ class QuestionChoice:
         self.catalogue_changed = Signal()
 
     # ----------------------------------------------------------------- reading
+    @property
+    def catalogue(self) -> Catalogue:
+        """The library's catalogue, never a copy of it (the library caches it)."""
+        return self.library.catalogue()
+
     def question_id(self) -> str | None:
         return self._question
 
@@ -119,7 +123,6 @@ class QuestionChoice:
         it; chooses ``select_qid``, else keeps the question, level and lens (the first
         question when the current one is gone)."""
         keep = select_qid or self._question
-        self.catalogue = self.library.catalogue()
         before = (self._question, self._level, self._lens)
         after = self._resolve(keep, self._level, self._lens)
         self._question, self._level, self._lens = after

@@ -21,8 +21,7 @@ def marks_to_words(marks: list[tuple[float, str]], words: list[Word]) -> list[tu
 
 
 class ReviewState:
-    """``shown`` fires when a report is shown (a new answer, its exact words, a corrected
-    split), ``marks_changed`` when the marks change, ``corrected(report)`` when a
+    """``marks_changed`` fires when the marks change, ``corrected(report)`` when a
     correction re-judged the answer."""
 
     def __init__(self) -> None:
@@ -30,7 +29,6 @@ class ReviewState:
         self.question_text = ""
         self.attempt_id: int | None = None  # the history attempt shown, if any
         self._marks: list[tuple[int, str]] = []
-        self.shown = Signal()
         self.marks_changed = Signal()
         self.corrected = Signal()
 
@@ -56,7 +54,6 @@ class ReviewState:
         if question_text is not None:
             self.question_text = question_text
         self.report = report
-        self.shown.emit()
 
     def take_marks(self, report: Report, timed: list[tuple[float, str]], final: bool) -> bool:
         """Mark ``report``, a transcript of the answer just recorded, with the marks made
