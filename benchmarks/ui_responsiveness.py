@@ -1,18 +1,21 @@
 """UI responsiveness: the longest stall of the GUI thread while recording and transcribing.
 
     python benchmarks/ui_responsiveness.py [--seconds 40] [--threads 0] [--dims base.en]
-        [--model tiny.en] [--busy-core] [--repeats 1]
+        [--model tiny.en] [--busy-core] [--repeats 1] [--stop-mid-word]
 
 Drives the real main window (offscreen unless a display is set): loads a random-weight
 model with base.en's dimensions (each 30 s window costs what the real model's does; decodes
 capped at a speech-like token count, see ``speech_common.cap_tokens_to_speech``) or, with
 ``--model tiny.en``, the real tiny.en (uncapped), records a spoken answer played in real
 time through a stand-in microphone stream (100 ms blocks, as PortAudio delivers them),
-stops, and waits for the exact final transcript and its review. ``--busy-core`` runs it
-twice in one process, on the idle machine and then with one core kept busy by a
-``python -c "while True: pass"`` process (killed after), and prints both. ``--repeats N``
-records N answers per condition (each in a fresh window) and prints the median and the
-worst Stop latency.
+stops, and waits for the exact final transcript and its review. The answer ends with its
+last whole sentence and Stop comes ``STOP_AFTER_S`` later, as when a person finishes and
+reaches for Space; ``--stop-mid-word`` cuts the answer at ``--seconds`` instead, mid-word,
+with Stop at that moment (the worst case: the last words need decoding after Stop).
+``--busy-core`` runs it twice in one process, on the idle machine and then with one core
+kept busy by a ``python -c "while True: pass"`` process (killed after), and prints both.
+``--repeats N`` records N answers per condition (each in a fresh window) and prints the
+median and the worst Stop latency.
 
 A heartbeat ``QTimer`` fires every 10 ms on the GUI thread; a stall is how much later than
 10 ms a beat arrives. Prints the max and p99 stall for the recording phase, the finishing
@@ -34,6 +37,7 @@ import numpy as np
 from speech_common import answer_wav, cap_tokens_to_speech, model_dir, real_tiny_en
 
 HEARTBEAT_MS = 10
+STOP_AFTER_S = 0.7  # from the end of the last word to Stop, when the answer ends whole
 TARGET_MS = 100.0
 
 
@@ -110,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=1, help="recordings per condition")
     ap.add_argument("--busy-core", action="store_true",
                     help="measure idle, then with one core busy, in the same run")
+    ap.add_argument("--stop-mid-word", action="store_true",
+                    help="press Stop at --seconds, mid-word, not after the last sentence")
     args = ap.parse_args(argv)
     if args.threads <= 0:
         from starcoach.desktop.practice.model import automatic_threads
@@ -126,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         cap_tokens_to_speech()
         folder, label = model_dir(args.dims), f"random-weight {args.dims} dims"
     audio = decode_audio(answer_wav(args.seconds))
+    stop_at = args.seconds
+    if not args.stop_mid_word:
+        audio = whole_sentences(audio)
+        stop_at = audio.size / 16000 + STOP_AFTER_S
     app = QApplication.instance() or QApplication([sys.argv[0]])
     status = 0
     results = []
@@ -135,15 +145,18 @@ def main(argv: list[str] | None = None) -> int:
         try:
             condition = "one core busy" if busy else "idle"
             print(f"== {condition}: model {label}, {args.threads} threads; answer "
-                  f"{args.seconds:.0f} s; heartbeat {HEARTBEAT_MS} ms", flush=True)
-            runs = [measure(app, args, folder, audio) for _ in range(max(1, args.repeats))]
+                  f"{audio.size / 16000:.1f} s, Stop at {stop_at:.1f} s; heartbeat "
+                  f"{HEARTBEAT_MS} ms", flush=True)
+            runs = [measure(app, args, folder, audio, stop_at)
+                    for _ in range(max(1, args.repeats))]
         finally:
             if hog is not None:
                 hog.kill()
                 hog.wait()
         results.append((condition, runs))
         status |= 0 if max(r["worst"] for r in runs) <= TARGET_MS else 1
-    print(f"\nStop -> review, {label}, {args.seconds:.0f} s answer, "
+    print(f"\nStop -> review, {label}, {audio.size / 16000:.0f} s answer, "
+          f"{'Stop mid-word' if args.stop_mid_word else f'Stop {STOP_AFTER_S} s after it'}, "
           f"{max(1, args.repeats)} recording(s) per condition (median / worst):")
     for condition, runs in results:
         first = [r["first"] for r in runs]
@@ -154,7 +167,16 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
-def measure(app, args, folder, audio) -> dict:
+def whole_sentences(audio: np.ndarray) -> np.ndarray:
+    """``audio`` up to the end of its last whole sentence (the start of its last pause)."""
+    loud = np.flatnonzero(np.abs(audio) >= 1e-4)
+    gaps = np.flatnonzero(np.diff(loud) > 0.3 * 16000)  # pauses between sentences
+    if not gaps.size:
+        return audio
+    return audio[: loud[gaps[-1]] + 1]
+
+
+def measure(app, args, folder, audio, stop_at: float) -> dict:
     """One recording in a fresh window; prints the phases, returns the Stop latencies."""
     tmp = tempfile.TemporaryDirectory()
     os.environ["STARCOACH_CONFIG_DIR"] = os.path.join(tmp.name, "config")
@@ -199,7 +221,7 @@ def measure(app, args, folder, audio) -> dict:
     window.show_practice()
     beat.phase = "recording"
     assert screen.start(), "recording did not start"
-    QTimer.singleShot(int(args.seconds * 1000), screen.stop)
+    QTimer.singleShot(int(stop_at * 1000), screen.stop)
     first_at = final_at = 0.0
 
     def report(_r, final: bool) -> None:
@@ -211,7 +233,7 @@ def measure(app, args, folder, audio) -> dict:
             first_at = now
 
     screen.reportReady.connect(report)
-    wait_for(screen.recordingChanged, lambda on: not on, args.seconds + 60)
+    wait_for(screen.recordingChanged, lambda on: not on, stop_at + 60)
     beat.phase = "finishing"
     stopped = time.perf_counter()
     wait_for(screen.reportReady, lambda _r, final: final)

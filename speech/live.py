@@ -71,9 +71,11 @@ HOLD_S = 1.0  # display words ending this close to the live edge are decoded aga
 MAX_HOLD_S = 3.0  # ... but the next display piece never starts further back than this
 REFLOOR_EVERY_S = 5.0  # while speaking, windows read too low a floor are redone this often
 FILLER_CONTEXT_S = 10.0  # audio before a stretch that filler detection reads for its noise floor
+VOICED_MARGIN_S = 0.1  # a display piece stands at Stop if it reaches this far past the speech
 
 
 _STOP = object()
+_WAKE = object()  # Stop was pressed: look again at what to decode before the tail arrives
 
 
 class LiveTranscriber:
@@ -123,6 +125,8 @@ class LiveTranscriber:
         self._stable: list[TimedWord] = []
         self._tail: list[TimedWord] = []
         self._cut = 0  # timeline frame where the next display piece starts
+        self._shown_end = 0  # timeline frame where the last display piece ended
+        self._pressed = threading.Event()  # stop_pressed(): the recording's tail is coming
         self._display_heard = 0.0  # audio received when the last display decode began
         self._refloored_at = 0.0  # audio received when stale windows were last looked for
         self._display_next = 0.0  # monotonic time before which no display decode starts
@@ -144,6 +148,17 @@ class LiveTranscriber:
             if self._stopping.is_set():
                 raise RuntimeError("audio pushed after stop()")
             self._queue.put(np.array(block, dtype=np.float32, copy=True).reshape(-1))
+
+    def stop_pressed(self) -> None:
+        """Stop was pressed; the recording's last blocks and ``stop()`` follow (any thread).
+
+        The worker decodes everything heard at once, while the recorder takes its tail, so
+        that at ``stop()`` a person who had finished speaking needs no decode at all.
+        """
+        with self._push_lock:
+            if not self._stopping.is_set() and not self._pressed.is_set():
+                self._pressed.set()
+                self._queue.put(_WAKE)
 
     def stop(self, timeout: float | None = None) -> LiveResult:
         """End of speech. Returns as soon as the first complete transcript is ready (its
@@ -272,7 +287,8 @@ class LiveTranscriber:
         while True:
             if item is _STOP:
                 return True
-            self._session.feed(self._resampler.push(item))  # type: ignore[arg-type]
+            if item is not _WAKE:
+                self._session.feed(self._resampler.push(item))  # type: ignore[arg-type]
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
@@ -283,17 +299,23 @@ class LiveTranscriber:
         """0 if a display decode is due now, seconds until it is, None until more audio."""
         if not self.provisional_enabled:
             return None
+        grown = self._session.content_frames > self._shown_end
+        if self._pressed.is_set():
+            return 0.0 if grown else None
         heard = self._session.timeline.source_duration
         if heard <= self._display_heard or heard - self._display_heard < self.update_every_s:
             return None
-        return max(0.0, self._display_next - time.monotonic())
+        # a pause (nothing new on the speech timeline): no decode, only the time heard
+        return max(0.0, self._display_next - time.monotonic()) if grown else 0.0
 
     def _display(self) -> None:
         session = self._session
         began = time.monotonic()
         heard = session.timeline.source_duration
         start = max(self._cut, session.seek)
-        if start < session.content_frames:
+        if start >= session.content_frames:  # every word heard is settled or committed
+            self._shown_end = session.content_frames
+        elif session.content_frames > self._shown_end:
             piece = session.provisional(
                 start,
                 previous_tokens=session.prompt_tokens(timed_text(self._stable)),
@@ -301,6 +323,7 @@ class LiveTranscriber:
             )
             self.stats.display_decodes += 1
             self._settle(piece)
+            self._shown_end = piece.end
         self._display_heard = heard
         self.stats.displayed_s = heard
         now = time.monotonic()
@@ -360,12 +383,42 @@ class LiveTranscriber:
 
     # -- after Stop ---------------------------------------------------------------------
     def _first_transcript(self) -> Transcript:
-        """Committed + settled words + one greedy decode of the rest (at most one window)."""
+        """Committed + settled words + one greedy decode of the rest (at most one window),
+        or, when the speech ended inside the last display piece, that piece's words."""
         session = self._session
         duration = session.timeline.source_duration
         start = max(self._cut, session.seek, session.content_frames - N_FRAMES)
-        stable = [w for w in self._stable if w.tl_end <= start / FRAMES_PER_S]
         tail_s = max(0, min(session.content_frames - start, N_FRAMES)) / FRAMES_PER_S
+        if self._speech_shown():
+            self.stats.stop_reused += 1
+            provisional = [w.word for w in (*self._stable, *self._tail)]
+        else:
+            provisional = self._decode_rest(start, tail_s)
+        so_far = tidy_words(session.words_so_far(), duration)
+        words = tidy_words([*so_far, *provisional], duration)
+        if session.options.fillers:
+            words = add_written_fillers(words, tidy_words(session.fillers, duration))
+            tail = self._fillers_between(words, duration)
+            words = merge_fillers(words, [*self._fillers, *tail])
+        committed = leading_entries(words, len(so_far))
+        self._progress("first", 1.0, tail_s, tail_s)
+        self._emit(LiveUpdate(words, committed, duration, complete=True))
+        return Transcript(words, duration)
+
+    def _speech_shown(self) -> bool:
+        """Whether the words on show reach past the last audio that may be speech (the
+        VAD's), so decoding the rest would only read the silence before Stop."""
+        session = self._session
+        covered = max(self._shown_end, session.seek)
+        if covered <= 0:
+            return False
+        reach = session.timeline.to_source_time(covered / FRAMES_PER_S, is_end=True)
+        return session.timeline.voiced_until + VOICED_MARGIN_S <= reach
+
+    def _decode_rest(self, start: int, tail_s: float) -> list[Word]:
+        """Settled words before ``start``, then one greedy decode from there to the end."""
+        session = self._session
+        stable = [w for w in self._stable if w.tl_end <= start / FRAMES_PER_S]
         steps = 0
 
         def step() -> bool:  # between model calls: cancelled? and one step further
@@ -381,17 +434,7 @@ class LiveTranscriber:
         if piece.end > piece.start:
             self.stats.stop_decodes += 1
             self.stats.stop_decoded_s += (piece.end - piece.start) / FRAMES_PER_S
-        provisional = [w.word for w in (*stable, *piece.words)]
-        so_far = tidy_words(session.words_so_far(), duration)
-        words = tidy_words([*so_far, *provisional], duration)
-        if session.options.fillers:
-            words = add_written_fillers(words, tidy_words(session.fillers, duration))
-            tail = self._fillers_between(words, duration)
-            words = merge_fillers(words, [*self._fillers, *tail])
-        committed = leading_entries(words, len(so_far))
-        self._progress("first", 1.0, tail_s, tail_s)
-        self._emit(LiveUpdate(words, committed, duration, complete=True))
-        return Transcript(words, duration)
+        return [w.word for w in (*stable, *piece.words)]
 
     def _fillers_between(self, words: list[Word], upto: float) -> list[Word]:
         """Fillers and unrecognised spans starting between the last stretch searched and

@@ -53,5 +53,6 @@ class LiveStats:
     abandoned_decodes: int = 0  # decodes in flight at Stop, given up at their next model call
     stop_decodes: int = 0  # decodes between Stop and the first transcript
     stop_decoded_s: float = 0.0  # audio those decodes read
+    stop_reused: int = 0  # first transcripts that kept the last display piece (speech over)
     redecoded_windows: int = 0  # windows decoded again while speaking (a louder moment)
     final_windows: int = 0  # windows decoded after the first transcript for the exact words

@@ -16,7 +16,7 @@ import numpy as np
 from starcoach.speech.audio import SAMPLE_RATE
 
 WINDOW = 512  # samples per Silero decision (32 ms)
-BLOCK_WINDOWS = 32  # windows per model call (about one second)
+BLOCK_WINDOWS = 32  # windows per model call at most (about one second)
 CONTEXT = 64
 
 
@@ -82,6 +82,7 @@ class SpeechTimeline:
         self._tl_starts: list[int] = []  # timeline sample where each region starts
         self._src_starts: list[int] = []  # source sample where each region starts
         self._last_end = 0  # padded end of the last closed region
+        self._voiced_to = 0  # source sample where the last window that may be speech ends
         self.finished = False
 
     # -- buffers -------------------------------------------------------------------------
@@ -109,6 +110,15 @@ class SpeechTimeline:
     def source_duration(self) -> float:
         return self._n_source / SAMPLE_RATE
 
+    @property
+    def voiced_until(self) -> float:
+        """Source seconds where the last audio that may be speech ends: the last VAD window
+        at or above the lower threshold, or the end of audio the VAD has not read yet (all
+        of it without VAD)."""
+        if not self.enabled or self._n_vad < self._n_source:
+            return self.source_duration
+        return min(self._voiced_to, self._n_source) / SAMPLE_RATE
+
     # -- feeding -------------------------------------------------------------------------
     def feed(self, samples: np.ndarray) -> None:
         """Append source samples and extend the timeline as far as it is decided."""
@@ -120,10 +130,12 @@ class SpeechTimeline:
         if not self.enabled:
             self._emit_to(self._n_source, region_start=0)
             return
-        block = WINDOW * BLOCK_WINDOWS
-        while self._n_source - self._n_vad >= block:
-            self._run_vad(self._source[self._n_vad : self._n_vad + block])
-            self._n_vad += block
+        # every whole window at once, so the timeline trails the audio by under one window
+        # (the model's state runs on across calls: any split gives the same probabilities)
+        while (ready := (self._n_source - self._n_vad) // WINDOW * WINDOW) > 0:
+            count = min(ready, WINDOW * BLOCK_WINDOWS)
+            self._run_vad(self._source[self._n_vad : self._n_vad + count])
+            self._n_vad += count
         self._emit_decided()
 
     def finish(self) -> None:
@@ -149,6 +161,8 @@ class SpeechTimeline:
         for prob in self._vad(block):
             x = self._window_index * WINDOW
             self._window_index += 1
+            if prob >= o.neg_threshold:
+                self._voiced_to = x + WINDOW
             if prob >= o.threshold and self._temp_end:
                 self._temp_end = 0
             if prob >= o.threshold and not self._triggered:

@@ -143,6 +143,8 @@ class PracticeSession(QObject):
         if self.recorder is None or self._stopping:
             return
         self._stopping = True
+        if self.transcription is not None:
+            self.transcription.stop_pressed()
         self._job = start_job(self._finish, "finish-answer", None, self._on_finished,
                               self._on_failed)
 

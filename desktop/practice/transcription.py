@@ -75,6 +75,13 @@ class AnswerTranscription(QObject):
         """Queue recorded audio (any thread; never blocks, never drops)."""
         self._live.push(block)
 
+    def stop_pressed(self) -> None:
+        """Stop was pressed (GUI thread): the decoding may start on what it has heard
+        while the recorder takes its tail."""
+        pressed = getattr(self._live, "stop_pressed", None)
+        if pressed is not None:
+            pressed()
+
     def finish(self, timeout: float | None = None) -> Transcript:
         """End of speech; blocks until the first complete transcript (call it off the GUI
         thread; raises ``CancelledError`` if cancelled). Emits ``firstReady`` now and

@@ -120,6 +120,35 @@ def test_first_transcript_is_quick_complete_and_holds_the_last_words(transcriber
     assert model_words(first.words)[:n] == model_words(final.words)[:n]
 
 
+@pytest.mark.parametrize("pressed", [True, False])
+def test_stop_after_the_last_word_needs_no_decode_once_stop_was_pressed(
+        transcriber, long_answer, pressed):
+    """A person finishes, pauses, presses Stop: the worker decodes what it heard while the
+    recorder takes its tail, so nothing is decoded after ``stop()`` and the first transcript
+    is the words of that decode. Without the press the rest is decoded after Stop."""
+    speech = long_answer[: 20 * SAMPLE_RATE]  # less than one window: nothing committed
+    updates: queue.Queue[LiveUpdate] = queue.Queue()
+    live = LiveTranscriber(transcriber, on_update=updates.put, update_every_s=1e9).start()
+    push_all(live, np.concatenate([speech, silence(0.8)]), SAMPLE_RATE // 10)
+    shown = None
+    if pressed:
+        live.stop_pressed()
+        while live.stats.display_decodes == 0:  # while the recorder takes its tail
+            shown = updates.get(timeout=60)
+    live.push(silence(0.35))  # the recorder's tail after the press
+    result = live.stop(timeout=120)
+    stats = live.stats
+    assert stats.committed_windows == 0
+    assert (stats.display_decodes, stats.stop_decodes, stats.stop_reused) == (
+        (1, 0, 1) if pressed else (0, 1, 0))
+    if shown is not None:  # the first transcript's words are those the press decoded and showed
+        assert model_words(shown.words)
+        assert [w.text for w in model_words(result.first.words)] == [
+            w.text for w in model_words(shown.words)]
+    assert result.final.result(timeout=300).words == transcriber.transcribe(
+        np.concatenate([speech, silence(1.15)])).words
+
+
 def live_first_committed(updates: queue.Queue[LiveUpdate]) -> int:
     while True:
         u = updates.get(timeout=60)

@@ -19,6 +19,7 @@ from starcoach.speech.transcribe import (
     Transcriber,
     transcribe_with,
 )
+from starcoach.speech.vad import SpeechTimeline
 
 DETERMINISTIC = TranscribeOptions(temperatures=(0.0,), max_new_tokens=60)
 
@@ -90,6 +91,35 @@ def test_feeding_block_by_block_gives_the_batch_words_across_window_seams(transc
     assert session.final_words() == batch
     assert_well_formed(batch, audio.size / SAMPLE_RATE)
     assert batch[-1].end > audio.size / SAMPLE_RATE - 10, "the last window was dropped"
+
+
+def test_the_speech_timeline_keeps_up_with_speech_and_equals_a_whole_file_pass():
+    """Fed as a microphone delivers it, the speech timeline trails the audio by under one VAD
+    window while someone speaks (a person's last words are on it when they press Stop), and
+    it is the very timeline a whole-file pass builds."""
+    sentence = speak("I traced the failure to a lock held by the import job and fixed it.")
+    parts = [sentence, silence(0.6), sentence, silence(2.5), sentence]
+    audio = np.concatenate(parts)
+    edges = np.cumsum([0] + [p.size for p in parts])
+    speaking = [(edges[k] + SAMPLE_RATE // 2, edges[k + 1]) for k in (0, 2, 4)]  # 0.5 s in
+    whole = SpeechTimeline()
+    whole.feed(audio)
+    whole.finish()
+
+    live = SpeechTimeline()
+    lags = []
+    block = SAMPLE_RATE // 10
+    for i in range(0, audio.size, block):
+        live.feed(audio[i : i + block])
+        if any(a <= i + block <= b for a, b in speaking):
+            end = live.to_source_time(live.timeline.size / SAMPLE_RATE, is_end=True)
+            lags.append(live.source_duration - end)
+    live.finish()
+    assert lags and max(lags) < 0.1
+    assert np.array_equal(live.timeline, whole.timeline)
+    assert live.regions() == whole.regions()
+    assert live.voiced_until == pytest.approx(whole.voiced_until)
+    assert audio.size / SAMPLE_RATE - 0.3 < whole.voiced_until <= audio.size / SAMPLE_RATE
 
 
 def test_the_main_pass_is_unprompted_and_gaps_are_redecoded_with_the_filler_prompt(
