@@ -19,7 +19,11 @@ feeds them to a :class:`~.decode_session.DecodeSession` and, while the person sp
    settled display words, and one greedy decode of only the audio after them — a few seconds
    when the worker keeps up with the voice, never more than one 30 s window — with fillers
    found in the uncommitted stretch only. Its work does not grow with the answer's length.
-   A decode in flight at Stop is abandoned at its next model call rather than waited for.
+   ``stop_pressed()`` (Stop pressed; the recorder's tail still coming) has the worker decode
+   all it has heard at once; if the VAD says the speech ended inside that piece, its words
+   stand and nothing is decoded after ``stop()``. A decode in flight at ``stop()`` is
+   abandoned at its next model call rather than waited for, but not a display decode once
+   Stop was pressed: it may be that last piece.
 2. **final** (``LiveResult.final``, a future, also published with ``final=True``): the
    remaining windows decoded exactly as a batch pass would, gaps decoded again and labelled
    as batch does; equal to a batch pass over the same audio. It replaces the first one
@@ -319,7 +323,7 @@ class LiveTranscriber:
             piece = session.provisional(
                 start,
                 previous_tokens=session.prompt_tokens(timed_text(self._stable)),
-                cancel=self._stopping.is_set,
+                cancel=self._abandon_display,
             )
             self.stats.display_decodes += 1
             self._settle(piece)
@@ -329,6 +333,11 @@ class LiveTranscriber:
         now = time.monotonic()
         self._display_next = now + (now - began) * self.display_gap
         self._publish(heard)
+
+    def _abandon_display(self) -> bool:
+        """A display decode gives way at Stop, unless Stop was pressed before: then it may
+        be the quick review's last piece, and it is nearly done at its last check anyway."""
+        return self._stopping.is_set() and not self._pressed.is_set()
 
     def _settle(self, piece: Provisional) -> None:
         """Keep the piece's words that end clear of the live edge; the rest are the tail."""
