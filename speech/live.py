@@ -8,10 +8,9 @@ feeds them to a :class:`~.decode_session.DecodeSession` and, while the person sp
   8 below the loudest frame heard when it is decoded (a batch pass's: the whole file's), so
   every ``REFLOOR_EVERY_S`` the worker redoes windows a louder moment has made stale,
   their words on show meanwhile; at Stop only a louder moment in the last stretch does;
-- between commits, decodes the newest audio greedily for the display, one piece at a time,
-  each starting where the previous one's settled words end (words near the live edge are
-  decoded again with more audio). After each display decode the worker idles as long as
-  it took, so display decodes never queue up and commits never fall behind.
+- between commits, decodes the newest audio greedily for the display, one piece at a time
+  (:class:`~.live_display.DisplayWords`). After each display decode the worker idles as
+  long as it took, so display decodes never queue up and commits never fall behind.
 
 ``stop()`` then gives the answer's transcript in two stages:
 
@@ -45,15 +44,9 @@ from concurrent.futures import CancelledError, Future
 import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, StreamResampler
-from starcoach.speech.decoding import (
-    HOP,
-    N_FRAMES,
-    DecodeCancelled,
-    Provisional,
-    TimedWord,
-    Transcript,
-)
-from starcoach.speech.fillers import gap_words_in, merge_fillers
+from starcoach.speech.decoding import N_FRAMES, DecodeCancelled, Transcript
+from starcoach.speech.live_display import FRAMES_PER_S, DisplayWords
+from starcoach.speech.live_fillers import FillerTrail
 from starcoach.speech.live_records import (
     FIRST_STEPS,
     MAIN_SHARE,
@@ -70,12 +63,7 @@ from starcoach.speech.word_repair import (
     timed_text,
 )
 
-FRAMES_PER_S = SAMPLE_RATE // HOP  # timeline frames per second (100)
-HOLD_S = 1.0  # display words ending this close to the live edge are decoded again next time
-MAX_HOLD_S = 3.0  # ... but the next display piece never starts further back than this
 REFLOOR_EVERY_S = 5.0  # while speaking, windows read too low a floor are redone this often
-FILLER_CONTEXT_S = 10.0  # audio before a stretch that filler detection reads for its noise floor
-VOICED_MARGIN_S = 0.1  # a display piece stands at Stop if it reaches this far past the speech
 
 
 _STOP = object()
@@ -125,18 +113,13 @@ class LiveTranscriber:
         self._first: Transcript | None = None
         self._error: BaseException | None = None
         self._final: Future[Transcript] = Future()
-        # display state: settled provisional words after the last commit, and the live tail
-        self._stable: list[TimedWord] = []
-        self._tail: list[TimedWord] = []
-        self._cut = 0  # timeline frame where the next display piece starts
-        self._shown_end = 0  # timeline frame where the last display piece ended
+        self._shown = DisplayWords()
         self._pressed = threading.Event()  # stop_pressed(): the recording's tail is coming
         self._display_heard = 0.0  # audio received when the last display decode began
         self._refloored_at = 0.0  # audio received when stale windows were last looked for
         self._display_next = 0.0  # monotonic time before which no display decode starts
         # fillers of the committed stretch, found as windows are committed
-        self._fillers: list[Word] = []
-        self._fillers_to = 0.0  # source seconds
+        self._fillers = FillerTrail(self._session.options.filler_options)
 
     # -- public API ---------------------------------------------------------------------
     def start(self) -> LiveTranscriber:
@@ -303,7 +286,7 @@ class LiveTranscriber:
         """0 if a display decode is due now, seconds until it is, None until more audio."""
         if not self.provisional_enabled:
             return None
-        grown = self._session.content_frames > self._shown_end
+        grown = self._session.content_frames > self._shown.shown_end
         if self._pressed.is_set():
             return 0.0 if grown else None
         heard = self._session.timeline.source_duration
@@ -316,18 +299,17 @@ class LiveTranscriber:
         session = self._session
         began = time.monotonic()
         heard = session.timeline.source_duration
-        start = max(self._cut, session.seek)
+        start = max(self._shown.cut, session.seek)
         if start >= session.content_frames:  # every word heard is settled or committed
-            self._shown_end = session.content_frames
-        elif session.content_frames > self._shown_end:
+            self._shown.shown_end = session.content_frames
+        elif session.content_frames > self._shown.shown_end:
             piece = session.provisional(
                 start,
-                previous_tokens=session.prompt_tokens(timed_text(self._stable)),
+                previous_tokens=session.prompt_tokens(timed_text(self._shown.stable)),
                 cancel=self._abandon_display,
             )
             self.stats.display_decodes += 1
-            self._settle(piece)
-            self._shown_end = piece.end
+            self._shown.settle(piece)
         self._display_heard = heard
         self.stats.displayed_s = heard
         now = time.monotonic()
@@ -339,41 +321,20 @@ class LiveTranscriber:
         be the quick review's last piece, and it is nearly done at its last check anyway."""
         return self._stopping.is_set() and not self._pressed.is_set()
 
-    def _settle(self, piece: Provisional) -> None:
-        """Keep the piece's words that end clear of the live edge; the rest are the tail."""
-        end_s = piece.end / FRAMES_PER_S
-        limit = end_s - HOLD_S
-        n = 0
-        while n < len(piece.words) and piece.words[n].tl_end <= limit:
-            n += 1
-        kept, rest = piece.words[:n], piece.words[n:]
-        cut = limit
-        if rest:
-            cut = max(min(rest[0].tl_start, limit), end_s - MAX_HOLD_S)
-        if kept:
-            cut = max(cut, kept[-1].tl_end)
-        self._stable.extend(kept)
-        self._tail = rest
-        self._cut = max(self._cut, piece.start, int(cut * FRAMES_PER_S))
-
     def _committed(self) -> None:
         """A window was committed: drop display words it covers, find its fillers."""
         session = self._session
         self.stats.committed_windows += 1
-        seek_s = session.seek / FRAMES_PER_S
-        self._stable = [w for w in self._stable if w.tl_start >= seek_s]
-        self._tail = [w for w in self._tail if w.tl_start >= seek_s]
-        self._cut = max(self._cut, session.seek)
+        self._shown.committed(session.seek)
         if session.options.fillers:
-            upto = session.timeline.to_source_time(seek_s, is_end=True)
+            upto = session.timeline.to_source_time(session.seek / FRAMES_PER_S, is_end=True)
             written = add_written_fillers(session.words, session.fillers)
-            self._fillers += self._fillers_between(written, upto)
-            self._fillers_to = max(self._fillers_to, upto)
+            self._fillers.extend(session.timeline.source, written, upto)
 
     def _publish(self, heard: float) -> None:
         duration = self._session.timeline.source_duration
         committed = tidy_words(self._session.words_so_far(), duration)
-        provisional = [w.word for w in (*self._stable, *self._tail)]
+        provisional = self._shown.words()
         words = tidy_words([*committed, *provisional], duration)
         self._emit(LiveUpdate(words, len(committed), heard))
 
@@ -396,38 +357,25 @@ class LiveTranscriber:
         or, when the speech ended inside the last display piece, that piece's words."""
         session = self._session
         duration = session.timeline.source_duration
-        start = max(self._cut, session.seek, session.content_frames - N_FRAMES)
+        start = max(self._shown.cut, session.seek, session.content_frames - N_FRAMES)
         tail_s = max(0, min(session.content_frames - start, N_FRAMES)) / FRAMES_PER_S
-        if self._speech_shown():
+        if self._shown.reaches_speech_end(session):
             self.stats.stop_reused += 1
-            provisional = [w.word for w in (*self._stable, *self._tail)]
+            provisional = self._shown.words()
         else:
             provisional = self._decode_rest(start, tail_s)
         so_far = tidy_words(session.words_so_far(), duration)
         words = tidy_words([*so_far, *provisional], duration)
         if session.options.fillers:
             words = add_written_fillers(words, tidy_words(session.fillers, duration))
-            tail = self._fillers_between(words, duration)
-            words = merge_fillers(words, [*self._fillers, *tail])
+            words = self._fillers.merged(session.timeline.source, words, duration)
         committed = leading_entries(words, len(so_far))
         self._progress("first", 1.0, tail_s, tail_s)
         self._emit(LiveUpdate(words, committed, duration, complete=True))
         return Transcript(words, duration)
 
-    def _speech_shown(self) -> bool:
-        """Whether the words on show reach past the last audio that may be speech (the
-        VAD's), so decoding the rest would only read the silence before Stop."""
-        session = self._session
-        covered = max(self._shown_end, session.seek)
-        if covered <= 0:
-            return False
-        reach = session.timeline.to_source_time(covered / FRAMES_PER_S, is_end=True)
-        return session.timeline.voiced_until + VOICED_MARGIN_S <= reach
-
     def _decode_rest(self, start: int, tail_s: float) -> list[Word]:
         """Settled words before ``start``, then one greedy decode from there to the end."""
-        session = self._session
-        stable = [w for w in self._stable if w.tl_end <= start / FRAMES_PER_S]
         steps = 0
 
         def step() -> bool:  # between model calls: cancelled? and one step further
@@ -436,17 +384,10 @@ class LiveTranscriber:
             steps += 1
             return self._cancelled.is_set()
 
-        piece = session.provisional(
-            start, previous_tokens=session.prompt_tokens(timed_text(stable)), cancel=step)
+        words, piece = self._shown.decode_rest(self._session, start, step)
         steps = FIRST_STEPS - 1
         step()
         if piece.end > piece.start:
             self.stats.stop_decodes += 1
             self.stats.stop_decoded_s += (piece.end - piece.start) / FRAMES_PER_S
-        return [w.word for w in (*stable, *piece.words)]
-
-    def _fillers_between(self, words: list[Word], upto: float) -> list[Word]:
-        """Fillers and unrecognised spans starting between the last stretch searched and
-        ``upto`` (source s)."""
-        return gap_words_in(self._session.timeline.source, words, self._fillers_to, upto,
-                            self._session.options.filler_options, FILLER_CONTEXT_S)
+        return words

@@ -11,7 +11,8 @@ import pytest
 from conftest import silence, speak
 from starcoach.speech.audio import SAMPLE_RATE, resample
 from starcoach.speech.decoding import DecodeCancelled
-from starcoach.speech.live import MAX_HOLD_S, LiveResult, LiveTranscriber, LiveUpdate
+from starcoach.speech.live import LiveResult, LiveTranscriber, LiveUpdate
+from starcoach.speech.live_display import MAX_HOLD_S
 from starcoach.speech.transcribe import TranscribeOptions, Transcriber
 
 DETERMINISTIC = TranscribeOptions(temperatures=(0.0,), max_new_tokens=60)
