@@ -4,8 +4,9 @@
 store hands out, feeds every recorded block to the live transcription and, at Stop (or when
 the microphone is lost), finishes the recording and the transcript on a worker thread. Each
 transcript (the quick first one, then the exact final one) is analysed with the rubric and
-saved to history with the manual marks; ``reportReady(report, final)`` carries it to the GUI.
-All signals arrive on the GUI thread.
+saved to history with the manual marks, off the GUI thread too, so the window never stalls
+on it; ``reportReady(report, final)`` carries it to the GUI. All signals arrive on the GUI
+thread.
 
 The decoding is the attempt's job in the shared transcription runner. ``cancel()`` (the
 attempt was deleted, the app quits) stops it; from then on nothing of it is written to the
@@ -29,6 +30,7 @@ from starcoach.speech.errors import SpeechError
 from starcoach.speech.recorder import Recorder, RecordingResult
 from starcoach.speech.transcribe import Transcript
 
+Analysed = tuple[Report, Exception | None]  # a report, and why it could not be saved
 SECTION_KEYS = {"2": "task", "3": "action", "4": "result", "5": "reflection"}
 
 
@@ -72,6 +74,7 @@ class PracticeSession(QObject):
         self._save_failed = False
         self._deleted = False
         self._job = None
+        self._final_job = None  # analysing and saving the exact words
 
     # -- control ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -164,16 +167,36 @@ class PracticeSession(QObject):
         return self.result
 
     def wait(self, ms: int = 60_000) -> None:
-        if self._job is not None:
-            self._job.wait(ms)
+        for job in (self._job, self._final_job):
+            if job is not None:
+                job.wait(ms)
 
     # -- worker thread ---------------------------------------------------------------------
-    def _finish(self) -> tuple[RecordingResult, Transcript]:
+    def _finish(self) -> tuple[RecordingResult, Transcript, Analysed | None]:
         assert self.recorder is not None and self.transcription is not None
         result = self.recorder.stop()
         self.result = result
         self._record_saved(result)
-        return result, self.transcription.finish()
+        first = self.transcription.finish()
+        return result, first, self._analysed(first)
+
+    def _analysed(self, transcript: Transcript) -> Analysed | None:
+        """The transcript's report, saved to history with the marks (None: cancelled).
+        A failed save is returned, not raised: the report is shown either way."""
+        if self.is_cancelled:
+            return None
+        words = list(transcript.words)
+        report = self.analyse_words(words, transcript.duration)
+        error = None
+        if self.attempt_id is not None:
+            try:
+                self.store.finish_attempt(self.attempt_id, words, report,
+                                          marks=marks_to_words(self.marks, words),
+                                          model=self.model_name)
+            except Exception as exc:
+                log.exception("could not save attempt %s", self.attempt_id)
+                error = exc
+        return report, error
 
     def _record_saved(self, result: RecordingResult) -> None:
         if self.attempt_id is not None and not self._deleted:
@@ -186,13 +209,14 @@ class PracticeSession(QObject):
         self.recordingFault.emit(exc)
 
     # -- GUI thread ------------------------------------------------------------------------
-    def _on_finished(self, value: tuple[RecordingResult, Transcript]) -> None:
-        result, first = value
+    def _on_finished(self, value: tuple[RecordingResult, Transcript, Analysed | None]
+                     ) -> None:
+        result, _first, analysed = value
         self._first_done = True
         self.stopped.emit(result)
-        self._analyse(first, final=False)
+        self._show(analysed, final=False)
         if self._pending_final is not None:  # the exact words overtook the first ones
-            self._analyse(self._pending_final, final=True)
+            self._analyse_final(self._pending_final)
 
     def _on_failed(self, exc: BaseException) -> None:
         if self.result is not None:
@@ -206,10 +230,26 @@ class PracticeSession(QObject):
         if not self._first_done:  # the first transcript is still on its way
             self._pending_final = transcript
             return
-        self._analyse(transcript, final=True)
+        self._analyse_final(transcript)
+
+    def _analyse_final(self, transcript: Transcript) -> None:
+        """Analyse and save the exact words on a worker (after the first is saved)."""
+        self._final_job = start_job(lambda: self._analysed(transcript), "analyse-final",
+                                    None, lambda v: self._show(v, final=True),
+                                    self._on_final_failed)
 
     def _on_final_failed(self, exc: BaseException) -> None:
         log.error("the exact transcript failed; the first one stands: %s", exc)
+
+    def _show(self, analysed: Analysed | None, final: bool) -> None:
+        if analysed is None or (self.final and not final) or self.is_cancelled:
+            return
+        report, error = analysed
+        if error is not None and not self._save_failed:  # once: the next fails the same way
+            self._save_failed = True
+            self.saveFailed.emit(error)
+        self.report, self.final = report, final
+        self.reportReady.emit(report, final)
 
     def analyse_words(self, words: list[Word], duration: float) -> Report:
         from starcoach.rubric.analyze import analyze
@@ -218,21 +258,3 @@ class PracticeSession(QObject):
         return analyze(words, question=q.id, principle=None if q.id else q.principle,
                        level=q.level, lens=q.lens, timing="audio", duration_s=duration,
                        marks=marks_to_words(self.marks, words), catalogue=self.catalogue)
-
-    def _analyse(self, transcript: Transcript, final: bool) -> None:
-        if (self.final and not final) or self.is_cancelled:
-            return
-        words = list(transcript.words)
-        report = self.analyse_words(words, transcript.duration)
-        self.report, self.final = report, final
-        if self.attempt_id is not None:
-            try:
-                self.store.finish_attempt(self.attempt_id, words, report,
-                                          marks=marks_to_words(self.marks, words),
-                                          model=self.model_name)
-            except Exception as exc:
-                log.exception("could not save attempt %s", self.attempt_id)
-                if not self._save_failed:  # once: the exact words would fail the same way
-                    self._save_failed = True
-                    self.saveFailed.emit(exc)
-        self.reportReady.emit(report, final)

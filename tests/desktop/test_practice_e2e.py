@@ -3,11 +3,14 @@ ALSA fake microphone), shows the review and keeps the attempt in history."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 from starcoach.desktop.app import MainWindow
 from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.model import load_transcriber
+from starcoach.desktop.practice.session import PracticeSession
 from starcoach.desktop.settings import open_settings
 from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 from starcoach.speech.transcribe import TranscribeOptions
@@ -58,8 +61,17 @@ def speak_into(qtbot, win, fakemic, answer, marks=()) -> None:
     stop_feeding(fakemic)
 
 
-def test_a_spoken_answer_is_recorded_transcribed_reviewed_and_kept(qtbot, fakemic, answer):
+def test_a_spoken_answer_is_recorded_transcribed_reviewed_and_kept(qtbot, fakemic, answer,
+                                                                   monkeypatch):
     words = answer.words
+    on_gui_thread = []  # per analysis: did it run on the GUI thread (it would stall it)?
+    analyse = PracticeSession.analyse_words
+
+    def watched(self, *args):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return analyse(self, *args)
+
+    monkeypatch.setattr(PracticeSession, "analyse_words", watched)
     win = open_window(qtbot, loader=lambda _model, _threads: KnownWords(words))
     we, the = answer.index("We"), answer.index("The")
     # Manual marks: "Action begins now" and "Result begins now" in the pauses before them.
@@ -69,6 +81,7 @@ def test_a_spoken_answer_is_recorded_transcribed_reviewed_and_kept(qtbot, fakemi
     speak_into(qtbot, win, fakemic, answer, marks)
 
     assert first_reports[0] is False  # the quick transcript first, then the final one
+    assert on_gui_thread == [False, False]  # both analysed (and saved) off the GUI thread
     session = win.practice.session
     report = win.review.report
     assert win.stack.currentWidget() is win.review
