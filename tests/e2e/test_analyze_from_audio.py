@@ -24,8 +24,10 @@ CLEAN = [
         "I changed it to retry later with a backoff, and I added a dashboard for the queue.",
     ]),
     ("result", [
-        "As a result, invoices now go out within five minutes, and late payments dropped "
-        "by a third.",
+        # tiny.en hears "invoices now go out ... by a third" as "in voices I'll go out
+        # ... I heard" on some CPUs, and that stray first person reads as Action (#11)
+        "As a result, the invoice emails now go out within five minutes, and late "
+        "payments fell by thirty percent.",
     ]),
     ("reflection", [
         "I learned to look at the queues first when something is slow.",
@@ -72,7 +74,7 @@ def test_analyze_returns_the_spoken_words(clean):
     words = spoken_words(report)
     found = _found(CLEAN_KEYWORDS, words)
     assert len(found) >= 0.6 * len(CLEAN_KEYWORDS), (found, " ".join(words))
-    assert 60 <= len(words) <= 110, " ".join(words)  # the answer has 87 words
+    assert 60 <= len(words) <= 110, " ".join(words)  # the answer has 103 words
 
 
 def test_sections_follow_the_spoken_answer(clean):
