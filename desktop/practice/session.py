@@ -194,6 +194,8 @@ class PracticeSession(QObject):
                                           marks=marks_to_words(self.marks, words),
                                           model=self.model_name)
             except Exception as exc:
+                if self.is_cancelled:  # deleted while this was on its way: nothing to save
+                    return None
                 log.exception("could not save attempt %s", self.attempt_id)
                 error = exc
         return report, error
