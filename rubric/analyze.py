@@ -260,3 +260,13 @@ def analyze(words: Sequence[Word], *, timing: Timing = "words", **options: Any) 
     report.metrics = _metrics(base, words, spoken)
     report.scores = score(findings, rub.rules, rub.principle)
     return report
+
+
+def warm() -> None:
+    """Load now what the first analysis and the first live cue read (the models, the
+    packs), so neither pays for it on a person's time; call it off the GUI thread."""
+    from starcoach.rubric import evidence, live, segment  # noqa: F401  (live: its imports)
+
+    segment.default_model()
+    evidence.default_model()
+    builtin_catalogue()

@@ -19,6 +19,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
+from starcoach.desktop.errors import log
 from starcoach.desktop.jobs import start_job
 from starcoach.speech.settings import SettingsStore
 
@@ -87,6 +88,18 @@ def plain_model_problem(exc: BaseException) -> str:
 Loader = Callable[[str | None, int], Any]
 
 
+def _with_rubric(transcriber: Any) -> Any:
+    """The loaded model, once the rubric is loaded too (on the loading worker), so the
+    first live cue does not stall the window while the person speaks."""
+    from starcoach.rubric.analyze import warm
+
+    try:
+        warm()
+    except Exception:  # the first analysis will say what is wrong, in its own words
+        log.exception("could not load the rubric ahead of time")
+    return transcriber
+
+
 class ModelLoader(QObject):
     ready = Signal(object, str)  # transcriber, model name
     unavailable = Signal(str)  # no model here: the message says why, plainly
@@ -129,8 +142,8 @@ class ModelLoader(QObject):
                 self.failed.emit(f"The speech model {name} could not be loaded. Choose "
                                  "another one in Settings, or get one.")
 
-        self._job = start_job(lambda: self.loader(model or None, threads), "load-model", None,
-                              done, failed)
+        self._job = start_job(lambda: _with_rubric(self.loader(model or None, threads)),
+                              "load-model", None, done, failed)
 
     def wait(self, ms: int = 60_000) -> None:
         if self._job is not None:

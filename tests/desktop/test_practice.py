@@ -119,6 +119,21 @@ def test_the_window_opens_before_the_model_and_the_button_says_when_it_is_ready(
     assert button.isEnabled() and "Start" in button.text()
 
 
+def test_the_rubric_is_loaded_with_the_model_off_the_gui_thread(qtbot):
+    # Loaded on the GUI thread by the first live cue, it stalled the window mid-answer.
+    from starcoach.rubric import evidence, segment
+
+    segment.default_model.cache_clear()
+    evidence.default_model.cache_clear()
+    win = MainWindow(loader=lambda _model, _threads: KnownWords([]))
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.practice.modelReady, timeout=30_000):
+        win.show()
+    assert segment.default_model.cache_info().currsize == 1
+    assert evidence.default_model.cache_info().currsize == 1
+    assert segment.default_model.cache_info().hits == 0  # loaded by the loader, not since
+
+
 def test_no_model_offers_the_download(qtbot):
     win = MainWindow(loader=_no_model)
     qtbot.addWidget(win)
