@@ -35,6 +35,15 @@ class VadOptions:
     speech_pad_s: float = 0.4
 
 
+def warm() -> None:
+    """Load onnxruntime and the Silero model now (they are cached), so the first
+    ``SpeechTimeline``, made when recording starts, does not pay for it; call it off the
+    GUI thread."""
+    from faster_whisper.vad import get_vad_model
+
+    get_vad_model()
+
+
 class _Silero:
     """Silero VAD over consecutive blocks, carrying LSTM state and context across calls."""
 

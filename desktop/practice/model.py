@@ -88,15 +88,18 @@ def plain_model_problem(exc: BaseException) -> str:
 Loader = Callable[[str | None, int], Any]
 
 
-def _with_rubric(transcriber: Any) -> Any:
-    """The loaded model, once the rubric is loaded too (on the loading worker), so the
-    first live cue does not stall the window while the person speaks."""
-    from starcoach.rubric.analyze import warm
+def _warmed(transcriber: Any) -> Any:
+    """The loaded model, once what recording and analysis load on first use is loaded
+    too (the voice detector, the rubric), on the loading worker: on the GUI thread, at the
+    first recording's start and first live cue, they stalled the window for 80-200 ms."""
+    from starcoach.rubric.analyze import warm as warm_rubric
+    from starcoach.speech.vad import warm as warm_vad
 
-    try:
-        warm()
-    except Exception:  # the first analysis will say what is wrong, in its own words
-        log.exception("could not load the rubric ahead of time")
+    for warm in (warm_vad, warm_rubric):
+        try:
+            warm()
+        except Exception:  # their first real use will say what is wrong, in its own words
+            log.exception("could not load %s ahead of time", warm.__module__)
     return transcriber
 
 
@@ -142,7 +145,7 @@ class ModelLoader(QObject):
                 self.failed.emit(f"The speech model {name} could not be loaded. Choose "
                                  "another one in Settings, or get one.")
 
-        self._job = start_job(lambda: _with_rubric(self.loader(model or None, threads)),
+        self._job = start_job(lambda: _warmed(self.loader(model or None, threads)),
                               "load-model", None, done, failed)
 
     def wait(self, ms: int = 60_000) -> None:

@@ -119,19 +119,22 @@ def test_the_window_opens_before_the_model_and_the_button_says_when_it_is_ready(
     assert button.isEnabled() and "Start" in button.text()
 
 
-def test_the_rubric_is_loaded_with_the_model_off_the_gui_thread(qtbot):
-    # Loaded on the GUI thread by the first live cue, it stalled the window mid-answer.
+def test_the_voice_detector_and_rubric_load_with_the_model_off_the_gui_thread(qtbot):
+    # Loaded on the GUI thread at the first recording's start (onnxruntime, Silero) and at
+    # the first live cue (the rubric), they stalled the window mid-answer.
+    from faster_whisper.vad import get_vad_model
     from starcoach.rubric import evidence, segment
 
-    segment.default_model.cache_clear()
-    evidence.default_model.cache_clear()
+    loaders = (get_vad_model, segment.default_model, evidence.default_model)
+    for cached in loaders:
+        cached.cache_clear()
     win = MainWindow(loader=lambda _model, _threads: KnownWords([]))
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.practice.modelReady, timeout=30_000):
         win.show()
-    assert segment.default_model.cache_info().currsize == 1
-    assert evidence.default_model.cache_info().currsize == 1
-    assert segment.default_model.cache_info().hits == 0  # loaded by the loader, not since
+    for cached in loaders:  # loaded once, by the loader, and not asked for since
+        assert cached.cache_info().currsize == 1, cached
+        assert cached.cache_info().hits == 0, cached
 
 
 def test_no_model_offers_the_download(qtbot):
