@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from starcoach.speech.audio import SAMPLE_RATE
@@ -35,22 +36,20 @@ class VadOptions:
     speech_pad_s: float = 0.4
 
 
-def warm() -> None:
-    """Load onnxruntime and the Silero model now (they are cached), so the first
-    ``SpeechTimeline``, made when recording starts, does not pay for it; call it off the
-    GUI thread."""
+def vad_model() -> Any:
+    """The Silero model faster-whisper ships, loaded once (onnxruntime with it). Called off
+    the GUI thread when the speech model loads, so the first ``SpeechTimeline``, made when
+    recording starts, does not pay for it."""
     from faster_whisper.vad import get_vad_model
 
-    get_vad_model()
+    return get_vad_model()
 
 
 class _Silero:
     """Silero VAD over consecutive blocks, carrying LSTM state and context across calls."""
 
     def __init__(self) -> None:
-        from faster_whisper.vad import get_vad_model
-
-        self._session = get_vad_model().session
+        self._session = vad_model().session
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
         self._context = np.zeros(CONTEXT, dtype=np.float32)

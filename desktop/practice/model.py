@@ -93,9 +93,9 @@ def _warmed(transcriber: Any) -> Any:
     too (the voice detector, the rubric), on the loading worker: on the GUI thread, at the
     first recording's start and first live cue, they stalled the window for 80-200 ms."""
     from starcoach.rubric.analyze import warm as warm_rubric
-    from starcoach.speech.vad import warm as warm_vad
+    from starcoach.speech.vad import vad_model
 
-    for warm in (warm_vad, warm_rubric):
+    for warm in (vad_model, warm_rubric):
         try:
             warm()
         except Exception:  # their first real use will say what is wrong, in its own words

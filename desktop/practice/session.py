@@ -172,13 +172,12 @@ class PracticeSession(QObject):
                 job.wait(ms)
 
     # -- worker thread ---------------------------------------------------------------------
-    def _finish(self) -> tuple[RecordingResult, Transcript, Analysed | None]:
+    def _finish(self) -> tuple[RecordingResult, Analysed | None]:
         assert self.recorder is not None and self.transcription is not None
         result = self.recorder.stop()
         self.result = result
         self._record_saved(result)
-        first = self.transcription.finish()
-        return result, first, self._analysed(first)
+        return result, self._analysed(self.transcription.finish())
 
     def _analysed(self, transcript: Transcript) -> Analysed | None:
         """The transcript's report, saved to history with the marks (None: cancelled).
@@ -211,9 +210,8 @@ class PracticeSession(QObject):
         self.recordingFault.emit(exc)
 
     # -- GUI thread ------------------------------------------------------------------------
-    def _on_finished(self, value: tuple[RecordingResult, Transcript, Analysed | None]
-                     ) -> None:
-        result, _first, analysed = value
+    def _on_finished(self, value: tuple[RecordingResult, Analysed | None]) -> None:
+        result, analysed = value
         self._first_done = True
         self.stopped.emit(result)
         self._show(analysed, final=False)
