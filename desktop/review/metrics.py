@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from starcoach.desktop import wording
 from starcoach.rubric.clock import clock
 from starcoach.rubric.model import Report
 
@@ -95,7 +96,7 @@ class MetricsPanel(QWidget):
         capped = s.get("capped_by") or []
         text = f"Overall {overall} / 100" if overall is not None else ""
         if capped:
-            text += " · capped by " + ", ".join(c.replace("_", " ") for c in capped)
+            text += " · capped by " + ", ".join(wording.rule_title(str(c)) for c in capped)
         self.overall.setText(text)
         self.pace.setText(f"{m.get('wpm', 0):.0f} words per minute")
         self.fillers.setText(f"{m.get('fillers_per_min', 0):.1f} per minute "

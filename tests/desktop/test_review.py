@@ -212,3 +212,12 @@ def test_metrics_panel_shows_pace_fillers_i_we_scores_and_verdict(review, weak_r
     assert panel.verdict.text() == s["verdict"]
     for cat, bar in panel.bars.items():
         assert bar.value() == s[cat]
+
+
+def test_the_verdict_cap_names_its_rules_by_title(review, weak_report):
+    capped = weak_report.scores.get("capped_by") or []
+    assert capped  # the weak answer's verdict is capped by a rule
+    text = review.metrics.overall.text()
+    for rule in capped:
+        assert wording.rule_title(rule) in text
+        assert rule.replace("_", " ") not in text  # never the id, however spelled
