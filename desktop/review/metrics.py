@@ -34,6 +34,7 @@ class MetricsPanel(QWidget):
                                              | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.overall = QLabel(self)
         self.overall.setAccessibleName("Overall score")
+        self.overall.setWordWrap(True)  # a long list of capping rules wraps, never widens
         self.followup = QLabel(self)
         self.followup.setAccessibleName("After the follow-up questions")
         self.followup.setWordWrap(True)
