@@ -121,9 +121,10 @@ class SpeechTimeline:
     @property
     def voiced_until(self) -> float:
         """Source seconds where the last audio that may be speech ends: the last VAD window
-        at or above the lower threshold, or the end of audio the VAD has not read yet (all
-        of it without VAD)."""
-        if not self.enabled or self._n_vad < self._n_source:
+        at or above the lower threshold, or, while speech goes on, the end of audio the VAD
+        has not read yet (under one window; all of it without VAD). After a silent window
+        that unread rest does not count: the next window read decides it."""
+        if not self.enabled or (self._n_vad < self._n_source and self._voiced_to >= self._n_vad):
             return self.source_duration
         return min(self._voiced_to, self._n_source) / SAMPLE_RATE
 

@@ -122,6 +122,24 @@ def test_the_speech_timeline_keeps_up_with_speech_and_equals_a_whole_file_pass()
     assert audio.size / SAMPLE_RATE - 0.3 < whole.voiced_until <= audio.size / SAMPLE_RATE
 
 
+@pytest.mark.parametrize("block", [1600, 1000, 4096])
+def test_in_a_pause_the_speech_ends_where_the_voice_stopped_whatever_the_block(block):
+    """Live, a pause reads as a pause: the speech end stays where the voice stopped while
+    silence comes in, though the VAD has not yet read the last part-window of it (the live
+    display decodes the last words then, so they are ready when Stop is pressed)."""
+    sentence = speak("I traced the failure to a lock held by the import job and fixed it.")
+    audio = np.concatenate([sentence, silence(1.0)])
+    live = SpeechTimeline()
+    ends = []
+    for i in range(0, audio.size, block):
+        live.feed(audio[i : i + block])
+        if i + block >= sentence.size + SAMPLE_RATE // 2:  # half a second into the pause
+            ends.append(live.voiced_until)
+    assert ends and max(ends) < sentence.size / SAMPLE_RATE + 0.3
+    live.finish()
+    assert live.voiced_until == pytest.approx(min(ends), abs=0.05)
+
+
 def test_the_main_pass_is_unprompted_and_gaps_are_redecoded_with_the_filler_prompt(
     transcriber,
 ):
