@@ -15,18 +15,15 @@ feeds them to a :class:`~.decode_session.DecodeSession` and, while the person sp
 ``stop()`` then gives the answer's transcript in two stages:
 
 1. **first** (returned by ``stop()`` and published as a ``complete`` update): committed words,
-   settled display words, and one greedy decode of only the audio after them — a few seconds
-   when the worker keeps up with the voice, never more than one 30 s window — with fillers
-   found in the uncommitted stretch only. Its work does not grow with the answer's length.
-   ``stop_pressed()`` (Stop pressed; the recorder's tail still coming) has the worker decode
-   all it has heard at once; if the VAD says the speech ended inside that piece, its words
-   stand and nothing is decoded after ``stop()``. A decode in flight at ``stop()`` is
-   abandoned at its next model call rather than waited for, but not a display decode once
-   Stop was pressed: it may be that last piece.
+   settled display words, and one greedy decode of only the audio after them (a few
+   seconds; at most one window), with fillers of the uncommitted stretch: bounded work.
+   After ``stop_pressed()`` (the recorder's tail still coming) the worker decodes all it
+   has heard once the VAD says the speech ended in it; those words then stand. From the
+   press, commits wait for the final pass (once one piece can cover the rest) and a
+   decode in flight gives way at its next model call unless it is such a piece.
 2. **final** (``LiveResult.final``, a future, also published with ``final=True``): the
    remaining windows decoded exactly as a batch pass would, gaps decoded again and labelled
-   as batch does; equal to a batch pass over the same audio. It replaces the first one
-   when it arrives.
+   as batch does: equal to a batch pass over the same audio; it replaces the first one.
 
 Nothing pushed before ``stop()`` is dropped: the worker feeds every queued block first.
 ``on_progress`` follows both stages after Stop (:class:`LiveProgress`), and with
@@ -65,7 +62,6 @@ from starcoach.speech.word_repair import (
 
 REFLOOR_EVERY_S = 5.0  # while speaking, windows read too low a floor are redone this often
 
-
 _STOP = object()
 _WAKE = object()  # Stop was pressed: look again at what to decode before the tail arrives
 
@@ -76,8 +72,8 @@ class LiveTranscriber:
     ``on_update(update)`` is called from the worker thread after each display decode or
     commit, then once with the first complete transcript and once with the final one; a GUI
     should hand it to its own thread. ``input_rate`` is the sample rate of pushed blocks.
-    Display decodes run at most every ``update_every_s`` seconds of new audio, and after
-    each one the worker idles ``display_gap`` times as long as it took.
+    Display decodes run at most every ``update_every_s`` seconds of new audio, each then
+    followed by an idle ``display_gap`` times as long as it took.
     """
 
     def __init__(
@@ -118,6 +114,7 @@ class LiveTranscriber:
         self._display_heard = 0.0  # audio received when the last display decode began
         self._refloored_at = 0.0  # audio received when stale windows were last looked for
         self._display_next = 0.0  # monotonic time before which no display decode starts
+        self._piece_may_stand = False  # the speech had ended inside the display piece decoding
         # fillers of the committed stretch, found as windows are committed
         self._fillers = FillerTrail(self._session.options.filler_options)
 
@@ -229,18 +226,16 @@ class LiveTranscriber:
     def _while_speaking(self) -> None:
         """Commit windows and decode for the display until Stop (returns then)."""
         session = self._session
-        abandon = self._stopping.is_set
         while True:
             if self._take(block=False):
                 return
             try:
                 self._refloor()
-                if session.pending():
+                if session.pending() and not self._commit_gives_way():
                     heard = session.timeline.source_duration
-                    session.step(cancel=abandon)
+                    session.step(cancel=self._commit_gives_way)
                     self._committed()
-                    # the words shown are as fresh as the committed window or the last
-                    # display decode, whichever reaches further
+                    # shown words are as fresh as this window or the last display piece
                     fresh = session.timeline.to_source_time(session.seek / FRAMES_PER_S, True)
                     if session.words:
                         fresh = max(fresh, session.words[-1].end)
@@ -252,11 +247,18 @@ class LiveTranscriber:
                     continue
             except DecodeCancelled:
                 self.stats.abandoned_decodes += 1
+                if not self._stopping.is_set():
+                    continue  # Stop pressed: on to the piece the quick review needs
                 while not self._take(block=True):
                     pass
                 return
             if self._take(block=True, timeout=wait):
                 return
+
+    def _commit_gives_way(self) -> bool:
+        """Commits stop at ``stop()``, and at the press once one piece can cover the rest."""
+        rest = self._session.content_frames - max(self._shown.cut, self._session.seek)
+        return self._stopping.is_set() or (self._pressed.is_set() and rest <= N_FRAMES)
 
     def _refloor(self) -> None:
         """Every ``REFLOOR_EVERY_S`` of new audio: redo windows a louder moment made stale."""
@@ -286,11 +288,16 @@ class LiveTranscriber:
         """0 if a display decode is due now, seconds until it is, None until more audio."""
         if not self.provisional_enabled:
             return None
-        grown = self._session.content_frames > self._shown.shown_end
-        if self._pressed.is_set():
-            return 0.0 if grown else None
-        heard = self._session.timeline.source_duration
-        if heard <= self._display_heard or heard - self._display_heard < self.update_every_s:
+        session = self._session
+        grown = session.content_frames > self._shown.shown_end
+        if self._pressed.is_set():  # only a piece in which the speech ended can stand
+            return 0.0 if grown and self._shown.piece_may_stand(session) else None
+        heard = session.timeline.source_duration
+        if heard <= self._display_heard:
+            return None
+        if grown and self._shown.pause_unshown(session):
+            return 0.0  # a pause, perhaps the last: have its words ready before Stop
+        if heard - self._display_heard < self.update_every_s:
             return None
         # a pause (nothing new on the speech timeline): no decode, only the time heard
         return max(0.0, self._display_next - time.monotonic()) if grown else 0.0
@@ -300,6 +307,7 @@ class LiveTranscriber:
         began = time.monotonic()
         heard = session.timeline.source_duration
         start = max(self._shown.cut, session.seek)
+        self._piece_may_stand = self._shown.piece_may_stand(session)
         if start >= session.content_frames:  # every word heard is settled or committed
             self._shown.shown_end = session.content_frames
         elif session.content_frames > self._shown.shown_end:
@@ -317,9 +325,8 @@ class LiveTranscriber:
         self._publish(heard)
 
     def _abandon_display(self) -> bool:
-        """A display decode gives way at Stop, unless Stop was pressed before: then it may
-        be the quick review's last piece, and it is nearly done at its last check anyway."""
-        return self._stopping.is_set() and not self._pressed.is_set()
+        """A display decode gives way at Stop unless the speech had ended in its piece."""
+        return (self._stopping.is_set() or self._pressed.is_set()) and not self._piece_may_stand
 
     def _committed(self) -> None:
         """A window was committed: drop display words it covers, find its fillers."""

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE
 from starcoach.speech.decode_session import DecodeSession
-from starcoach.speech.decoding import HOP, Provisional, TimedWord
+from starcoach.speech.decoding import HOP, N_FRAMES, Provisional, TimedWord
 from starcoach.speech.word_repair import timed_text
 
 FRAMES_PER_S = SAMPLE_RATE // HOP  # timeline frames per second (100)
 HOLD_S = 1.0  # display words ending this close to the live edge are decoded again next time
 MAX_HOLD_S = 3.0  # ... but the next display piece never starts further back than this
 VOICED_MARGIN_S = 0.1  # a display piece stands at Stop if it reaches this far past the speech
+PAUSE_S = 0.3  # silence after speech that has the display decode at once, not at its turn
 
 
 class DisplayWords:
@@ -64,14 +65,23 @@ class DisplayWords:
         self.tail = [w for w in self.tail if w.tl_start >= seek_s]
         self.cut = max(self.cut, seek)
 
+    def piece_may_stand(self, session: DecodeSession) -> bool:
+        """Whether the speech heard so far ends inside a display piece begun now (which
+        spans at most a window): only such a piece can hold the last words at Stop."""
+        end = min(session.content_frames, max(self.cut, session.seek) + N_FRAMES)
+        return past_speech_end(session, end)
+
     def reaches_speech_end(self, session: DecodeSession) -> bool:
         """Whether the words on show reach past the last audio that may be speech (the
         VAD's), so decoding the rest would only read the silence before Stop."""
-        covered = max(self.shown_end, session.seek)
-        if covered <= 0:
-            return False
-        reach = session.timeline.to_source_time(covered / FRAMES_PER_S, is_end=True)
-        return session.timeline.voiced_until + VOICED_MARGIN_S <= reach
+        return past_speech_end(session, max(self.shown_end, session.seek))
+
+    def pause_unshown(self, session: DecodeSession) -> bool:
+        """Whether the voice stopped ``PAUSE_S`` ago and the words on show stop short of
+        where it did: perhaps the answer's end, so its last words are decoded at once."""
+        tl = session.timeline
+        return tl.source_duration - tl.voiced_until >= PAUSE_S and not self.reaches_speech_end(
+            session)
 
     def decode_rest(self, session: DecodeSession, start: int,
                     cancel: Callable[[], bool]) -> tuple[list[Word], Provisional]:
@@ -81,3 +91,14 @@ class DisplayWords:
         piece = session.provisional(
             start, previous_tokens=session.prompt_tokens(timed_text(stable)), cancel=cancel)
         return [w.word for w in (*stable, *piece.words)], piece
+
+
+def past_speech_end(session: DecodeSession, frame: int) -> bool:
+    """Whether timeline ``frame`` lies past the last audio heard so far that may be speech.
+
+    Audio heard later can only move that end further, so a piece that fails this when it
+    begins can never be the one that stands at Stop."""
+    if frame <= 0:
+        return False
+    reach = session.timeline.to_source_time(frame / FRAMES_PER_S, is_end=True)
+    return session.timeline.voiced_until + VOICED_MARGIN_S <= reach

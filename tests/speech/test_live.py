@@ -129,11 +129,11 @@ def test_stop_after_the_last_word_needs_no_decode_once_stop_was_pressed(
     is the words of that decode. Without the press the rest is decoded after Stop."""
     speech = long_answer[: 20 * SAMPLE_RATE]  # less than one window: nothing committed
     updates: queue.Queue[LiveUpdate] = queue.Queue()
-    live = LiveTranscriber(transcriber, on_update=updates.put, update_every_s=1e9).start()
+    live = LiveTranscriber(transcriber, on_update=updates.put, update_every_s=1e9)
     push_all(live, np.concatenate([speech, silence(0.8)]), SAMPLE_RATE // 10)
     shown = None
-    if pressed:
-        live.stop_pressed()
+    if pressed:  # (else all is queued before the worker starts: it sees no pause before Stop)
+        live.start().stop_pressed()
         while live.stats.display_decodes == 0:  # while the recorder takes its tail
             shown = updates.get(timeout=60)
     live.push(silence(0.35))  # the recorder's tail after the press
@@ -148,6 +148,86 @@ def test_stop_after_the_last_word_needs_no_decode_once_stop_was_pressed(
             w.text for w in model_words(shown.words)]
     assert result.final.result(timeout=300).words == transcriber.transcribe(
         np.concatenate([speech, silence(1.15)])).words
+
+
+def test_a_pause_has_its_words_decoded_at_once_ready_for_stop(transcriber, long_answer):
+    """The person stops talking: the display decodes their last words as soon as the
+    pause is heard, not at its next turn, so when Stop comes nothing is left to decode."""
+    speech = long_answer[: 20 * SAMPLE_RATE]
+    updates: queue.Queue[LiveUpdate] = queue.Queue()
+    live = LiveTranscriber(transcriber, on_update=updates.put, update_every_s=1e9).start()
+    push_all(live, np.concatenate([speech, silence(0.8)]), SAMPLE_RATE // 10)
+    while live.stats.display_decodes == 0:  # no turn is due: only the pause asks for it
+        updates.get(timeout=60)
+    live.stop_pressed()
+    live.push(silence(0.35))
+    result = live.stop(timeout=120)
+    assert (live.stats.display_decodes, live.stats.stop_decodes, live.stats.stop_reused) == (
+        1, 0, 1)
+    assert model_words(result.first.words)[-1].end > 15.0
+
+
+def test_a_display_decode_in_flight_at_the_press_gives_way_when_the_speech_goes_on(
+        transcriber, long_answer):
+    """Stop is pressed mid-word while a display piece is decoding. The speech goes on past
+    that piece, so its words can never stand at Stop: it gives way at its next model call
+    instead of holding the review back, and one decode at Stop gives the last words."""
+    sentence = speak("I traced the failure to a lock held by the job, um, and rewrote it.")
+    speech = np.concatenate([long_answer[: 10 * SAMPLE_RATE], sentence[: sentence.size // 2]])
+    live = LiveTranscriber(transcriber)
+    real = live._session.provisional
+    decoding = threading.Event()
+
+    def press_while_decoding(*args, **kwargs):
+        live.stop_pressed()
+        decoding.set()
+        return real(*args, **kwargs)
+
+    live._session.provisional = press_while_decoding
+    push_all(live, speech, SAMPLE_RATE // 10)  # all queued: the first display reads it all
+    live.start()
+    assert decoding.wait(60)
+    live.push(silence(0.35))  # the recorder's tail after the press
+    result = live.stop(timeout=120)
+    stats = live.stats
+    assert stats.abandoned_decodes == 1 and stats.display_decodes <= 1
+    assert stats.stop_decodes + stats.stop_reused == 1
+    assert model_words(result.first.words)[-1].end > 10.0
+    audio = np.concatenate([speech, silence(0.35)])
+    assert result.final.result(timeout=300).words == transcriber.transcribe(audio).words
+
+
+def test_a_commit_in_flight_at_the_press_waits_for_the_final_pass(transcriber, long_answer):
+    """Stop is pressed while a window is being committed (a beam search) and the display
+    words reach within a window of the end: the commit gives way, one display piece over
+    the rest makes the review, and the final words still equal a batch pass."""
+    audio = np.concatenate([long_answer[: 40 * SAMPLE_RATE], silence(0.8)])
+    updates: queue.Queue[LiveUpdate] = queue.Queue()
+    live = LiveTranscriber(transcriber, on_update=updates.put)
+    real_step = live._session.step
+    committing = threading.Event()
+
+    def press_while_committing(cancel=None):
+        live.stop_pressed()
+        committing.set()
+        return real_step(cancel)
+
+    live._session.step = press_while_committing
+    live.start()
+    push_all(live, audio[: 25 * SAMPLE_RATE], SAMPLE_RATE // 10)
+    while live.stats.displayed_s < 24.9:  # the display has caught up with the voice
+        updates.get(timeout=120)
+    push_all(live, audio[25 * SAMPLE_RATE :], SAMPLE_RATE // 10)
+    assert committing.wait(60)
+    live.push(silence(0.35))  # the recorder's tail after the press
+    result = live.stop(timeout=120)
+    stats = live.stats
+    assert stats.abandoned_decodes == 1 and stats.committed_windows == 0
+    assert (stats.stop_decodes, stats.stop_reused) == (0, 1)
+    assert model_words(result.first.words)[-1].end > 35.0
+    final = result.final.result(timeout=300)
+    assert final.words == transcriber.transcribe(np.concatenate([audio, silence(0.35)])).words
+    assert stats.final_windows >= 2
 
 
 def live_first_committed(updates: queue.Queue[LiveUpdate]) -> int:
