@@ -77,11 +77,11 @@ class DisplayWords:
         return past_speech_end(session, max(self.shown_end, session.seek))
 
     def pause_unshown(self, session: DecodeSession) -> bool:
-        """Whether the voice stopped ``PAUSE_S`` ago and the words on show stop short of
-        where it did: perhaps the answer's end, so its last words are decoded at once."""
+        """Whether the voice stopped ``PAUSE_S`` ago, the words on show stop short of where
+        it did, and one piece would reach it: perhaps the answer's end, so decode it now."""
         tl = session.timeline
-        return tl.source_duration - tl.voiced_until >= PAUSE_S and not self.reaches_speech_end(
-            session)
+        paused = tl.source_duration - tl.voiced_until >= PAUSE_S
+        return paused and not self.reaches_speech_end(session) and self.piece_may_stand(session)
 
     def decode_rest(self, session: DecodeSession, start: int,
                     cancel: Callable[[], bool]) -> tuple[list[Word], Provisional]:
