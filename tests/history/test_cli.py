@@ -17,8 +17,9 @@ from starcoach.desktop.cli import main
 def two(words, report):
     store = HistoryStore()
     ids = []
-    for q in ("ownership-failure", "ownership-failure"):
-        new = store.begin_attempt(question=q, principle="ownership")
+    for hour in (10, 11):  # fixed times, so that an attempt a test dates after them is later
+        new = store.begin_attempt(question="ownership-failure", principle="ownership",
+                                  started_at=f"2026-12-01T{hour}:00:00+00:00")
         store.finish_attempt(new.id, words, report, model="base.en")
         ids.append(new.id)
     store.close()
