@@ -114,7 +114,6 @@ class LiveTranscriber:
         self._display_heard = 0.0  # audio received when the last display decode began
         self._refloored_at = 0.0  # audio received when stale windows were last looked for
         self._display_next = 0.0  # monotonic time before which no display decode starts
-        self._piece_may_stand = False  # the speech had ended inside the display piece decoding
         # fillers of the committed stretch, found as windows are committed
         self._fillers = FillerTrail(self._session.options.filler_options)
 
@@ -257,8 +256,8 @@ class LiveTranscriber:
 
     def _commit_gives_way(self) -> bool:
         """Commits stop at ``stop()``, and at the press once one piece can cover the rest."""
-        rest = self._session.content_frames - max(self._shown.cut, self._session.seek)
-        return self._stopping.is_set() or (self._pressed.is_set() and rest <= N_FRAMES)
+        covers_rest = self._shown.next_piece(self._session)[1] == self._session.content_frames
+        return self._stopping.is_set() or (self._pressed.is_set() and covers_rest)
 
     def _refloor(self) -> None:
         """Every ``REFLOOR_EVERY_S`` of new audio: redo windows a louder moment made stale."""
@@ -306,15 +305,19 @@ class LiveTranscriber:
         session = self._session
         began = time.monotonic()
         heard = session.timeline.source_duration
-        start = max(self._shown.cut, session.seek)
-        self._piece_may_stand = self._shown.piece_may_stand(session)
+        start, _ = self._shown.next_piece(session)
+        may_stand = self._shown.piece_may_stand(session)
+
+        def give_way() -> bool:  # at Stop, unless the speech had ended in this piece
+            return (self._stopping.is_set() or self._pressed.is_set()) and not may_stand
+
         if start >= session.content_frames:  # every word heard is settled or committed
             self._shown.shown_end = session.content_frames
         elif session.content_frames > self._shown.shown_end:
             piece = session.provisional(
                 start,
                 previous_tokens=session.prompt_tokens(timed_text(self._shown.stable)),
-                cancel=self._abandon_display,
+                cancel=give_way,
             )
             self.stats.display_decodes += 1
             self._shown.settle(piece)
@@ -323,10 +326,6 @@ class LiveTranscriber:
         now = time.monotonic()
         self._display_next = now + (now - began) * self.display_gap
         self._publish(heard)
-
-    def _abandon_display(self) -> bool:
-        """A display decode gives way at Stop unless the speech had ended in its piece."""
-        return (self._stopping.is_set() or self._pressed.is_set()) and not self._piece_may_stand
 
     def _committed(self) -> None:
         """A window was committed: drop display words it covers, find its fillers."""
@@ -364,7 +363,7 @@ class LiveTranscriber:
         or, when the speech ended inside the last display piece, that piece's words."""
         session = self._session
         duration = session.timeline.source_duration
-        start = max(self._shown.cut, session.seek, session.content_frames - N_FRAMES)
+        start = max(self._shown.next_piece(session)[0], session.content_frames - N_FRAMES)
         tail_s = max(0, min(session.content_frames - start, N_FRAMES)) / FRAMES_PER_S
         if self._shown.reaches_speech_end(session):
             self.stats.stop_reused += 1

@@ -65,11 +65,16 @@ class DisplayWords:
         self.tail = [w for w in self.tail if w.tl_start >= seek_s]
         self.cut = max(self.cut, seek)
 
+    def next_piece(self, session: DecodeSession) -> tuple[int, int]:
+        """Timeline frames ``[start, end)`` a display piece begun now would read: from the
+        cut or the last commit, at most one window."""
+        start = max(self.cut, session.seek)
+        return start, min(session.content_frames, start + N_FRAMES)
+
     def piece_may_stand(self, session: DecodeSession) -> bool:
-        """Whether the speech heard so far ends inside a display piece begun now (which
-        spans at most a window): only such a piece can hold the last words at Stop."""
-        end = min(session.content_frames, max(self.cut, session.seek) + N_FRAMES)
-        return past_speech_end(session, end)
+        """Whether the speech heard so far ends inside the next display piece: only such
+        a piece can hold the last words at Stop."""
+        return past_speech_end(session, self.next_piece(session)[1])
 
     def reaches_speech_end(self, session: DecodeSession) -> bool:
         """Whether the words on show reach past the last audio that may be speech (the
