@@ -20,7 +20,7 @@ FRAMES_PER_S = SAMPLE_RATE // HOP  # timeline frames per second (100)
 HOLD_S = 1.0  # display words ending this close to the live edge are decoded again next time
 MAX_HOLD_S = 3.0  # ... but the next display piece never starts further back than this
 VOICED_MARGIN_S = 0.1  # a display piece stands at Stop if it reaches this far past the speech
-PAUSE_S = 0.3  # silence after speech that has the display decode at once, not at its turn
+END_PAUSE_S = 0.3  # a pause this long may end the answer: the display decodes at once
 
 
 class DisplayWords:
@@ -82,10 +82,10 @@ class DisplayWords:
         return past_speech_end(session, max(self.shown_end, session.seek))
 
     def pause_unshown(self, session: DecodeSession) -> bool:
-        """Whether the voice stopped ``PAUSE_S`` ago, the words on show stop short of where
-        it did, and one piece would reach it: perhaps the answer's end, so decode it now."""
+        """Whether the voice stopped ``END_PAUSE_S`` ago, the words on show stop short of
+        where it did, and one piece would reach it: perhaps the answer's end, so decode now."""
         tl = session.timeline
-        paused = tl.source_duration - tl.voiced_until >= PAUSE_S
+        paused = tl.source_duration - tl.voiced_until >= END_PAUSE_S
         return paused and not self.reaches_speech_end(session) and self.piece_may_stand(session)
 
     def decode_rest(self, session: DecodeSession, start: int,
