@@ -42,6 +42,7 @@ import numpy as np
 from starcoach.rubric.model import Word
 from starcoach.speech.audio import SAMPLE_RATE, StreamResampler
 from starcoach.speech.decoding import N_FRAMES, DecodeCancelled, Transcript
+from starcoach.speech.interrupt import aborting
 from starcoach.speech.live_display import FRAMES_PER_S, DisplayWords
 from starcoach.speech.live_fillers import FillerTrail
 from starcoach.speech.live_records import (
@@ -114,8 +115,7 @@ class LiveTranscriber:
         self._display_heard = 0.0  # audio received when the last display decode began
         self._refloored_at = 0.0  # audio received when stale windows were last looked for
         self._display_next = 0.0  # monotonic time before which no display decode starts
-        # fillers of the committed stretch, found as windows are committed
-        self._fillers = FillerTrail(self._session.options.filler_options)
+        self._fillers = FillerTrail(self._session.options.filler_options)  # committed part's
 
     # -- public API ---------------------------------------------------------------------
     def start(self) -> LiveTranscriber:
@@ -185,7 +185,8 @@ class LiveTranscriber:
             if self._ran:
                 return
             self._ran = True
-        self._run()
+        with aborting(self._cancelled.is_set):  # cancelled: a decoder call stops mid-call
+            self._run()
 
     def _run(self) -> None:
         session = self._session

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.speech.errors import ModelUnavailable
+from starcoach.speech.interrupt import InterruptibleWhisper
 
 
 @functools.lru_cache(maxsize=4)
@@ -22,7 +23,7 @@ def load_whisper(model_dir: str, cpu_threads: int = 0, compute_type: str = "int8
 
     check_model_config(Path(model_dir))
     try:
-        return WhisperModel(
+        whisper = WhisperModel(
             model_dir,
             device="cpu",
             compute_type=compute_type,
@@ -34,6 +35,8 @@ def load_whisper(model_dir: str, cpu_threads: int = 0, compute_type: str = "int8
         raise ModelUnavailable(
             f"{model_dir}: the speech model cannot be loaded ({reason}); copy the whole "
             "model folder again or run `starcoach models download NAME`") from None
+    whisper.model = InterruptibleWhisper(whisper.model)  # a cancelled decode stops mid-call
+    return whisper
 
 
 _INT_LISTS = ("suppress_ids", "suppress_ids_begin", "lang_ids")

@@ -43,6 +43,7 @@ from starcoach.speech.decoding import (
 )
 from starcoach.speech.errors import AudioError
 from starcoach.speech.fillers import Gap
+from starcoach.speech.interrupt import aborting
 from starcoach.speech.model_load import load_whisper
 from starcoach.speech.word_repair import complete_gaps, tidy_words
 
@@ -93,10 +94,11 @@ class Transcriber:
         """Timed words for a file or a 16 kHz mono array: the main pass's words, the
         fillers the prompted pass wrote, and every voiced gap accounted for.
 
-        ``cancel()`` turning true abandons it between model calls (:class:`DecodeCancelled`);
+        ``cancel()`` turning true abandons it (:class:`DecodeCancelled`) within a poll of a
+        decoder call (:mod:`.interrupt`: so it must have no side effects) or between calls;
         ``progress(done_s, total_s)`` follows the main pass and ends at the whole audio."""
         samples = _samples(audio)
-        with self._lock:
+        with self._lock, aborting(cancel):
             session = self.session()
             session.feed(samples)
             session.finish()

@@ -7,13 +7,15 @@ on a single worker thread; a new practice started while an exact pass runs waits
 (its audio is recorded and queued meanwhile, so nothing is lost and no words change).
 
 Cancelling is cooperative: ``cancel()`` sets the job's flag, which its work reads between
-model calls (``job.is_cancelled`` is the ``cancel=`` callable the speech layer takes), and
+model calls and, polled, within a decoder call (``job.is_cancelled`` is the ``cancel=``
+callable the speech layer takes; :mod:`starcoach.speech.interrupt`), and
 calls the job's ``on_cancel`` hook. A job cancelled before its turn never runs. Work is
 dropped when its attempt is deleted (``cancel_attempt``) and when the app quits
 (``shutdown``: cancel everything, wait a moment, never for a long decode, so the window goes
 at once). The worker is a daemon thread, but the interpreter must not be torn down under a
 model call (CTranslate2 crashes the process then): at exit every runner is cancelled and
-the call under way, already told to stop, is waited for.
+the call under way, already told to stop, is waited for, and so are decoder calls walked
+away from.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from starcoach.desktop.errors import log
 from starcoach.desktop.practice.waiting import JobProgress
+from starcoach.speech.interrupt import wait_abandoned
 from starcoach.speech.transcribe import DecodeCancelled
 
 Work = Callable[["TranscriptionJob"], Any]
@@ -228,6 +231,7 @@ def _stop_at_exit() -> None:
         with contextlib.suppress(RuntimeError):
             runner.cancel_all()
             runner.wait_idle(EXIT_WAIT_S)
+    wait_abandoned(EXIT_WAIT_S)  # decoder calls walked away from (speech.interrupt)
 
 
 def shared_runner() -> TranscriptionRunner:
