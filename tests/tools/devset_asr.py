@@ -58,6 +58,18 @@ def align(ref: list[str], hyp: list[str]) -> tuple[int, list[bool]]:
     return d[n][m], hit
 
 
+def spoken_tokens(text: str) -> list[str]:
+    """``norm(text)`` with "<f>" for each filler the case text writes; one written in
+    capitals is an acronym ("ER", the emergency room), not a filler."""
+    out = []
+    for raw in text.replace("-", " ").split():
+        for w in norm(raw):
+            bare = re.sub(r"[^A-Za-z]", "", raw)
+            acronym = len(bare) > 1 and bare.isupper()
+            out.append("<f>" if w in FILLERS and not acronym else w)
+    return out
+
+
 def sentence_share(sentences: list[str], hyp: list[str]) -> list[float]:
     ref, owner = [], []
     for k, s in enumerate(sentences):
@@ -131,7 +143,7 @@ def main() -> int:
             totals[key][1] += len(ref)
         line = (f"{cid[:3]}  WER bare {e_bare / len(ref):.3f}  starcoach "
                 f"{e_ours / len(ref):.3f}  fillers {tokens.count('<f>')}")
-        spoken = ["<f>" if w in FILLERS else w for w in norm(text)]
+        spoken = spoken_tokens(text)
         if "<f>" in spoken:
             _, hit = align(spoken, tokens)
             found = sum(h for h, w in zip(hit, spoken, strict=True) if w == "<f>")
