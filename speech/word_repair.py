@@ -116,19 +116,6 @@ def repeats(a: Word, b: Word) -> bool:
 
 Recover = Callable[[np.ndarray, Sequence[Word], Sequence[Gap]], list[Word]]
 
-# No spoken word lasts this long: the aligner stretched the last word it had text for over
-# speech the decoder dropped (dev-set o28: "exceptions" over 6.5 s, a sentence lost under
-# it). Such a word keeps its first KEPT_OF_STRETCHED_S, so the rest is a gap like any other.
-STRETCHED_WORD_S = 3.0
-KEPT_OF_STRETCHED_S = 1.5
-
-
-def unstretched(words: Sequence[Word]) -> list[Word]:
-    """``words`` with every model word longer than :data:`STRETCHED_WORD_S` cut back to its
-    first :data:`KEPT_OF_STRETCHED_S`; what it covered becomes visible to the gap search."""
-    return [Word(w.text, w.start, round(w.start + KEPT_OF_STRETCHED_S, 3), w.kind)
-            if w.kind == "word" and w.end - w.start > STRETCHED_WORD_S else w for w in words]
-
 
 def complete_gaps(
     audio: np.ndarray,
@@ -136,8 +123,7 @@ def complete_gaps(
     options: TranscribeOptions,
     recover: Recover | None = None,
 ) -> list[Word]:
-    """``words`` with every voiced gap between them accounted for, after cutting back any
-    word stretched over dropped speech (:func:`unstretched`).
+    """``words`` with every voiced gap between them accounted for.
 
     ``recover`` (the model decoding gaps of ``min_redecode_s`` or more again) adds the
     words it finds; each gap still
@@ -145,7 +131,7 @@ def complete_gaps(
     otherwise (:func:`.fillers.label_gaps`).
     """
     o = options.filler_options
-    words = unstretched(words)
+    words = list(words)
     loud = loud_frames(audio, o)  # one pass over the recording for all three searches
     gaps = voiced_gaps(audio, words, o, loud)
     # a gap too short to hold a word (the edge of one, a filler) is not worth a decode
