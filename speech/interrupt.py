@@ -73,7 +73,8 @@ class InterruptibleWhisper:
         try:
             while not all(r.done() for r in pending):
                 if abort():
-                    with _lock:
+                    with _lock:  # those finished since are let go (each holds a window)
+                        _abandoned[:] = [e for e in _abandoned if not _done(e[0])]
                         _abandoned.append((pending, (features, prompts)))
                     raise DecodeCancelled
                 time.sleep(POLL_S)
@@ -83,18 +84,22 @@ class InterruptibleWhisper:
         return [r.result() for r in pending]
 
 
+def _done(results: list[Any]) -> bool:
+    return all(r.done() for r in results)
+
+
 def wait_abandoned(timeout_s: float = EXIT_WAIT_S) -> int:
     """Wait (at most ``timeout_s`` in all) for abandoned generations to finish; returns how
     many were still running when asked."""
     deadline = time.monotonic() + timeout_s
     with _lock:
-        running = [entry for entry in _abandoned if not all(r.done() for r in entry[0])]
+        running = [entry for entry in _abandoned if not _done(entry[0])]
     for results, _ in running:
         for r in results:
             while not r.done() and time.monotonic() < deadline:
                 time.sleep(POLL_S)
     with _lock:
-        _abandoned[:] = [e for e in _abandoned if not all(r.done() for r in e[0])]
+        _abandoned[:] = [e for e in _abandoned if not _done(e[0])]
     return len(running)
 
 
@@ -104,10 +109,17 @@ def in_flight() -> int:
         return _in_flight
 
 
+def held() -> int:
+    """How many abandoned generations are still referenced, finished or not (one that has
+    finished is let go at the next abandonment or :func:`wait_abandoned`)."""
+    with _lock:
+        return len(_abandoned)
+
+
 def abandoned() -> int:
     """How many abandoned generations are still running (diagnostics and tests)."""
     with _lock:
-        return sum(not all(r.done() for r in e[0]) for e in _abandoned)
+        return sum(not _done(e[0]) for e in _abandoned)
 
 
 atexit.register(wait_abandoned)

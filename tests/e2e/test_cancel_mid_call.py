@@ -46,6 +46,21 @@ def test_cancel_during_a_decoder_call_abandons_it_and_the_model_is_unharmed(tran
     assert [w.text for w in transcriber.transcribe(audio).words] == before
 
 
+def test_a_finished_abandoned_call_is_let_go_at_the_next_one(transcriber, audio):
+    def mid_call() -> bool:
+        return interrupt.in_flight() > 0
+
+    with pytest.raises(DecodeCancelled):
+        transcriber.transcribe(audio, cancel=mid_call)
+    assert interrupt.held() == 1
+    transcriber.transcribe(audio)  # queued behind the abandoned call on the one replica
+    with pytest.raises(DecodeCancelled):
+        transcriber.transcribe(audio, cancel=mid_call)
+    assert interrupt.held() == 1  # the first, finished, no longer holds its window
+    interrupt.wait_abandoned()
+    assert interrupt.held() == 0
+
+
 def test_without_a_cancel_the_decoder_call_runs_as_it_always_did(transcriber, audio):
     with interrupt.aborting(lambda: False):
         polled = [w.text for w in transcriber.transcribe(audio).words]
