@@ -62,7 +62,7 @@ class InterruptibleWhisper:
 
     def generate(self, features: Any, prompts: Any, **kwargs: Any) -> Any:
         abort = getattr(_local, "abort", None)
-        if abort is None or kwargs.get("asynchronous"):
+        if abort is None:
             return self._model.generate(features, prompts, **kwargs)
         if abort():
             raise DecodeCancelled
@@ -114,12 +114,6 @@ def held() -> int:
     finished is let go at the next abandonment or :func:`wait_abandoned`)."""
     with _lock:
         return len(_abandoned)
-
-
-def abandoned() -> int:
-    """How many abandoned generations are still running (diagnostics and tests)."""
-    with _lock:
-        return sum(not _done(e[0]) for e in _abandoned)
 
 
 atexit.register(wait_abandoned)

@@ -115,7 +115,7 @@ class LiveTranscriber:
         self._display_heard = 0.0  # audio received when the last display decode began
         self._refloored_at = 0.0  # audio received when stale windows were last looked for
         self._display_next = 0.0  # monotonic time before which no display decode starts
-        self._fillers = FillerTrail(self._session.options.filler_options)  # committed part's
+        self._fillers = FillerTrail(self._session.options.filler_options)  # of committed windows
 
     # -- public API ---------------------------------------------------------------------
     def start(self) -> LiveTranscriber:

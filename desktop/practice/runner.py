@@ -14,8 +14,8 @@ dropped when its attempt is deleted (``cancel_attempt``) and when the app quits
 (``shutdown``: cancel everything, wait a moment, never for a long decode, so the window goes
 at once). The worker is a daemon thread, but the interpreter must not be torn down under a
 model call (CTranslate2 crashes the process then): at exit every runner is cancelled and
-the call under way, already told to stop, is waited for, and so are decoder calls walked
-away from.
+the call under way, already told to stop, is waited for (decoder calls walked away from are
+waited for by :mod:`starcoach.speech.interrupt`'s own exit hook, which runs after this one).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from starcoach.desktop.errors import log
 from starcoach.desktop.practice.waiting import JobProgress
-from starcoach.speech.interrupt import wait_abandoned
 from starcoach.speech.transcribe import DecodeCancelled
 
 Work = Callable[["TranscriptionJob"], Any]
@@ -231,7 +230,6 @@ def _stop_at_exit() -> None:
         with contextlib.suppress(RuntimeError):
             runner.cancel_all()
             runner.wait_idle(EXIT_WAIT_S)
-    wait_abandoned(EXIT_WAIT_S)  # decoder calls walked away from (speech.interrupt)
 
 
 def shared_runner() -> TranscriptionRunner:

@@ -42,7 +42,7 @@ def test_cancel_during_a_decoder_call_abandons_it_and_the_model_is_unharmed(tran
         transcriber.transcribe(audio, cancel=lambda: interrupt.in_flight() > 0)
     assert interrupt.in_flight() == 0
     interrupt.wait_abandoned()
-    assert interrupt.abandoned() == 0  # the call walked away from has finished, not leaked
+    assert interrupt.held() == 0  # the call walked away from has finished, not leaked
     assert [w.text for w in transcriber.transcribe(audio).words] == before
 
 
@@ -65,4 +65,4 @@ def test_without_a_cancel_the_decoder_call_runs_as_it_always_did(transcriber, au
     with interrupt.aborting(lambda: False):
         polled = [w.text for w in transcriber.transcribe(audio).words]
     assert polled == [w.text for w in transcriber.transcribe(audio).words]
-    assert interrupt.abandoned() == 0
+    assert interrupt.held() == 0
