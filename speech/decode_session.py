@@ -21,6 +21,7 @@ from starcoach.speech.decoding import (
     Provisional,
     TimedWord,
     TranscribeOptions,
+    unstretched,
 )
 from starcoach.speech.gap_passes import GapPasses
 from starcoach.speech.spectrogram import log_mel
@@ -347,9 +348,9 @@ class DecodeSession(GapPasses):
             if seg["start"] == seg["end"] or not text.strip():
                 continue
             tokens_by_segment.append(seg["tokens"])
-            for w in seg.get("words", []):
-                word = self._to_source(w["word"], w["start"], w["end"])
-                words.append(TimedWord(word, w["start"], max(w["end"], w["start"])))
+            for w in seg.get("words", []):  # a word stretched over dropped speech is cut
+                start, end = unstretched(w["start"], w["end"])
+                words.append(TimedWord(self._to_source(w["word"], start, end), start, end))
         fillers: list[Word] = []
         filler_tokens: list[int] = []
         if filler_pass:

@@ -26,6 +26,13 @@ RECOVER_CONTEXT_S = 1.0
 MIN_WORD_S = 0.08  # a word cut back around a filler keeps at least this much
 FILLER_GUESS_S = 0.3  # how long a written filler is taken to last where nothing says
 RECOVER_PROMPT_WORDS = 24
+# No spoken word lasts STRETCHED_WORD_S of speech (tiny.en's longest on the dev set: 1.4 s):
+# the aligner stretched the last word it had text for over speech the decoder dropped (dev-set
+# o28: "exceptions" over 6.5 s; o07: "the" over 2.2 s of a clause). Such a word keeps its
+# first KEPT_OF_STRETCHED_S (about a median word), so the rest is a voiced gap that the gap
+# pass decodes again; a word decoded there again at the same place is a repeat, not added.
+STRETCHED_WORD_S = 2.0
+KEPT_OF_STRETCHED_S = 0.4
 
 HOP = 160
 N_FRAMES = 3000  # one 30 s window, in 10 ms frames
@@ -78,6 +85,13 @@ class TimedWord:
     word: Word
     tl_start: float
     tl_end: float
+
+
+def unstretched(start: float, end: float) -> tuple[float, float]:
+    """A decoded word's timeline span, cut back to its first :data:`KEPT_OF_STRETCHED_S`
+    when it is longer than any spoken word (:data:`STRETCHED_WORD_S`)."""
+    end = max(end, start)
+    return (start, start + KEPT_OF_STRETCHED_S) if end - start > STRETCHED_WORD_S else (start, end)
 
 
 @dataclass(frozen=True)

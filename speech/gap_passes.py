@@ -129,5 +129,13 @@ class GapPasses:
                     continue
                 if any(overlaps(w, k) or repeats(w, k) for k in (*words, *found)):
                     continue
-                found.append(w)
+                found.append(clear_of(w, words))
         return found
+
+
+def clear_of(w: Word, words: Sequence[Word]) -> Word:
+    """``w`` trimmed off the known ``words`` it touches, so that adding it never moves a
+    committed word (the quick transcript and the exact one keep the same committed words)."""
+    start = max([w.start, *(k.end for k in words if k.start <= w.start < k.end)])
+    end = min([w.end, *(k.start for k in words if start < k.start < w.end)])
+    return w if (start, end) == (w.start, w.end) else Word(w.text, start, max(start, end), w.kind)

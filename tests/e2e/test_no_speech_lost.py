@@ -57,3 +57,36 @@ def test_every_voiced_stretch_ends_in_words_or_an_unrecognised_span(transcriber,
     left = [g for g in voiced_gaps(audio, words) if g.duration >= 0.3]
     assert left == [], left
     assert {w.kind for w in words} <= {"word", "unrecognised"}
+
+
+def test_a_sentence_hidden_under_a_stretched_word_is_decoded_again(tiny_en, spoken):
+    """As on dev-set o28: the decoder dropped a sentence and the aligner stretched the word
+    before it over the sentence. The double stands in for that one alignment (it cannot be
+    had on demand); the decoding, the cut and the gap pass are real."""
+    _, audio = spoken
+    transcriber = Transcriber(tiny_en, cpu_threads=2)
+    whisper = transcriber.whisper
+    real = whisper.add_word_timestamps
+    stretched: list[tuple[str, float]] = []
+
+    def drop_and_stretch(segments, *args, **kwargs):
+        out = real(segments, *args, **kwargs)
+        if not stretched:  # the main pass's one window; the gap pass aligns for real
+            for seg in segments[0]:
+                words = seg.get("words", [])
+                lost = [w for w in words if w["word"].strip(" .,").lower() in DROPPED]
+                if lost:
+                    keep = [w for w in words if w["start"] < lost[0]["start"]] + [
+                        w for w in words if w["start"] > lost[-1]["end"]]
+                    before = max((w for w in keep if w["end"] <= lost[0]["start"]),
+                                 key=lambda w: w["end"])
+                    before["end"] = lost[-1]["end"]
+                    stretched.append((before["word"], before["end"] - before["start"]))
+                    seg["words"] = keep
+        return out
+
+    whisper.add_word_timestamps = drop_and_stretch
+    words = transcriber.transcribe(audio).words
+    assert stretched and stretched[0][1] > 3.0  # longer than any spoken word
+    assert len(DROPPED & {_norm(w) for w in words if w.kind == "word"}) >= 5, words
+    assert max(w.end - w.start for w in words if w.kind == "word") <= 3.0

@@ -44,6 +44,7 @@ def push_all(live: LiveTranscriber, audio: np.ndarray, block: int) -> None:
 
 
 def model_words(words):
+    """What the model heard: words and unrecognised spans, not the fillers."""
     return [w for w in words if w.kind != "filler"]
 
 
@@ -116,9 +117,11 @@ def test_first_transcript_is_quick_complete_and_holds_the_last_words(transcriber
     # the final words equal a batch pass; the first transcript's committed words are theirs
     final = result.final.result(timeout=300)
     assert final.words == transcriber.transcribe(audio).words
-    n = sum(1 for w in first.words[: live_first_committed(updates)] if w.kind != "filler")
-    assert n > 0
-    assert model_words(first.words)[:n] == model_words(final.words)[:n]
+    committed = [w for w in first.words[: live_first_committed(updates)] if w.kind == "word"]
+    assert committed
+    # unchanged and in order; the exact pass may decode words between them again
+    later = iter(final.words)
+    assert all(w in later for w in committed), (committed, final.words)
 
 
 @pytest.mark.parametrize("pressed", [True, False])
@@ -144,8 +147,9 @@ def test_stop_after_the_last_word_needs_no_decode_once_stop_was_pressed(
         (1, 0, 1) if pressed else (0, 1, 0))
     if shown is not None:  # the first transcript's words are those the press decoded and showed
         assert model_words(shown.words)
-        assert [w.text for w in model_words(result.first.words)] == [
-            w.text for w in model_words(shown.words)]
+        # the same words; the first transcript also labels the voiced gaps between them
+        assert [w.text for w in result.first.words if w.kind == "word"] == [
+            w.text for w in shown.words if w.kind == "word"]
     assert result.final.result(timeout=300).words == transcriber.transcribe(
         np.concatenate([speech, silence(1.15)])).words
 
