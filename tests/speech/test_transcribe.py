@@ -352,6 +352,41 @@ def test_a_filler_both_passes_wrote_is_counted_once():
     assert [w.text.strip(",.") for w in merged].count("um") == 2
 
 
+def test_fillers_written_in_a_row_fill_the_pause_and_no_more():
+    """Two hesitations in a long pause are two fillers, one after the other; a decoding loop
+    ("uh" sixteen times after one word, as tiny.en wrote on dev-set o11) where the pause
+    holds one is one filler; and one carved from a stretched word's end is one at most."""
+    from starcoach.speech.word_repair import add_written_fillers, place_fillers
+
+    words = [Word("I", 0.0, 0.2), Word("called", 0.2, 0.6), Word("them.", 0.6, 1.0),
+             Word("Then", 1.8, 2.1), Word("we", 2.1, 2.3), Word("met", 2.3, 2.6),
+             Word("Sam", 2.9, 3.6), Word("today.", 3.6, 4.0)]
+    two = ["i", "called", "them", "um", "uh", "then", "we", "met", "sam", "today"]
+    um, uh = place_fillers(two, words)
+    assert 1.0 <= um.start < um.end <= uh.start < uh.end <= 1.8
+    loop = ["i", "called", "them", "then", "we", "met", *["uh"] * 16, "sam", "today"]
+    assert len(place_fillers(loop, words)) == 1  # the 0.3 s pause after "met"
+    stretched = ["i", "called", "them", "then", "we", "met", "sam", *["um"] * 3, "today"]
+    (carved,) = place_fillers(stretched, words)
+    assert 2.9 < carved.start < carved.end <= 3.6
+    merged = add_written_fillers(words, place_fillers(loop, words))
+    assert sum(w.kind == "filler" for w in merged) == 1
+
+
+def test_a_filler_squeezed_to_an_instant_beside_a_written_one_is_that_one():
+    """Times made monotonic can squeeze a filler placed in an earlier window to an instant
+    at the start of one already written there: it is that filler, not another."""
+    from starcoach.speech.word_repair import add_written_fillers
+
+    words = [Word("the", 0.0, 0.3), Word("road", 0.3, 0.6), Word("and", 0.9, 1.4)]
+    written = Word("um", 0.6, 0.9, "filler")
+    merged = add_written_fillers(words, [written, Word("um", 0.6, 0.6, "filler"),
+                                         Word("uh", 0.9, 0.9, "filler")])
+    assert [w.text for w in merged] == ["the", "road", "um", "and"]
+    apart = add_written_fillers(words, [written, Word("uh", 1.2, 1.2, "filler")])
+    assert [w.text for w in apart].count("uh") == 1  # inside a word, not beside a filler
+
+
 def test_merged_transcript_never_overlaps_so_it_reads_back_as_timed_words():
     import itertools
     import json
