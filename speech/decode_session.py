@@ -348,9 +348,9 @@ class DecodeSession(GapPasses):
             if seg["start"] == seg["end"] or not text.strip():
                 continue
             tokens_by_segment.append(seg["tokens"])
-            for w in seg.get("words", []):  # a word stretched over dropped speech is cut
-                start, end = unstretched(w["start"], w["end"])
-                words.append(TimedWord(self._to_source(w["word"], start, end), start, end))
+            for w in seg.get("words", []):  # cut back if stretched; how far it reached kept
+                (start, end), reach = unstretched(w["start"], w["end"]), max(w["end"], w["start"])
+                words.append(TimedWord(self._to_source(w["word"], start, end), start, reach))
         fillers: list[Word] = []
         filler_tokens: list[int] = []
         if filler_pass:

@@ -80,7 +80,10 @@ Progress = Callable[[float, float], None] | None  # (done_s, total_s) of a pass
 
 @dataclass(frozen=True)
 class TimedWord:
-    """A decoded word in source time, with its span on the speech timeline (seconds)."""
+    """A decoded word in source time, with its span on the speech timeline (seconds) as the
+    aligner gave it: ``tl_end`` is how far the decode reached even where ``word`` was cut
+    back (:func:`unstretched`), so a word stretched to the live edge stays unsettled on the
+    display and is decoded again with more audio."""
 
     word: Word
     tl_start: float
