@@ -21,6 +21,7 @@ from starcoach.speech.decoding import (
     Provisional,
     TimedWord,
     TranscribeOptions,
+    encoder_frames,
     unstretched,
 )
 from starcoach.speech.gap_passes import GapPasses
@@ -184,13 +185,8 @@ class DecodeSession(GapPasses):
                            self.last_speech_timestamp, len(self.words), len(self.fillers),
                            len(self.filler_tokens), 0.0)
         window = self._decode_window(
-            self.seek,
-            segment_size,
-            self.all_tokens[self.prompt_reset_since :],
-            self.fw_options,
-            cancel,
-            filler_pass=self.options.fillers and self.options.filler_pass,
-        )
+            self.seek, segment_size, self.all_tokens[self.prompt_reset_since :],
+            self.fw_options, cancel, filler_pass=self.options.fillers and self.options.filler_pass)
         for tokens in window.tokens_by_segment:
             self.all_tokens.extend(tokens)
         if not self.options.condition_on_previous_text or window.temperature > 0.5:
@@ -272,7 +268,8 @@ class DecodeSession(GapPasses):
             previous_tokens = self.prompt_tokens()
         saved = self.last_speech_timestamp
         try:
-            window = self._decode_window(start, frames, previous_tokens, opts, cancel)
+            window = self._decode_window(start, frames, previous_tokens, opts, cancel,
+                                         encode=encoder_frames(frames))
         finally:
             self.last_speech_timestamp = saved
         return Provisional(window.words, start, start + frames)
@@ -286,6 +283,7 @@ class DecodeSession(GapPasses):
         opts: Any,
         cancel: Cancel = None,
         filler_pass: bool = False,
+        encode: int = N_FRAMES,  # spectrogram frames the encoder reads (padded)
     ) -> _Window:
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.utils import get_end
@@ -300,7 +298,7 @@ class DecodeSession(GapPasses):
         self._measure_loudest()
         log_mel = self._log_mel(seek, segment_size)
         features = (np.maximum(log_mel, self.mel_max - 8.0) + 4.0) / 4.0
-        encoder_output = model.encode(pad_or_trim(features))
+        encoder_output = model.encode(pad_or_trim(features, encode))
         check()
         prompt = model.get_prompt(self.tokenizer, previous_tokens, without_timestamps=False)
         result, avg_logprob, temperature, _ = model.generate_with_fallback(
