@@ -346,8 +346,9 @@ class DecodeSession(GapPasses):
             if seg["start"] == seg["end"] or not text.strip():
                 continue
             tokens_by_segment.append(seg["tokens"])
-            for w in seg.get("words", []):  # cut back if stretched; how far it reached kept
-                (start, end), reach = unstretched(w["start"], w["end"]), max(w["end"], w["start"])
+            for w in seg.get("words", []):
+                start, end = unstretched(w["start"], w["end"])  # stretched over lost speech?
+                reach = max(w["end"], end)  # how far the decode reached: the display reads it
                 words.append(TimedWord(self._to_source(w["word"], start, end), start, reach))
         fillers: list[Word] = []
         filler_tokens: list[int] = []

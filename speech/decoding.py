@@ -5,6 +5,7 @@ transcribers, so none of them has to import another to name these."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -108,7 +109,7 @@ def unstretched(start: float, end: float) -> tuple[float, float]:
 
 def encoder_frames(frames: int) -> int:
     """Spectrogram frames a display piece of ``frames`` is encoded as (see above)."""
-    padded = -(-(frames + ENCODE_PAD_FRAMES) // ENCODE_STEP_FRAMES) * ENCODE_STEP_FRAMES
+    padded = math.ceil((frames + ENCODE_PAD_FRAMES) / ENCODE_STEP_FRAMES) * ENCODE_STEP_FRAMES
     return min(N_FRAMES, max(ENCODE_MIN_FRAMES, padded))
 
 

@@ -44,9 +44,10 @@ def add_written_fillers(words: Sequence[Word], fillers: Sequence[Word]) -> list[
     """
     out = list(words)
     for f in fillers:
-        hit = [k for k, w in enumerate(out) if w.end > f.start and w.start < f.end]
-        if any(is_written_filler(w.text) and _meets(w, f) for w in out):
+        met = [k for k, w in enumerate(out) if _meets(w, f)]
+        if any(is_written_filler(out[k].text) for k in met):
             continue
+        hit = [k for k in met if out[k].end > f.start and out[k].start < f.end]
         for k in hit:
             w = out[k]
             if w.start < f.start and f.start - w.start >= MIN_WORD_S:
