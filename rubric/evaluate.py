@@ -266,11 +266,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def live_cue_accuracy(words: list, segments: list[dict], *, step_s: float = 1.0,
                       lag_s: float = 1.5, answer_target_s: float = 120.0,
-                      **options: float) -> Counter:
+                      situation_target_s: float = 45.0, **options: float) -> Counter:
     """Replay an answer as the live cue sees it: every ``step_s``, the words recognised up
     to ``lag_s`` ago; count ticks where the cue named a section, named the right one
-    (the true section being spoken, or the last one during a pause), and showed the
-    Situation alert while the speaker had moved on."""
+    (the true section being spoken, or the last one during a pause), showed the
+    Situation alert while the speaker had moved on, and, of the ticks where the Situation
+    really had run past its target, those where the alert showed."""
     from starcoach.rubric.live import live_state
 
     out: Counter = Counter()
@@ -278,17 +279,21 @@ def live_cue_accuracy(words: list, segments: list[dict], *, step_s: float = 1.0,
     t = step_s
     while t <= end:
         heard = [w for w in words if w.end <= t - lag_s]
-        state = live_state(heard, t, answer_target_s=answer_target_s, **options)
+        state = live_state(heard, t, answer_target_s=answer_target_s,
+                           situation_target_s=situation_target_s, **options)
         truth = segments[0]["label"]
         for seg in segments:
             if seg["start_s"] <= t:
                 truth = seg["label"]
         out["ticks"] += 1
+        alert = state.label == "situation" and t - state.start_s > situation_target_s
         if state.label is not None:
             out["named"] += 1
             out["right"] += state.label == truth
-            if state.label == "situation" and t - state.start_s > 45 and truth != "situation":
-                out["false_alert"] += 1
+            out["false_alert"] += alert and truth != "situation"
+        if truth == "situation" and t - segments[0]["start_s"] > situation_target_s:
+            out["alert_due"] += 1
+            out["alert_shown"] += alert
         t += step_s
     return out
 
@@ -315,7 +320,8 @@ def _print_live(audio_dir: str, words_dir: str, **options: float) -> None:
               f"{c['right'] / max(1, c['named']):.2f}  false alerts {c['false_alert']}")
     print(f"overall: named {total['named'] / max(1, total['ticks']):.2f} of the time, right "
           f"{total['right'] / max(1, total['named']):.3f} of the time it named one, "
-          f"false alerts {total['false_alert']} s")
+          f"false alerts {total['false_alert']} s, Situation alert shown "
+          f"{total['alert_shown']} of {total['alert_due']} s it was due")
 
 
 if __name__ == "__main__":
