@@ -35,8 +35,9 @@ def test_the_cue_is_the_section_now_and_turns_to_a_calm_alert_past_the_situation
     from starcoach.rubric.live import live_state
 
     words = estimate_words("Last year I was on the payments team at an online shop and the "
-                           "checkout service that many teams depended on was failing every night.")
-    report = live_state(words, 30.0)  # what the practice screen reads while you speak
+                           "checkout service that many teams depended on was failing every")
+    # what the practice screen reads mid-sentence, the words heard 1.5 s late
+    report = live_state(words, words[-1].end + 1.5)
     cue = current_cue(report, 30.0, [], {"situation": 45.0})
     assert (cue.label, cue.alert, cue.text()) == ("situation", False, "Situation 0:30 / 0:45")
     late = current_cue(report, 47.4, [], {"situation": 45.0})

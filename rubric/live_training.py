@@ -1,0 +1,107 @@
+"""Fit the live cue's gate: ``python -m starcoach.rubric.live_training``.
+
+Every answer of the project's own corpus (as written, as an unpunctuated transcript, and
+where there is one as real tiny.en transcribed it spoken) is streamed as the cue sees it:
+every ``STEP_S`` seconds, the words recognised up to a lag ago (the lag cycles through
+``LAGS_S``, since it depends on the machine). Each tick is one sample: the segmenter's
+belief (``live.belief``) and whether the section it names is the one being spoken then
+(the last one during a pause). A logistic regression on those samples is the gate; the
+held-out quarter (by answer id, as for the segmenter) is only measured, and the
+threshold is the probability at which the named sections are right often enough there
+and on the training streams alike. Deterministic; writes ``assets/models/live_gate.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from starcoach.rubric.corpus import load_corpus
+from starcoach.rubric.evidence_corpus import load_evidence
+from starcoach.rubric.live import GATE_DIM, Gate, belief, gate_path
+from starcoach.rubric.model import Word
+from starcoach.rubric.training import fit_classifier, samples_of
+
+STEP_S = 2.0
+LAGS_S = (1.0, 1.5, 2.5)
+# The cue names a section when the gate thinks it at least this likely to be right.
+THRESHOLD = 0.85
+
+
+def spans(words: list[Word], labels: list[str]) -> list[tuple[str, float]]:
+    """(section, start) for each run of equal labels; the headline is told as the Result."""
+    out: list[tuple[str, float]] = []
+    for w, lab in zip(words, labels, strict=True):
+        lab = "result" if lab == "headline" else lab
+        if not out or out[-1][0] != lab:
+            out.append((lab, w.start))
+    return out
+
+
+def ticks(words: list[Word], labels: list[str], target_s: float = 120.0
+          ) -> Iterator[tuple[float, np.ndarray, bool]]:
+    """(time, gate features, named section is right) for each tick of one streamed answer
+    once something is heard."""
+    runs = spans(words, labels)
+    n = 0
+    t = STEP_S
+    while t <= words[-1].end:
+        lag = LAGS_S[n % len(LAGS_S)]
+        n += 1
+        heard = [w for w in words if w.end <= t - lag]
+        b = belief(heard, t, answer_target_s=target_s)
+        if b is not None:
+            truth = [lab for lab, s in runs if s <= t][-1]
+            yield t, b.features, b.label == truth
+        t += STEP_S
+
+
+def streams(heldout: bool) -> Iterator[tuple[list[Word], list[str]]]:
+    for ans in [*load_corpus(), *load_evidence()]:
+        if ans.heldout == heldout:
+            for s in samples_of(ans):
+                if s.words:
+                    yield s.words, s.labels
+
+
+def dataset(heldout: bool) -> tuple[np.ndarray, np.ndarray]:
+    X, y = [], []
+    for words, labels in streams(heldout):
+        for _, f, ok in ticks(words, labels):
+            X.append(f)
+            y.append(ok)
+    return np.asarray(X).reshape(-1, GATE_DIM), np.asarray(y, dtype=np.int64)
+
+
+def fit(X: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> Gate:
+    W, b = fit_classifier(X, y, np.ones(len(y)), l2, iters=800, n_classes=2)
+    return Gate((W[:, 1] - W[:, 0]).astype(np.float64), float(b[1] - b[0]), THRESHOLD)
+
+
+def report(gate: Gate, X: np.ndarray, y: np.ndarray) -> str:
+    p = 1.0 / (1.0 + np.exp(-(X @ gate.weights + gate.bias)))
+    named = p >= gate.threshold
+    return (f"named {named.mean():.2f} of the ticks, right {y[named].mean():.3f} "
+            f"(ungated {y.mean():.3f})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=gate_path(), help="where to write the gate")
+    args = ap.parse_args(argv)
+    X, y = dataset(heldout=False)
+    Xh, yh = dataset(heldout=True)
+    gate = fit(X, y)
+    print(f"train ({len(y)} ticks): {report(gate, X, y)}")
+    print(f"held out ({len(yh)} ticks): {report(gate, Xh, yh)}")
+    Path(args.out).write_text(json.dumps(gate.to_json()) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
