@@ -13,6 +13,7 @@ from starcoach.desktop.settings import effective_dark
 from starcoach.rubric.clock import clock
 
 TICK_MS = 100
+REJUDGE_S = 1.0  # the live cue is judged again this often while no new words arrive
 CALM = {"light": "#1F6FB2", "dark": "#6DB6FF"}
 ALERT = {"light": "#B35C00", "dark": "#FFB347"}
 
@@ -21,6 +22,8 @@ class LiveView:
     session: Any
     targets: dict[str, float]
     live_report: Any
+    _live_words: list  # the words so far of the answer being spoken
+    _live_judged_at: float  # the elapsed time live_report was judged at
     cue: Cue | None
     transcriber: Any
     elapsed: Any
@@ -37,16 +40,27 @@ class LiveView:
     def _on_live_words(self, words: list) -> None:
         if self.session is None or not self.recording or not words:
             return
+        self._live_words = words
+        self._judge_live(self.elapsed_s())
+        self._tick()
+
+    def _judge_live(self, elapsed: float) -> None:
+        """Judge the section now from the words so far. Also run from the clock once a
+        second: how long the speaker has been past the last word heard is evidence too."""
         from starcoach.rubric.live import live_state
 
-        self.live_report = live_state(words, self.elapsed_s(),
-                                      answer_target_s=self.targets.get("answer", 120.0))
-        self._tick()
+        self._live_judged_at = elapsed
+        self.live_report = live_state(
+            self._live_words, elapsed, answer_target_s=self.targets.get("answer", 120.0),
+            situation_target_s=self.targets.get("situation", 45.0))
 
     def _tick(self) -> None:
         if self.session is None:
             return
         elapsed = self.elapsed_s()
+        if (self.recording and self._live_words
+                and elapsed - self._live_judged_at >= REJUDGE_S):
+            self._judge_live(elapsed)
         self.elapsed.setText(clock(elapsed))
         self.cue = current_cue(self.live_report, elapsed, self.session.marks, self.targets)
         self._show_cue(self.cue)
