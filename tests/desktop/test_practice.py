@@ -94,6 +94,40 @@ def test_the_alert_changes_the_cue_colour_without_any_popup(window):
     assert window.last_message is None and window.last_dialog is None
 
 
+def test_while_no_new_words_arrive_the_live_cue_is_judged_again_from_the_clock(qtbot):
+    # The gate reads how long the speaker has gone past the last word heard; a cue judged
+    # only when words arrive would keep the decode-lag view while they stay silent.
+    import time
+
+    from starcoach.desktop.screenshots import _NoWords, _SilentStream
+
+    win = MainWindow(loader=lambda _m, _t: _NoWords(),
+                     stream_factory=lambda **kw: _SilentStream(**kw))
+    qtbot.addWidget(win)
+    win.chooser.select("ownership-failure", "mid", None)
+    with qtbot.waitSignal(win.practice.modelReady, timeout=10_000):
+        win.show()
+        qtbot.waitExposed(win)
+    win.show_practice()
+    screen = win.practice
+    assert screen.start()
+    try:
+        words = estimate_words("Last year I was on the payments team at an online shop and "
+                               "the checkout service that many teams depended on was")
+        screen.session.started_at = time.monotonic() - (words[-1].end + 1.5)
+        screen._on_live_words(words)
+        heard = screen.live_report
+        assert heard.label == "situation" and screen.cue_label.text().startswith("Situation")
+        screen.session.started_at -= 25.0  # 25 s of silence pass, no new words
+        screen._tick()
+        assert screen.live_report is not heard
+        assert screen.live_report.confidence < heard.confidence
+    finally:
+        screen.stop_and_save()
+        if screen.session is not None and screen.session.attempt_id is not None:
+            screen.store.delete(screen.session.attempt_id)
+
+
 # -- the model ------------------------------------------------------------------------------
 
 
