@@ -159,7 +159,7 @@ def complete_gaps(
     if recover is not None and long:
         extra = recover(audio, words, long)
         if extra:
-            words = tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE)
+            words = drop_loops(tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE))
             gaps = voiced_gaps(audio, words, o, loud)
     labels = label_gaps(audio, gaps, o)
     words = carve_fillers(words, hidden_fillers(audio, words, o, loud))
@@ -182,6 +182,45 @@ def carve_fillers(words: Sequence[Word], hidden: Sequence[tuple[int, Word]]) -> 
             out[k] = Word(w.text, min(w.end, f.end), w.end, w.kind)
         out.append(f)
     return sorted(out, key=lambda w: (w.start, w.end))
+
+
+# A decoding loop: the same phrase of up to LOOP_MAX_N words written LOOP_REPEATS times in a
+# row (a single word: one time more, since "no, no, no" is said). Whisper falls into these
+# where it loses the audio, most often at the end of a recording.
+LOOP_MAX_N = 6
+LOOP_REPEATS = 3
+
+
+def drop_loops(words: Sequence[Word]) -> list[Word]:
+    """``words`` without the copies of a phrase the decoder wrote over and over: the first
+    time stays, the copies go, so the speech under them is a gap again (decoded once more
+    or shown as unrecognised, never read as words that were not said)."""
+    norms = [normalise_filler(w.text) if w.kind == "word" else "" for w in words]
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        n, copies = _loop_at(norms, i)
+        out.extend(words[i:i + n])
+        i += n * copies
+        if copies > 1:  # a copy cut short is the loop too
+            while i < len(words) and norms[i] and norms[i] == norms[i - n]:
+                i += 1
+    return out
+
+
+def _loop_at(norms: list[str], i: int) -> tuple[int, int]:
+    """(phrase length, times written) of the longest loop starting at ``i``: (1, 1) if none."""
+    best = (1, 1)
+    for n in range(1, LOOP_MAX_N + 1):
+        phrase = norms[i:i + n]
+        if len(phrase) < n or not all(phrase):
+            break
+        copies = 1
+        while norms[i + copies * n:i + (copies + 1) * n] == phrase:
+            copies += 1
+        if copies >= LOOP_REPEATS + (n == 1) and n * copies > best[0] * best[1]:
+            best = (n, copies)
+    return best
 
 
 def tidy_words(words: Sequence[Word], duration: float) -> list[Word]:

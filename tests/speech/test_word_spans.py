@@ -26,3 +26,35 @@ def test_a_word_the_gap_pass_adds_never_moves_a_committed_word(found, expected):
     got = clear_of(found, known)
     assert got == expected
     assert all(got.end <= k.start or got.start >= k.end for k in known)
+
+
+def _said(text: str) -> list[Word]:
+    return [Word(t, i * 0.3, i * 0.3 + 0.25) for i, t in enumerate(text.split())]
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    # tiny.en looping at the end of a recording: the phrase once, the copies gone
+    ("and roll it out, turn it on, turn it on, turn it on, turn it on, turn it",
+     "and roll it out, turn it on,"),
+    ("so we we we we we went", "so we went"),
+    ("a b a b a b c", "a b c"),
+    # what people say twice or three times stays
+    ("no, no, no, I said", "no, no, no, I said"),
+    ("and then and then we", "and then and then we"),
+    ("it was very very good", "it was very very good"),
+])
+def test_a_decoding_loop_is_written_once_and_real_repetition_stays(written, kept):
+    from starcoach.speech.word_repair import drop_loops
+
+    words = _said(written)
+    got = drop_loops(words)
+    assert " ".join(w.text for w in got) == kept
+    assert all(w in words for w in got)  # the first time keeps its own span
+
+
+def test_a_loop_does_not_swallow_what_is_not_a_word():
+    from starcoach.speech.word_repair import drop_loops
+
+    words = _said("um um um um")
+    words[1] = Word("…", words[1].start, words[1].end, "unrecognised")
+    assert drop_loops(words) == words
