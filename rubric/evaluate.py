@@ -281,17 +281,17 @@ def live_cue_accuracy(words: list, segments: list[dict], *, step_s: float = 1.0,
         heard = [w for w in words if w.end <= t - lag_s]
         state = live_state(heard, t, answer_target_s=answer_target_s,
                            situation_target_s=situation_target_s, **options)
-        truth = segments[0]["label"]
+        truth, since = segments[0]["label"], segments[0]["start_s"]
         for seg in segments:
             if seg["start_s"] <= t:
-                truth = seg["label"]
+                truth, since = seg["label"], seg["start_s"]
         out["ticks"] += 1
         alert = state.label == "situation" and t - state.start_s > situation_target_s
         if state.label is not None:
             out["named"] += 1
             out["right"] += state.label == truth
             out["false_alert"] += alert and truth != "situation"
-        if truth == "situation" and t - segments[0]["start_s"] > situation_target_s:
+        if truth == "situation" and t - since > situation_target_s:
             out["alert_due"] += 1
             out["alert_shown"] += alert
         t += step_s

@@ -48,7 +48,8 @@ NAMES = ("situation", "task", "action", "result", "reflection")
 @dataclass(frozen=True, slots=True)
 class LiveState:
     """The section the latest words belong to (None when unsure), since when, how sure
-    (the gate's probability that the section named is the one being spoken)."""
+    (the gate's probability that the section named is the one being spoken; for a long
+    Situation named on its belief alone, that belief)."""
 
     label: str | None
     start_s: float
@@ -63,7 +64,8 @@ class Belief:
     start_s: float
     features: np.ndarray
     confidence: float  # the filtered probability of ``label``
-    first_section: bool  # every clause so far is in ``label``, on the best path
+    first_section: bool  # every clause so far is in ``label`` (after any opening
+    # headline), on the best path
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +197,8 @@ def belief(words: Sequence[Word], elapsed_s: float, *,
         silence, into, np.log1p(len(units) - start_unit), float(tokens[-1].sent_end),
         min(spoken / expected, 1.5), _logit(float(alone[k])),
         _logit(float(np.delete(alone, k).max()))], onehot, onehot * into])
-    return Belief(label, start_s, f, float(merged[k]), start_unit == 0 and names[-1] == label)
+    opening = all(STATES[s] == "headline" for s in path[:start_unit])
+    return Belief(label, start_s, f, float(merged[k]), opening and names[-1] == label)
 
 
 def live_state(words: Sequence[Word], elapsed_s: float, *,
@@ -211,7 +214,8 @@ def live_state(words: Sequence[Word], elapsed_s: float, *,
     p = gate.probability(b.features)
     if p >= gate.threshold:
         return LiveState(b.label, b.start_s, p)
-    if (b.label == "situation" and b.first_section and elapsed_s >= situation_target_s
+    if (b.label == "situation" and b.first_section
+            and elapsed_s - b.start_s >= situation_target_s
             and b.confidence >= SURE_STILL_SITUATION):
         return LiveState(b.label, b.start_s, b.confidence)
     return LiveState(None, b.start_s, p)
