@@ -5,6 +5,7 @@ gap between words accounted for (:func:`complete_gaps`). Pure functions over wor
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -184,6 +185,7 @@ def carve_fillers(words: Sequence[Word], hidden: Sequence[tuple[int, Word]]) -> 
     return sorted(out, key=lambda w: (w.start, w.end))
 
 
+_SENT_OR_CLAUSE_END = re.compile(r"[.,;:?!…]$")
 # A decoding loop: the same phrase of up to LOOP_MAX_N words written LOOP_REPEATS times in a
 # row (a single word: one time more, since "no, no, no" is said). Whisper falls into these
 # where it loses the audio, most often at the end of a recording.
@@ -194,17 +196,29 @@ LOOP_REPEATS = 3
 def drop_loops(words: Sequence[Word]) -> list[Word]:
     """``words`` without the copies of a phrase the decoder wrote over and over: the first
     time stays, the copies go, so the speech under them is a gap again (decoded once more
-    or shown as unrecognised, never read as words that were not said)."""
-    norms = [normalise_filler(w.text) if w.kind == "word" else "" for w in words]
+    or shown as unrecognised, never read as words that were not said). The copy kept ends
+    where the phrase's punctuation does ("turn it on," rather than "it on, turn"); a copy
+    cut short is dropped only where nothing but the loop follows. Fillers are not words
+    here: a run of them is placed, and counted, by ``place_fillers``."""
+    norms = [normalise_filler(w.text) if w.kind == "word" and not is_written_filler(w.text)
+             else "" for w in words]
     out: list[Word] = []
     i = 0
     while i < len(words):
         n, copies = _loop_at(norms, i)
-        out.extend(words[i:i + n])
-        i += n * copies
-        if copies > 1:  # a copy cut short is the loop too
-            while i < len(words) and norms[i] and norms[i] == norms[i - n]:
-                i += 1
+        if copies == 1:
+            out.append(words[i])
+            i += 1
+            continue
+        end = i + n * copies
+        while end < len(words) and norms[end] and norms[end] == norms[end - n]:
+            end += 1  # the loop runs on into a copy cut short
+        if end < len(words) and norms[end]:
+            end = i + n * copies  # real words follow: that copy was them starting
+        keep = next((r for r in range(n) if _SENT_OR_CLAUSE_END.search(
+            words[i + n - 1 + r].text)), 0)
+        out.extend(words[i:i + n + keep])
+        i = max(end, i + n + keep)
     return out
 
 

@@ -38,7 +38,13 @@ def _said(text: str) -> list[Word]:
      "and roll it out, turn it on,"),
     ("so we we we we we went", "so we went"),
     ("a b a b a b c", "a b c"),
-    # what people say twice or three times stays
+    # the copy kept ends where the phrase does, and what follows the loop is kept
+    ("switch it on, turn it on, turn it on, turn it on.", "switch it on, turn it on,"),
+    ("I told you, thank you, thank you, thank you.", "I told you, thank you,"),
+    ("and then, and then, and then, and we shipped it.", "and then, and we shipped it."),
+    ("we need to, we need to, we need to, we need a plan", "we need to, we need a plan"),
+    # what people say twice or three times stays, and fillers are placed elsewhere
+    ("um, um, um, um, so", "um, um, um, um, so"),
     ("no, no, no, I said", "no, no, no, I said"),
     ("and then and then we", "and then and then we"),
     ("it was very very good", "it was very very good"),
