@@ -125,3 +125,18 @@ class FastStream(_StreamDouble):
     def _run(self) -> None:
         if self._feed():
             self.delivered.set()
+
+
+def open_window(qtbot, transcriber, stream_factory):
+    """The real main window on the practice screen, its model the given ``transcriber`` and
+    its microphone ``stream_factory``, once the model is ready."""
+    from starcoach.desktop.app import MainWindow
+
+    win = MainWindow(loader=lambda _m, _t: transcriber, stream_factory=stream_factory)
+    qtbot.addWidget(win)
+    win.chooser.select("ownership-failure", "mid", None)
+    with qtbot.waitSignal(win.practice.modelReady, timeout=30_000):
+        win.show()
+        qtbot.waitExposed(win)
+    win.show_practice()
+    return win

@@ -14,14 +14,13 @@ import time
 
 import numpy as np
 import pytest
-from starcoach.desktop.app import MainWindow
 from starcoach.desktop.attempts.records import AttemptNotFound
 from starcoach.desktop.attempts.store import HistoryStore
 from starcoach.desktop.practice.runner import TranscriptionJob, TranscriptionRunner
 from starcoach.desktop.practice.waiting import EXACT, QUICK, JobProgress, progress_text
 from starcoach.speech.transcribe import DecodeSession, Transcriber
 
-from .practice_helpers import FastStream, spoken_answer
+from .practice_helpers import FastStream, open_window, spoken_answer
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +66,6 @@ class Mic:
         stream = FastStream(audio, **kwargs)
         self.streams.append(stream)
         return stream
-
-
-def open_window(qtbot, transcriber, mic: Mic) -> MainWindow:
-    win = MainWindow(loader=lambda _m, _t: transcriber, stream_factory=mic)
-    qtbot.addWidget(win)
-    win.chooser.select("ownership-failure", "mid", None)
-    with qtbot.waitSignal(win.practice.modelReady, timeout=30_000):
-        win.show()
-        qtbot.waitExposed(win)
-    win.show_practice()
-    return win
 
 
 def record(qtbot, win, mic: Mic, seconds: float):

@@ -26,7 +26,7 @@ from starcoach.speech.audio import SAMPLE_RATE, decode_audio
 from starcoach.speech.errors import ModelUnavailable
 
 from .conftest import HERE, stop_feeding
-from .practice_helpers import KnownWords, LostStream, spoken_answer
+from .practice_helpers import KnownWords, LostStream, open_window, spoken_answer
 
 # -- the live cue and marks -----------------------------------------------------------------
 
@@ -101,14 +101,7 @@ def test_while_no_new_words_arrive_the_live_cue_is_judged_again_from_the_clock(q
 
     from starcoach.desktop.screenshots import _NoWords, _SilentStream
 
-    win = MainWindow(loader=lambda _m, _t: _NoWords(),
-                     stream_factory=lambda **kw: _SilentStream(**kw))
-    qtbot.addWidget(win)
-    win.chooser.select("ownership-failure", "mid", None)
-    with qtbot.waitSignal(win.practice.modelReady, timeout=10_000):
-        win.show()
-        qtbot.waitExposed(win)
-    win.show_practice()
+    win = open_window(qtbot, _NoWords(), lambda **kw: _SilentStream(**kw))
     screen = win.practice
     assert screen.start()
     try:
