@@ -1,7 +1,7 @@
 """UI responsiveness: the longest stall of the GUI thread while recording and transcribing.
 
     python benchmarks/ui_responsiveness.py [--seconds 40] [--threads 0] [--dims base.en]
-        [--model tiny.en] [--busy-core] [--repeats 1] [--stop-mid-word]
+        [--model tiny.en] [--busy-core] [--repeats 1] [--stop-mid-word] [--who-stalls]
 
 Drives the real main window (offscreen unless a display is set): loads a random-weight
 model with base.en's dimensions (each 30 s window costs what the real model's does; decodes
@@ -97,6 +97,44 @@ class Heartbeat:
         self.timer.start()
 
 
+class StallSampler:
+    """``--who-stalls``: a thread that, while a heartbeat is overdue by more than
+    ``late_ms``, records where the GUI thread is (its innermost frames in the project), so
+    the stalls can be traced to code. It samples only when it gets the interpreter, so a
+    stall inside one C call shows as the Python line that made the call."""
+
+    def __init__(self, beat: Heartbeat, late_ms: float = 30.0) -> None:
+        self.beat, self.late_ms = beat, late_ms
+        self.gui = threading.main_thread().ident
+        self.seen: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            late = (time.perf_counter() - self.beat.last) * 1000 - HEARTBEAT_MS
+            frame = sys._current_frames().get(self.gui) if late > self.late_ms else None
+            if frame is None:
+                continue
+            where = []
+            while frame is not None and len(where) < 4:
+                path = frame.f_code.co_filename
+                if "starcoach" in path or "/main/" in path or "site-packages" not in path:
+                    where.append(f"{os.path.basename(path)}:{frame.f_lineno} "
+                                 f"{frame.f_code.co_name}")
+                frame = frame.f_back
+            key = f"[{self.beat.phase}] " + " < ".join(where)
+            self.seen[key] = self.seen.get(key, 0) + 1
+
+    def report(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        print("where the GUI thread was during stalls (5 ms samples):")
+        for key, n in sorted(self.seen.items(), key=lambda kv: -kv[1])[:12]:
+            print(f"  {n * 5:5d} ms  {key}")
+
+
 def p99(values: list[float]) -> float:
     if len(values) < 2:
         return max(values, default=0.0)
@@ -116,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="measure idle, then with one core busy, in the same run")
     ap.add_argument("--stop-mid-word", action="store_true",
                     help="press Stop at --seconds, mid-word, not after the last sentence")
+    ap.add_argument("--who-stalls", action="store_true",
+                    help="sample where the GUI thread is while a heartbeat is overdue")
     args = ap.parse_args(argv)
     if args.threads <= 0:
         from starcoach.desktop.practice.model import automatic_threads
@@ -211,6 +251,7 @@ def measure(app, args, folder, audio, stop_at: float) -> dict:
 
     beat.phase = "loading"
     beat.start()
+    sampler = StallSampler(beat) if args.who_stalls else None
     window.resize(1100, 760)
     window.show()
     app.processEvents()
@@ -238,6 +279,8 @@ def measure(app, args, folder, audio, stop_at: float) -> dict:
     stopped = time.perf_counter()
     wait_for(screen.reportReady, lambda _r, final: final)
     beat.timer.stop()
+    if sampler is not None:
+        sampler.report()
     stats = screen.session.transcription.stats if screen.session is not None else None
     window.close()
     app.processEvents()
