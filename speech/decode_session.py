@@ -27,7 +27,7 @@ from starcoach.speech.decoding import (
 from starcoach.speech.gap_passes import GapPasses
 from starcoach.speech.spectrogram import log_mel
 from starcoach.speech.vad import SpeechTimeline
-from starcoach.speech.word_repair import add_written_fillers, complete_gaps, drop_loops, tidy_words
+from starcoach.speech.word_repair import add_written_fillers, complete_gaps, tidy_words
 
 
 @dataclass(frozen=True)
@@ -386,11 +386,11 @@ class DecodeSession(GapPasses):
 
     # -- results ---------------------------------------------------------------------------
     def final_words(self, cancel: Cancel = None) -> list[Word]:
-        """Committed words made monotonic and clipped to the audio, decoding loops dropped,
+        """Committed words tidied (monotonic, clipped to the audio, decoding loops dropped),
         the voiced gaps between them decoded again (abandoned like a step if ``cancel()``),
         and what is left labelled as fillers or unrecognised speech."""
         duration = self.timeline.source_duration
-        words = drop_loops(tidy_words(self.words, duration))
+        words = tidy_words(self.words, duration)
         if not self.options.fillers:
             return words
         words = add_written_fillers(words, tidy_words(self.fillers, duration))

@@ -5,12 +5,12 @@ gap between words accounted for (:func:`complete_gaps`). Pure functions over wor
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 from starcoach.rubric.model import Word
+from starcoach.rubric.text import tokenize
 from starcoach.speech.audio import SAMPLE_RATE
 from starcoach.speech.decoding import FILLER_GUESS_S, MIN_WORD_S, TimedWord
 from starcoach.speech.fillers import (
@@ -160,7 +160,7 @@ def complete_gaps(
     if recover is not None and long:
         extra = recover(audio, words, long)
         if extra:
-            words = drop_loops(tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE))
+            words = tidy_words(merge_fillers(words, extra), audio.size / SAMPLE_RATE)
             gaps = voiced_gaps(audio, words, o, loud)
     labels = label_gaps(audio, gaps, o)
     words = carve_fillers(words, hidden_fillers(audio, words, o, loud))
@@ -185,7 +185,6 @@ def carve_fillers(words: Sequence[Word], hidden: Sequence[tuple[int, Word]]) -> 
     return sorted(out, key=lambda w: (w.start, w.end))
 
 
-_SENT_OR_CLAUSE_END = re.compile(r"[.,;:?!…]$")
 # A decoding loop: the same phrase of up to LOOP_MAX_N words written LOOP_REPEATS times in a
 # row (a single word: one time more, since "no, no, no" is said). Whisper falls into these
 # where it loses the audio, most often at the end of a recording.
@@ -202,6 +201,7 @@ def drop_loops(words: Sequence[Word]) -> list[Word]:
     here: a run of them is placed, and counted, by ``place_fillers``."""
     norms = [normalise_filler(w.text) if w.kind == "word" and not is_written_filler(w.text)
              else "" for w in words]
+    stops = [t.sent_end or t.comma for t in tokenize(list(words))]  # a phrase ends there
     out: list[Word] = []
     i = 0
     while i < len(words):
@@ -215,8 +215,7 @@ def drop_loops(words: Sequence[Word]) -> list[Word]:
             end += 1  # the loop runs on into a copy cut short
         if end < len(words) and norms[end]:
             end = i + n * copies  # real words follow: that copy was them starting
-        keep = next((r for r in range(n) if _SENT_OR_CLAUSE_END.search(
-            words[i + n - 1 + r].text)), 0)
+        keep = next((r for r in range(n) if stops[i + n - 1 + r]), 0)
         out.extend(words[i:i + n + keep])
         i = max(end, i + n + keep)
     return out
@@ -238,10 +237,12 @@ def _loop_at(norms: list[str], i: int) -> tuple[int, int]:
 
 
 def tidy_words(words: Sequence[Word], duration: float) -> list[Word]:
-    """Drop empty words; clip times to ``[0, duration]``; make starts non-decreasing."""
+    """Drop empty words and decoding loops (:func:`drop_loops`); clip times to
+    ``[0, duration]``; make starts non-decreasing. Every transcript the app shows or keeps
+    (live, quick and exact) passes through here."""
     out: list[Word] = []
     last = 0.0
-    for w in words:
+    for w in drop_loops(words):
         if not w.text:
             continue
         start = min(max(w.start, last, 0.0), duration)

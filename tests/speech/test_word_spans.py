@@ -64,3 +64,10 @@ def test_a_loop_does_not_swallow_what_is_not_a_word():
     words = _said("um um um um")
     words[1] = Word("…", words[1].start, words[1].end, "unrecognised")
     assert drop_loops(words) == words
+
+
+def test_every_transcript_is_tidied_of_loops_the_live_and_quick_ones_too():
+    from starcoach.speech.word_repair import tidy_words
+
+    words = _said("and roll it out, turn it on, turn it on, turn it on, turn it")
+    assert " ".join(w.text for w in tidy_words(words, 60.0)) == "and roll it out, turn it on,"
