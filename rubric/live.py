@@ -107,11 +107,10 @@ def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
     return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(a - m), axis=axis))
 
 
-def filtered(model: SegmenterModel, X: np.ndarray, sizes: np.ndarray,
+def filtered(model: SegmenterModel, probs: np.ndarray, sizes: np.ndarray,
              B: np.ndarray | None) -> np.ndarray:
     """P(state of the last unit | all units so far) by the forward algorithm over the same
-    scores the Viterbi decoder uses."""
-    probs = model.probabilities(X)
+    scores the Viterbi decoder uses (``probs``: the unit classifier's, per unit)."""
     emit = np.log(probs + 1e-9) * (sizes[:, None] ** model.size_power)
     log_trans = model.log_trans * model.trans_weight
     alpha = model.log_start * model.trans_weight + emit[0]
@@ -174,13 +173,14 @@ def belief(words: Sequence[Word], elapsed_s: float, *,
     X = unit_features(tokens, units, total)
     B = boundary_features(tokens, units, words, total)
     sizes = np.asarray([u.size for u in units], dtype=np.float64)
-    post = filtered(model, X, sizes, B)
-    alone = _merged(model.probabilities(X[-1:])[0])
+    probs = model.probabilities(X)
+    post = filtered(model, probs, sizes, B)
+    alone = _merged(probs[-1])
     ahead = post @ np.exp(model.log_trans * model.trans_weight)
     merged, next_merged = _merged(post), _merged(ahead / ahead.sum())
     k = int(np.argmax(merged))
     label = NAMES[k]
-    path = decode_units(model, X, units, B)
+    path = decode_units(model, X, units, B, probs)
     names = ["result" if STATES[s] == "headline" else STATES[s] for s in path]
     start_unit = len(units) - 1
     while start_unit > 0 and names[start_unit - 1] == label:

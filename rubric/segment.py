@@ -155,8 +155,9 @@ def viterbi(emit: np.ndarray, log_start: np.ndarray, log_trans: np.ndarray,
 
 
 def decode_units(model: SegmenterModel, X: np.ndarray, units: list[Unit],
-                 B: np.ndarray | None = None) -> list[int]:
-    probs = model.probabilities(X)
+                 B: np.ndarray | None = None, probs: np.ndarray | None = None) -> list[int]:
+    """Best state per unit (``probs``: the classifier's for ``X``, if already computed)."""
+    probs = model.probabilities(X) if probs is None else probs
     sizes = np.asarray([u.size for u in units], dtype=np.float64)
     emit = np.log(probs + 1e-9) * (sizes[:, None] ** model.size_power)
     change = stay = None
