@@ -34,13 +34,18 @@ LAGS_S = (1.0, 1.5, 2.5)
 THRESHOLD = 0.85
 
 
-def spans(words: list[Word], labels: list[str]) -> list[tuple[str, float]]:
-    """(section, start) for each run of equal labels; the headline is told as the Result."""
-    out: list[tuple[str, float]] = []
+def segments(words: list[Word], labels: list[str]) -> list[dict]:
+    """The truth spans of one labelled answer in the layout the live replay reads
+    (``rubric.evaluate.live_cue_accuracy``, the dev set's ``<id>.truth.json``): one
+    ``{"label", "start_s", "end_s"}`` per run of equal labels, the headline told as the
+    Result."""
+    out: list[dict] = []
     for w, lab in zip(words, labels, strict=True):
         lab = "result" if lab == "headline" else lab
-        if not out or out[-1][0] != lab:
-            out.append((lab, w.start))
+        if out and out[-1]["label"] == lab:
+            out[-1]["end_s"] = w.end
+        else:
+            out.append({"label": lab, "start_s": w.start, "end_s": w.end})
     return out
 
 
@@ -48,7 +53,7 @@ def ticks(words: list[Word], labels: list[str], target_s: float = 120.0
           ) -> Iterator[tuple[float, np.ndarray, bool]]:
     """(time, gate features, named section is right) for each tick of one streamed answer
     once something is heard."""
-    runs = spans(words, labels)
+    runs = segments(words, labels)
     n = 0
     t = STEP_S
     while t <= words[-1].end:
@@ -57,7 +62,7 @@ def ticks(words: list[Word], labels: list[str], target_s: float = 120.0
         heard = [w for w in words if w.end <= t - lag]
         b = belief(heard, t, answer_target_s=target_s)
         if b is not None:
-            truth = [lab for lab, s in runs if s <= t][-1]
+            truth = [r["label"] for r in runs if r["start_s"] <= t][-1]
             yield t, b.features, b.label == truth
         t += STEP_S
 

@@ -67,7 +67,7 @@ def _streams(answers, whisper_only: bool):
     """(words, truth spans) of each rendering of ``answers`` (``whisper_only``: as real
     tiny.en transcribed them spoken)."""
     from starcoach.rubric.evidence_training import whisper_rendering
-    from starcoach.rubric.live_training import spans
+    from starcoach.rubric.live_training import segments
     from starcoach.rubric.training import samples_of
 
     for ans in answers:
@@ -80,9 +80,7 @@ def _streams(answers, whisper_only: bool):
         else:
             renderings = [(s.words, s.labels) for s in samples_of(ans, whisper=False)]
         for words, labels in renderings:
-            runs = spans(words, labels)
-            yield words, [{"label": lab, "start_s": s, "end_s": (runs[i + 1][1] if i + 1 < len(
-                runs) else words[-1].end)} for i, (lab, s) in enumerate(runs)]
+            yield words, segments(words, labels)
 
 
 def _replayed(answers, whisper_only: bool, **options):
