@@ -28,7 +28,7 @@ from importlib import resources
 
 import numpy as np
 from starcoach.rubric.features import boundary_features, unit_features
-from starcoach.rubric.model import Word
+from starcoach.rubric.model import SECTION_LABELS, Word
 from starcoach.rubric.segment import STATES, SegmenterModel, decode_units, default_model
 from starcoach.rubric.text import split_units, tokenize
 
@@ -42,7 +42,7 @@ ANSWER_TARGET_S = 120.0
 SURE_STILL_SITUATION = 0.97
 SITUATION_TARGET_S = 45.0
 # The sections the cue can name (the opener's headline is told as the Result).
-NAMES = ("situation", "task", "action", "result", "reflection")
+NAMES = SECTION_LABELS
 
 
 @dataclass(frozen=True, slots=True)
