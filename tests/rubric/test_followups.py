@@ -149,5 +149,5 @@ def test_tagged_followup_replies_held_out_quarter():
     assert precision >= TAGGED_PRECISION_FLOOR and recall >= TAGGED_RECALL_FLOOR
 
 
-TAGGED_PRECISION_FLOOR = 0.95  # measured 1.00
-TAGGED_RECALL_FLOOR = 0.80  # measured 0.81
+TAGGED_PRECISION_FLOOR = 0.95  # measured 0.97 (4 Dec)
+TAGGED_RECALL_FLOOR = 0.80  # measured 0.83
