@@ -76,6 +76,11 @@ def place_fillers(prompted: Sequence[str], words: Sequence[Word]) -> list[Word]:
     later, :func:`add_written_fillers`). Fillers written in a row after one word follow
     each other into the pause as far as it holds them; the rest (tiny.en's decoding loops:
     "uh" sixteen times over a third of a second on dev-set o11) were never spoken.
+
+    The prompted pass's text may run past the window's last main word (its last segment
+    began before the window's end): a filler written after words the main pass has not
+    reached yet ("… new ones" | "and uh I wrote …", dev-set o24) was said after those words,
+    in the next window, so it is not placed here at the end of this one.
     """
     plain = [k for k, t in enumerate(prompted) if not is_written_filler(t)]
     main = [normalise_filler(w.text) for w in words]
@@ -92,6 +97,9 @@ def place_fillers(prompted: Sequence[str], words: Sequence[Word]) -> list[Word]:
             continue
         anchor = max((j for j in to_main if j < k), default=None)
         after = -1 if anchor is None else to_main[anchor]
+        if anchor is not None and after == len(words) - 1 and any(
+                not is_written_filler(prompted[j]) for j in range(anchor + 1, k)):
+            continue  # beyond the window's words: the next window's to place
         run[anchor] = run.get(anchor, 0) + 1
         if run[anchor] <= _written_after(main, after):
             continue  # the main pass wrote this filler itself, right after the same word

@@ -402,3 +402,22 @@ def test_merged_transcript_never_overlaps_so_it_reads_back_as_timed_words():
     assert all(a.end <= b.start for a, b in itertools.pairwise(merged))
     back = parse_words_json(json.dumps([w.to_json() for w in merged]))
     assert [w.kind for w in back] == ["word", "word", "filler", "word"]
+
+
+def test_a_filler_written_past_the_windows_last_word_is_not_placed_at_its_end():
+    """The prompted pass's text ran past the window's last main word: its "uh" after "and"
+    (a word of the next window) was said after "and", not in the pause after "ones"; one
+    written right after the last word, or after a word of the window it failed to match,
+    is still placed."""
+    from starcoach.speech.word_repair import place_fillers
+
+    words = [Word("of", 0.0, 0.2), Word("ordering", 0.2, 0.6), Word("new", 0.6, 0.9),
+             Word("ones.", 0.9, 1.3)]
+    beyond = ["of", "ordering", "new", "ones", "and", "uh", "i", "wrote"]
+    assert place_fillers(beyond, words) == []
+    right_after = ["of", "ordering", "new", "ones", "uh", "and", "i", "wrote"]
+    (uh,) = place_fillers(right_after, words)
+    assert uh.start >= 1.3
+    unmatched_inside = ["of", "ordering", "the", "um", "new", "ones"]
+    (um,) = place_fillers(unmatched_inside, words)
+    assert 0.2 < um.start <= 0.6
