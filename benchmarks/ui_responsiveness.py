@@ -120,7 +120,7 @@ class StallSampler:
             where = []
             while frame is not None and len(where) < 4:
                 path = frame.f_code.co_filename
-                if "starcoach" in path or "/main/" in path or "site-packages" not in path:
+                if "starcoach" in path or "site-packages" not in path:  # the project's
                     where.append(f"{os.path.basename(path)}:{frame.f_lineno} "
                                  f"{frame.f_code.co_name}")
                 frame = frame.f_back

@@ -273,18 +273,13 @@ def live_cue_accuracy(words: list, segments: list[dict], *, step_s: float = 1.0,
     Situation alert while the speaker had moved on, and, of the ticks where the Situation
     really had run past its target, those where the alert showed."""
     from starcoach.rubric.live import live_state
+    from starcoach.rubric.live_training import replay
 
     out: Counter = Counter()
-    end = segments[-1]["end_s"]
-    t = step_s
-    while t <= end:
-        heard = [w for w in words if w.end <= t - lag_s]
+    for t, heard, now in replay(words, segments, step_s, (lag_s,)):
         state = live_state(heard, t, answer_target_s=answer_target_s,
                            situation_target_s=situation_target_s, **options)
-        truth, since = segments[0]["label"], segments[0]["start_s"]
-        for seg in segments:
-            if seg["start_s"] <= t:
-                truth, since = seg["label"], seg["start_s"]
+        truth, since = now["label"], now["start_s"]
         out["ticks"] += 1
         alert = state.label == "situation" and t - state.start_s > situation_target_s
         if state.label is not None:
@@ -294,7 +289,6 @@ def live_cue_accuracy(words: list, segments: list[dict], *, step_s: float = 1.0,
         if truth == "situation" and t - since > situation_target_s:
             out["alert_due"] += 1
             out["alert_shown"] += alert
-        t += step_s
     return out
 
 

@@ -29,8 +29,15 @@ from importlib import resources
 import numpy as np
 from starcoach.rubric.features import boundary_features, unit_features
 from starcoach.rubric.model import SECTION_LABELS, Word
-from starcoach.rubric.segment import STATES, SegmenterModel, decode_units, default_model
-from starcoach.rubric.text import split_units, tokenize
+from starcoach.rubric.segment import (
+    STATES,
+    SegmenterModel,
+    decode_units,
+    default_model,
+    path_scores,
+    transitions,
+)
+from starcoach.rubric.text import Unit, split_units, tokenize
 
 # The speech assumed still to come, and the answer length assumed when there is no target.
 STILL_TO_COME_S = 20.0
@@ -41,8 +48,6 @@ ANSWER_TARGET_S = 120.0
 # strong names it anyway.
 SURE_STILL_SITUATION = 0.97
 SITUATION_TARGET_S = 45.0
-# The sections the cue can name (the opener's headline is told as the Result).
-NAMES = SECTION_LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +81,12 @@ class Gate:
     bias: float
     threshold: float
 
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """The chance the section named is right, per row of ``features``."""
+        return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
+
     def probability(self, features: np.ndarray) -> float:
-        return float(1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias))))
+        return float(self.probabilities(features))
 
     def to_json(self) -> dict:
         return {"weights": [round(float(v), 5) for v in self.weights],
@@ -107,32 +116,25 @@ def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
     return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(a - m), axis=axis))
 
 
-def filtered(model: SegmenterModel, probs: np.ndarray, sizes: np.ndarray,
+def filtered(model: SegmenterModel, probs: np.ndarray, units: list[Unit],
              B: np.ndarray | None) -> np.ndarray:
     """P(state of the last unit | all units so far) by the forward algorithm over the same
     scores the Viterbi decoder uses (``probs``: the unit classifier's, per unit)."""
-    emit = np.log(probs + 1e-9) * (sizes[:, None] ** model.size_power)
-    log_trans = model.log_trans * model.trans_weight
-    alpha = model.log_start * model.trans_weight + emit[0]
-    same = np.eye(len(STATES), dtype=bool)
-    pb = None
-    if B is not None and model.boundary_weights is not None:
-        pb = np.clip(model.boundary_probabilities(B), 1e-6, 1 - 1e-6)
+    emit, log_start, log_trans, change, stay = path_scores(model, probs, units, B)
+    alpha = log_start + emit[0]
     for u in range(1, emit.shape[0]):
-        trans = log_trans
-        if pb is not None:
-            trans = log_trans + np.where(same, np.log(1 - pb[u]), np.log(pb[u])) * (
-                model.boundary_weight)
-        alpha = _logsumexp(alpha[:, None] + trans, axis=0) + emit[u]
+        alpha = _logsumexp(alpha[:, None] + transitions(log_trans, change, stay, u),
+                           axis=0) + emit[u]
     post = np.exp(alpha - _logsumexp(alpha, axis=0))
     return post / post.sum()
 
 
 def _merged(p: np.ndarray) -> np.ndarray:
-    """Per-state probabilities over ``NAMES`` (headline folded into the Result)."""
+    """Per-state probabilities over the sections the cue can name, ``SECTION_LABELS``
+    (the opener's headline is told as the Result)."""
     d = dict(zip(STATES, p, strict=True))
     d["result"] = d["result"] + d.get("headline", 0.0)
-    return np.asarray([d[n] for n in NAMES])
+    return np.asarray([d[n] for n in SECTION_LABELS])
 
 
 def _logit(p: float) -> float:
@@ -144,7 +146,7 @@ def _logit(p: float) -> float:
 # silence since the last word, time and clauses into the section, the last word ending a
 # sentence, position in the answer, how the last clause alone reads (the section named and
 # the strongest other), the section named (one-hot) and its time into the section.
-GATE_DIM = 10 + 2 * len(NAMES)
+GATE_DIM = 10 + 2 * len(SECTION_LABELS)
 
 
 def expected_length_s(spoken_s: float, answer_target_s: float) -> float:
@@ -172,14 +174,13 @@ def belief(words: Sequence[Word], elapsed_s: float, *,
     total = round(len(tokens) * expected / spoken)
     X = unit_features(tokens, units, total)
     B = boundary_features(tokens, units, words, total)
-    sizes = np.asarray([u.size for u in units], dtype=np.float64)
     probs = model.probabilities(X)
-    post = filtered(model, probs, sizes, B)
+    post = filtered(model, probs, units, B)
     alone = _merged(probs[-1])
     ahead = post @ np.exp(model.log_trans * model.trans_weight)
     merged, next_merged = _merged(post), _merged(ahead / ahead.sum())
     k = int(np.argmax(merged))
-    label = NAMES[k]
+    label = SECTION_LABELS[k]
     path = decode_units(model, X, units, B, probs)
     names = ["result" if STATES[s] == "headline" else STATES[s] for s in path]
     start_unit = len(units) - 1
@@ -190,7 +191,7 @@ def belief(words: Sequence[Word], elapsed_s: float, *,
     start_s = words[units[start_unit].first].start if start_unit > 0 else 0.0
     top2 = np.sort(merged)[-2:]
     silence = np.log1p(max(0.0, elapsed_s - words[-1].end))
-    onehot = np.eye(len(NAMES))[k]
+    onehot = np.eye(len(SECTION_LABELS))[k]
     into = np.log1p(max(0.0, elapsed_s - start_s))
     f = np.concatenate([[
         _logit(float(merged[k])), float(top2[1] - top2[0]), _logit(float(next_merged[k])),

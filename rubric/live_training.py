@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -49,22 +49,31 @@ def segments(words: list[Word], labels: list[str]) -> list[dict]:
     return out
 
 
+def replay(words: list[Word], segments: list[dict], step_s: float, lags: Sequence[float]
+           ) -> Iterator[tuple[float, list[Word], dict]]:
+    """The answer as the live cue hears it: every ``step_s`` up to the end of its last
+    segment, (time, the words recognised up to a lag ago, the segment being spoken then:
+    the last one begun, the first before any); the lag cycles through ``lags``."""
+    t, n = step_s, 0
+    while t <= segments[-1]["end_s"]:
+        lag = lags[n % len(lags)]
+        n += 1
+        now = segments[0]
+        for seg in segments:
+            if seg["start_s"] <= t:
+                now = seg
+        yield t, [w for w in words if w.end <= t - lag], now
+        t += step_s
+
+
 def ticks(words: list[Word], labels: list[str], target_s: float = 120.0
           ) -> Iterator[tuple[float, np.ndarray, bool]]:
     """(time, gate features, named section is right) for each tick of one streamed answer
     once something is heard."""
-    runs = segments(words, labels)
-    n = 0
-    t = STEP_S
-    while t <= words[-1].end:
-        lag = LAGS_S[n % len(LAGS_S)]
-        n += 1
-        heard = [w for w in words if w.end <= t - lag]
+    for t, heard, now in replay(words, segments(words, labels), STEP_S, LAGS_S):
         b = belief(heard, t, answer_target_s=target_s)
         if b is not None:
-            truth = [r["label"] for r in runs if r["start_s"] <= t][-1]
-            yield t, b.features, b.label == truth
-        t += STEP_S
+            yield t, b.features, b.label == now["label"]
 
 
 def streams(heldout: bool) -> Iterator[tuple[list[Word], list[str]]]:
@@ -90,8 +99,7 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> Gate:
 
 
 def report(gate: Gate, X: np.ndarray, y: np.ndarray) -> str:
-    p = 1.0 / (1.0 + np.exp(-(X @ gate.weights + gate.bias)))
-    named = p >= gate.threshold
+    named = gate.probabilities(X) >= gate.threshold
     return (f"named {named.mean():.2f} of the ticks, right {y[named].mean():.3f} "
             f"(ungated {y.mean():.3f})")
 

@@ -142,10 +142,7 @@ def viterbi(emit: np.ndarray, log_start: np.ndarray, log_trans: np.ndarray,
     score = log_start + emit[0]
     back = np.zeros((m, N_STATES), dtype=np.int64)
     for u in range(1, m):
-        trans = log_trans
-        if log_change is not None and log_stay is not None:
-            trans = log_trans + np.where(_SAME, log_stay[u], log_change[u])
-        cand = score[:, None] + trans  # from × to
+        cand = score[:, None] + transitions(log_trans, log_change, log_stay, u)  # from × to
         back[u] = np.argmax(cand, axis=0)
         score = cand[back[u], np.arange(N_STATES)] + emit[u]
     path = [int(np.argmax(score))]
@@ -154,10 +151,21 @@ def viterbi(emit: np.ndarray, log_start: np.ndarray, log_trans: np.ndarray,
     return path[::-1]
 
 
-def decode_units(model: SegmenterModel, X: np.ndarray, units: list[Unit],
-                 B: np.ndarray | None = None, probs: np.ndarray | None = None) -> list[int]:
-    """Best state per unit (``probs``: the classifier's for ``X``, if already computed)."""
-    probs = model.probabilities(X) if probs is None else probs
+def transitions(log_trans: np.ndarray, log_change: np.ndarray | None,
+                log_stay: np.ndarray | None, u: int) -> np.ndarray:
+    """Transition scores into unit ``u``, with what is said at the junction before it."""
+    if log_change is None or log_stay is None:
+        return log_trans
+    return log_trans + np.where(_SAME, log_stay[u], log_change[u])
+
+
+def path_scores(model: SegmenterModel, probs: np.ndarray, units: list[Unit],
+                B: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                      np.ndarray | None, np.ndarray | None]:
+    """What every decoder of the sections reads (the Viterbi path here, the live cue's
+    forward filter): emission scores per unit and state (the classifier's ``probs``,
+    weighted by unit size), start and transition scores, and the change/stay scores at
+    each junction (None without boundary weights)."""
     sizes = np.asarray([u.size for u in units], dtype=np.float64)
     emit = np.log(probs + 1e-9) * (sizes[:, None] ** model.size_power)
     change = stay = None
@@ -165,8 +173,15 @@ def decode_units(model: SegmenterModel, X: np.ndarray, units: list[Unit],
         pb = np.clip(model.boundary_probabilities(B), 1e-6, 1 - 1e-6)
         change = np.log(pb) * model.boundary_weight
         stay = np.log(1 - pb) * model.boundary_weight
-    return viterbi(emit, model.log_start * model.trans_weight,
-                   model.log_trans * model.trans_weight, change, stay)
+    return (emit, model.log_start * model.trans_weight, model.log_trans * model.trans_weight,
+            change, stay)
+
+
+def decode_units(model: SegmenterModel, X: np.ndarray, units: list[Unit],
+                 B: np.ndarray | None = None, probs: np.ndarray | None = None) -> list[int]:
+    """Best state per unit (``probs``: the classifier's for ``X``, if already computed)."""
+    probs = model.probabilities(X) if probs is None else probs
+    return viterbi(*path_scores(model, probs, units, B))
 
 
 @dataclass(frozen=True, slots=True)

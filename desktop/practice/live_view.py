@@ -37,6 +37,11 @@ class LiveView:
     def elapsed_s(self) -> float:
         return time.monotonic() - self.session.started_at if self.session else 0.0
 
+    def _forget_live(self) -> None:
+        """No answer being spoken: no live words, no judgement of them."""
+        self.live_report = None
+        self._live_words, self._live_judged_at = [], 0.0
+
     def _on_live_words(self, words: list) -> None:
         if self.session is None or not self.recording or not words:
             return

@@ -82,8 +82,7 @@ class PracticeScreen(QWidget, LiveView):
         self.model_name: str | None = None
         self.model_problem = ""
         self.session: PracticeSession | None = None
-        self.live_report = None
-        self._live_words, self._live_judged_at = [], 0.0
+        self._forget_live()
         self.cue: Cue | None = None
         self._answer_shown = False  # the status line speaks of the last answer
         self.loader = ModelLoader(loader, self)
@@ -278,8 +277,7 @@ class PracticeScreen(QWidget, LiveView):
             self.fault.emit(faults.start_fault(exc))
             return False
         self.session = session
-        self.live_report = None
-        self._live_words, self._live_judged_at = [], 0.0
+        self._forget_live()
         self.record_button.setText("Stop (Space)")
         self.status.setText(queued_while_recording_text() if self._ahead_of(session.job) else
                             "Recording. Speak your answer; press Space when you are done.")
