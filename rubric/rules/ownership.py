@@ -2,7 +2,8 @@
 
 Each rule is an aggregation of evidence-layer tags within sections: a ``we`` unit in
 the Action, a ``directed`` unit before the work got going, no ``scope`` unit at all, a
-``vague_reason`` unit or no ``reason`` before the Result.
+``vague_reason`` unit not backed by a confident ``reason`` beside it, or no ``reason``
+before the Result.
 """
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ from starcoach.rubric.roles import VERB_CLASSES, stem
 from starcoach.rubric.rules.base import Context, Hit, detector
 
 _EARLY = ("situation", "task", "action")
+# A vague reason backed, in the same breath, by a concrete one ("it just felt wrong, and it
+# was costing us two nurses a night") is not a vague motivation: the concrete reason must
+# lie within this many clauses of it. Unit-level, as the corpus's gold rules count it.
+REASON_REACH = 2
+# ... and it must be a confident one: a Situation's description is often half-read as a
+# reason (p 0.3-0.5), which must not excuse a vague motivation next to it.
+BACKING_REASON = 0.6
 
 
 _WORK = frozenset({"fix", "investigate", "route"})
@@ -134,8 +142,17 @@ def missing_scope_boundary(ctx: Context) -> list[Hit]:
 def vague_motivation(ctx: Context) -> list[Hit]:
     early = [u for u in ctx.units_in(*_EARLY)]
     vague = ctx.threshold("vague_motivation.vague", 0.5)
-    hits = [ctx.unit_hit(u) for u in early if ctx.p(u, "vague_reason") >= vague
-            and ctx.p(u, "reason") < ctx.p(u, "vague_reason")]
+    concrete = ctx.threshold("vague_motivation", 0.5)
+
+    def backed(k: int) -> bool:
+        near = early[max(0, k - REASON_REACH):k + REASON_REACH + 1]
+        return any(ctx.p(n, "reason") >= max(concrete, BACKING_REASON,
+                                              ctx.p(n, "vague_reason"))
+                   for n in near)
+
+    hits = [ctx.unit_hit(u) for k, u in enumerate(early)
+            if ctx.p(u, "vague_reason") >= vague
+            and ctx.p(u, "reason") < ctx.p(u, "vague_reason") and not backed(k)]
     if hits:
         return hits
     _, p = ctx.best(early, "reason")

@@ -6,6 +6,7 @@ import pytest
 from starcoach.rubric.analyze import analyze
 from starcoach.rubric.corpus import load_corpus
 from starcoach.rubric.evaluate import CATALOGUE_IDS, evaluate
+from starcoach.rubric.inputs import parse_transcript
 from starcoach.rubric.packs import builtin_catalogue
 
 from .conftest import timed
@@ -228,3 +229,20 @@ def test_a_finding_starts_in_its_own_section_not_on_the_last_word_of_the_one_bef
     f = next(f for f in rep.findings if f.rule == "manager_directed")
     assert f.word_span[0] == my
     assert f.section == rep.section_of_word(my) == "task"
+
+
+_PARCEL = ("I ran the night shift at a parcel depot. The conveyor scanners kept missing labels "
+           "on the second belt. The scanners belonged to the engineering contractor, and nobody "
+           "had asked me to look. {why} So I filmed the belt for a week, found the labels sat "
+           "in the scanner's blind spot, and moved the scanner myself. Missed scans went from "
+           "two hundred a night to about ten. I learned to watch the line before I change it.")
+
+
+@pytest.mark.parametrize(("why", "vague"), [
+    ("It just didn't sit right with me, somebody had to sort it out.", True),
+    ("It just didn't sit right with me, and every missed scan meant a parcel sat a day late "
+     "and a customer rang us.", False),
+])
+def test_a_vague_reason_backed_by_a_concrete_one_is_not_vague_motivation(why, vague):
+    rep = analyze(parse_transcript(_PARCEL.format(why=why)), principle="ownership")
+    assert any(f.rule == "vague_motivation" for f in rep.findings) is vague
