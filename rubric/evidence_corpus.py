@@ -17,7 +17,7 @@ from pathlib import Path
 
 from starcoach.rubric.evidence import TAGS
 from starcoach.rubric.model import SECTION_LABELS, Word
-from starcoach.rubric.rules.ownership import REASON_REACH
+from starcoach.rubric.rules.ownership import beside
 from starcoach.rubric.text import estimate_words
 
 HEADLINE = "headline"
@@ -172,11 +172,9 @@ def gold_rules(ans: EvidenceAnswer) -> set[str]:
     if any("directed" in c.tags for c in cl):
         out.add("manager_directed")
     before_result = [c for c in cl if sec(c) in ("situation", "task", "action")]
-    def backed(k: int) -> bool:  # a concrete reason told beside the vague one
-        near = before_result[max(0, k - REASON_REACH):k + REASON_REACH + 1]
-        return any("reason" in n.tags for n in near)
-
-    if any("vague_reason" in c.tags and not backed(k) for k, c in enumerate(before_result)) or (
+    if any("vague_reason" in c.tags and not any("reason" in n.tags
+                                                for n in beside(before_result, k))
+           for k, c in enumerate(before_result)) or (
             before_result and not any("reason" in c.tags for c in before_result)):
         out.add("vague_motivation")
     if ans.principle == "ownership" and not any("scope" in c.tags for c in cl):

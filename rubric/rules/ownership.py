@@ -8,6 +8,8 @@ before the Result.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from starcoach.rubric import lexicon as lx
 from starcoach.rubric.roles import VERB_CLASSES, stem
 from starcoach.rubric.rules.base import Context, Hit, detector
@@ -20,6 +22,13 @@ REASON_REACH = 2
 # ... and it must be a confident one: a Situation's description is often half-read as a
 # reason (p 0.3-0.5), which must not excuse a vague motivation next to it.
 BACKING_REASON = 0.6
+_T = TypeVar("_T")
+
+
+def beside(items: list[_T], k: int) -> list[_T]:
+    """``items[k]`` and those within ``REASON_REACH`` of it (the rule and the corpus's gold
+    rules read the same window)."""
+    return items[max(0, k - REASON_REACH):k + REASON_REACH + 1]
 
 
 _WORK = frozenset({"fix", "investigate", "route"})
@@ -142,17 +151,11 @@ def missing_scope_boundary(ctx: Context) -> list[Hit]:
 def vague_motivation(ctx: Context) -> list[Hit]:
     early = [u for u in ctx.units_in(*_EARLY)]
     vague = ctx.threshold("vague_motivation.vague", 0.5)
-    concrete = ctx.threshold("vague_motivation", 0.5)
-
-    def backed(k: int) -> bool:
-        near = early[max(0, k - REASON_REACH):k + REASON_REACH + 1]
-        return any(ctx.p(n, "reason") >= max(concrete, BACKING_REASON,
-                                              ctx.p(n, "vague_reason"))
-                   for n in near)
-
     hits = [ctx.unit_hit(u) for k, u in enumerate(early)
             if ctx.p(u, "vague_reason") >= vague
-            and ctx.p(u, "reason") < ctx.p(u, "vague_reason") and not backed(k)]
+            and ctx.p(u, "reason") < ctx.p(u, "vague_reason")
+            and not any(ctx.p(n, "reason") >= max(BACKING_REASON, ctx.p(n, "vague_reason"))
+                        for n in beside(early, k))]
     if hits:
         return hits
     _, p = ctx.best(early, "reason")
